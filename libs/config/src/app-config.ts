@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { configSchema, type RawConfig } from './config.schema';
+
+/** The validated configuration, grouped by concern. Secrets are marked so that `redacted()` can hide them. */
+export interface AppConfig {
+  env: RawConfig['NODE_ENV'];
+  http: { host: string; port: number };
+  log: { level: RawConfig['LOG_LEVEL'] };
+  database: { url?: string; embedded: { dir: string; port: number } };
+  redis: { url: string };
+  embedding: {
+    modelsDir: string;
+    model: string;
+    batchSize: number;
+    /** 0 lets onnxruntime choose (one thread per core). */
+    threads: number;
+    /** Prefix for short queries against long passages; undefined = the model's own, empty = none (models/README.md). */
+    queryInstruction?: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env by default) into an AppConfig, or throws a ConfigError naming each variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const c = parsed.data;
+  return {
+    env: c.NODE_ENV,
+    http: { host: c.HOST, port: c.PORT },
+    log: { level: c.LOG_LEVEL },
+    database: { url: c.DATABASE_URL, embedded: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT } },
+    redis: { url: c.REDIS_URL },
+    embedding: {
+      modelsDir: c.MODELS_DIR,
+      model: c.EMBEDDING_MODEL,
+      batchSize: c.EMBEDDING_BATCH_SIZE,
+      threads: c.EMBEDDING_THREADS,
+      queryInstruction: c.EMBEDDING_QUERY_INSTRUCTION,
+    },
+  };
+}
+
+/** A copy safe to log: credentials in connection URLs are replaced. */
+export function redacted(config: AppConfig): AppConfig {
+  return {
+    ...config,
+    database: { ...config.database, url: config.database.url && hidePassword(config.database.url) },
+    redis: { url: hidePassword(config.redis.url) },
+  };
+}
+
+function hidePassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+function readProcessEnv(): NodeJS.ProcessEnv {
+  // A local .env is a developer convenience; real deployments set the environment.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}

@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const repoRoot = resolve(__dirname, '../../..');
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every environment variable the service reads, with its default. The README's configuration table mirrors it. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(1, 65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  EMBEDDED_PG_DIR: z.string().min(1).default(resolve(repoRoot, '.data/postgres')),
+  EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  MODELS_DIR: z.string().min(1).default(resolve(repoRoot, 'models')),
+  EMBEDDING_MODEL: z.string().min(1).default('bge-small-zh-v1.5'),
+  // 1 by default: with the int8 model a vector depends on the other texts of its batch (models/README.md).
+  EMBEDDING_BATCH_SIZE: integer(1, 256).default(1),
+  EMBEDDING_THREADS: integer(0, 64).default(0),
+  // Unset: the model's own retrieval instruction (models/manifest.json). Set to an empty string to disable it.
+  EMBEDDING_QUERY_INSTRUCTION: z.string().optional(),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
