@@ -11,10 +11,14 @@ const base = {
   testEnvironment: '<rootDir>/test/jest-environment.js',
 };
 
+// Suites that use PostgreSQL and Redis: the test database is checked and migrated once before them.
+const services = { globalSetup: '<rootDir>/test/global-setup.ts' };
+
 module.exports = {
+  testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...base, ...services, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
+    { ...base, ...services, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

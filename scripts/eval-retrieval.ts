@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const { csl } = program.opts<{ csl: string }>();
   const config = loadConfig();
   const model = await resolveModel(config.embedding.modelsDir, config.embedding.model);
-  const embedder = await Embedder.load(model, { batchSize: config.embedding.batchSize, threads: config.embedding.threads });
+  const embedder = await Embedder.load(model, {
+    batchSize: config.embedding.batchSize,
+    threads: config.embedding.threads,
+  });
   const papers = readCsl(csl);
   const disciplines = [...new Set(papers.map((p) => p.discipline))];
   const abstracts = await new EmbeddingService(embedder, '').embed(papers.map((p) => p.abstract));

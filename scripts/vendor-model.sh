@@ -96,6 +96,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
   echo
   sed 's/^/  > /' "$work/README"
   echo
+  echo
   echo "## Changes to the packaged files"
   echo "- \`tokenizer.json\`: normaliser \`lowercase\` set to \`true\` (the original BAAI tokenizer lowercases; the"
   echo "  vocabulary has no upper-case token). Packaged file sha256 \`$(sha "$work/$prefix-tokenizer.json")\`."

@@ -36,7 +36,12 @@ describe('Embedder (real model from models/)', () => {
 
   it('matches the Python reference within 1e-4 per dimension, one text per forward pass', async () => {
     const vectors = await sut.embed(reference.rows.map((r) => r.text));
-    expect(maxAbsDifference(vectors, reference.rows.map((r) => r.vector))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDifference(
+        vectors,
+        reference.rows.map((r) => r.vector),
+      ),
+    ).toBeLessThan(1e-4);
   });
 
   it('returns unit vectors of the model dimension, in input order', async () => {

@@ -18,8 +18,7 @@ const outsideCjkPunctuation = /[^，！？：；（）～…]+/gu;
  */
 export function normaliseText(text: string): string {
   const compatible = text.replace(outsideCjkPunctuation, (run) => run.normalize('NFKC'));
-  const simplified =
-    characterToSimplified(compatible) === compatible ? compatible : phraseToSimplified(compatible);
+  const simplified = characterToSimplified(compatible) === compatible ? compatible : phraseToSimplified(compatible);
   const folded = simplified.replace(/\s+/gu, ' ').trim();
   if (folded.length === 0) throw new EmptyTextError();
   return folded;

@@ -1,0 +1,69 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
+import type { Response, Request } from 'express';
+import { PinoLogger } from 'nestjs-pino';
+
+/** A domain error: any error with a stable string `code`. */
+interface CodedError extends Error {
+  code: string;
+}
+
+/** Domain error codes and the HTTP status each maps to; the one place where domain errors meet HTTP. */
+const STATUS_BY_CODE: Record<string, number> = {
+  EMBEDDING_EMPTY_TEXT: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  /** Field-level problems, for validation errors. */
+  details?: { field: string; problems: string[] }[];
+  requestId?: string;
+}
+
+/**
+ * Every error leaves the API as an ErrorBody. HttpExceptions keep their status; coded domain errors are mapped by
+ * code; anything else is logged and answered with a 500 that says nothing of the internals.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: PinoLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
+    const req = http.getRequest<Request & { id?: string }>();
+    const body = this.toBody(exception);
+    body.requestId = req.id;
+    if (!(exception instanceof HttpException)) this.logger.error({ err: exception }, 'unhandled error');
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'details' in response) {
+        return { statusCode: status, ...(response as Omit<ErrorBody, 'statusCode'>) };
+      }
+      const message = typeof response === 'string' ? response : messageOf(response, exception.message);
+      return { statusCode: status, error: HttpStatus[status] ?? 'Error', message };
+    }
+    if (isCoded(exception) && exception.code in STATUS_BY_CODE) {
+      const status = STATUS_BY_CODE[exception.code];
+      return { statusCode: status, error: exception.code, message: exception.message };
+    }
+    return { statusCode: 500, error: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' };
+  }
+}
+
+/** Nest puts a string or, for some built-in exceptions, a list of strings in `message`. */
+function messageOf(response: object, fallback: string): string {
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : fallback;
+}
+
+function isCoded(e: unknown): e is CodedError {
+  return e instanceof Error && typeof (e as Partial<CodedError>).code === 'string';
+}

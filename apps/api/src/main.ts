@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { APP_CONFIG, ConfigError, loadConfig, type AppConfig } from '@app/config';
+import { LOGGER, type Logger as Pino } from '@app/observability';
+import { DATABASE_CONNECTION, runMigrations, type DatabaseConnection } from '@app/persistence';
+import { ApiModule } from './api.module';
+import { configureHttp } from './http/configure-http';
+
+async function bootstrap(): Promise<void> {
+  try {
+    loadConfig(); // fail fast, naming each bad variable, before anything starts
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const config = app.get<AppConfig>(APP_CONFIG);
+  const log = app.get<Pino>(LOGGER);
+  await runMigrations(app.get<DatabaseConnection>(DATABASE_CONNECTION).url, log);
+  configureHttp(app);
+  await app.listen(config.http.port, config.http.host);
+  log.info({ url: `http://127.0.0.1:${config.http.port}`, docs: '/docs' }, 'api listening');
+}
+
+void bootstrap();

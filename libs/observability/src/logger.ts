@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino, { type Logger } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
+import type { AppConfig } from '@app/config';
+
+export type { Logger } from 'pino';
+
+/** Paths never written to the logs: credentials and the personal or confidential content of requests. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  '*.password',
+  '*.apiKey',
+  '*.secret',
+];
+
+/** The process's root logger: JSON lines on stdout, one object per event, secrets redacted. */
+export function createRootLogger(config: AppConfig, name: string): Logger {
+  return pino({ name, level: config.log.level, redact: { paths: REDACT, censor: '[redacted]' } });
+}
+
+/** HTTP request logging: a request id taken from `X-Request-Id` or made, echoed back, and put on every line. */
+export function httpLoggerOptions(logger: Logger): PinoHttpOptions {
+  return {
+    logger,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customProps: (req: IncomingMessage) => ({ requestId: (req as IncomingMessage & { id: string }).id }),
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health/live') ?? false },
+  };
+}

@@ -1,0 +1,42 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+
+/** Something that runs a parameterised query: the pool, or the client of a transaction. */
+export interface Queryable {
+  query<R extends QueryResultRow>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+/**
+ * The one way repositories talk to PostgreSQL: parameterised queries, and transactions on a single checked-out
+ * client (ROLLBACK on any error, the client always released).
+ */
+export class Db {
+  constructor(readonly pool: Pool) {}
+
+  async query<R extends QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    const result = await this.pool.query<R>(sql, params as unknown[]);
+    return result.rows;
+  }
+
+  async one<R extends QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<R | undefined> {
+    const [row] = await this.query<R>(sql, params);
+    return row;
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+}

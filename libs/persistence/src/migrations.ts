@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { runner } from 'node-pg-migrate';
+import type { Logger } from 'pino';
+
+export const MIGRATIONS_DIR = join(__dirname, '../../../migrations');
+
+/**
+ * Applies the forward-only SQL migrations in migrations/ that the database has not seen, in file-name order (UTC
+ * timestamp prefix), each in its own transaction, under PostgreSQL's advisory lock so that two processes starting
+ * at once never apply one twice. Returns the names applied.
+ */
+export async function runMigrations(databaseUrl: string, log: Logger): Promise<string[]> {
+  const applied = await runner({
+    databaseUrl,
+    dir: MIGRATIONS_DIR,
+    direction: 'up',
+    migrationsTable: 'schema_migrations',
+    checkOrder: true,
+    singleTransaction: false,
+    logger: {
+      debug: (m: string) => log.debug({ migrations: m }, 'migrations'),
+      info: (m: string) => log.debug({ migrations: m }, 'migrations'),
+      warn: (m: string) => log.warn({ migrations: m }, 'migrations'),
+      error: (m: string) => log.error({ migrations: m }, 'migrations'),
+    },
+  });
+  if (applied.length > 0) log.info({ applied: applied.map((m) => m.name) }, 'migrations applied');
+  return applied.map((m) => m.name);
+}
