@@ -18,7 +18,7 @@ const program = new Command().option('--check', 'compare with the committed file
 const target = join(__dirname, '../apps/api/openapi.json');
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create(ApiModule, { preview: true, logger: false });
+  const app = await NestFactory.create(ApiModule.register({ runWorker: false }), { preview: true, logger: false });
   applyPrefix(app);
   const document = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   if (program.opts<{ check?: boolean }>().check) {

@@ -1,24 +1,76 @@
-import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ConfigModule } from '@app/config';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AccessModule } from '@app/access';
+import { APP_CONFIG, ConfigModule, type AppConfig } from '@app/config';
 import { EmbeddingModule } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
+import { ProfilesModule } from '@app/profiles';
+import { ProcessorsModule } from '../../worker/src/processors/processors.module';
+import { ApiKeysController } from './api-keys/api-keys.controller';
 import { HealthController } from './health/health.controller';
+import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { MetricsInterceptor } from './http/metrics.interceptor';
+import { ApiKeyThrottlerGuard } from './http/throttler.guard';
+import { MetricsController } from './metrics/metrics.controller';
+import { OrganisationsController } from './organisations/organisations.controller';
+import { ImportController } from './profiles/import.controller';
+import {
+  AchievementsController,
+  BrokersController,
+  DemandsController,
+  ExpertsController,
+} from './profiles/profiles.controller';
 
-@Module({
-  imports: [
-    ConfigModule,
-    ObservabilityModule.forProcess('api'),
-    PersistenceModule,
-    JobsModule,
-    EmbeddingModule,
-    TerminusModule.forRoot({ errorLogStyle: 'json' }),
-  ],
-  controllers: [HealthController],
-  providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
-})
-export class ApiModule {}
+export interface ApiOptions {
+  /** Also run the job processors in this process (the single-machine default of `npm start`). */
+  runWorker: boolean;
+}
+
+@Module({})
+export class ApiModule {
+  static register(options: ApiOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule,
+        ObservabilityModule.forProcess('api'),
+        PersistenceModule,
+        JobsModule,
+        EmbeddingModule,
+        AccessModule,
+        ProfilesModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        ThrottlerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.http.rateLimitPerMinute }],
+        }),
+        ...(options.runWorker ? [ProcessorsModule] : []),
+      ],
+      controllers: [
+        HealthController,
+        MetricsController,
+        OrganisationsController,
+        ApiKeysController,
+        AchievementsController,
+        DemandsController,
+        ExpertsController,
+        BrokersController,
+        ImportController,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        // Guards run in this order: who is it, then how often may it.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
+        { provide: APP_INTERCEPTOR, useClass: MetricsInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -9,8 +9,9 @@ import { ApiModule } from './api.module';
 import { configureHttp } from './http/configure-http';
 
 async function bootstrap(): Promise<void> {
+  let runWorker: boolean;
   try {
-    loadConfig(); // fail fast, naming each bad variable, before anything starts
+    runWorker = loadConfig().runWorker; // fail fast, naming each bad variable, before anything starts
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -18,7 +19,10 @@ async function bootstrap(): Promise<void> {
     }
     throw e;
   }
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register({ runWorker }), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const config = app.get<AppConfig>(APP_CONFIG);

@@ -4,7 +4,9 @@ import { configSchema, type RawConfig } from './config.schema';
 /** The validated configuration, grouped by concern. Secrets are marked so that `redacted()` can hide them. */
 export interface AppConfig {
   env: RawConfig['NODE_ENV'];
-  http: { host: string; port: number };
+  http: { host: string; port: number; rateLimitPerMinute: number; importMaxBytes: number };
+  /** Whether the API process runs the job processors too. */
+  runWorker: boolean;
   log: { level: RawConfig['LOG_LEVEL'] };
   database: { url?: string; embedded: { dir: string; port: number } };
   redis: { url: string };
@@ -35,7 +37,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
   const c = parsed.data;
   return {
     env: c.NODE_ENV,
-    http: { host: c.HOST, port: c.PORT },
+    http: {
+      host: c.HOST,
+      port: c.PORT,
+      rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
+      importMaxBytes: c.IMPORT_MAX_BYTES,
+    },
+    runWorker: c.RUN_WORKER,
     log: { level: c.LOG_LEVEL },
     database: { url: c.DATABASE_URL, embedded: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT } },
     redis: { url: c.REDIS_URL },

@@ -10,6 +10,10 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: integer(1, 65535).default(3000),
+  RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(600),
+  IMPORT_MAX_BYTES: integer(1024, 10 * 1024 ** 3).default(200 * 1024 ** 2),
+  // The API process also runs the background jobs (single-machine default); set false when workers run apart.
+  RUN_WORKER: z.stringbool().default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default(resolve(repoRoot, '.data/postgres')),

@@ -3,6 +3,8 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { LOGGER, type Logger } from '@app/observability';
+import { QUEUES } from './job-names';
+import { ProfileJobs } from './profile-jobs';
 
 export const REDIS = 'REDIS';
 
@@ -13,8 +15,10 @@ export const REDIS = 'REDIS';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ connection: { url: config.redis.url, maxRetriesPerRequest: null } }),
     }),
+    BullModule.registerQueue({ name: QUEUES.profiles }),
   ],
   providers: [
+    ProfileJobs,
     {
       provide: REDIS,
       inject: [APP_CONFIG, LOGGER],
@@ -31,7 +35,7 @@ export const REDIS = 'REDIS';
       },
     },
   ],
-  exports: [REDIS, BullModule],
+  exports: [REDIS, BullModule, ProfileJobs],
 })
 export class JobsModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

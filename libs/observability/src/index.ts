@@ -2,3 +2,4 @@
 // It must not decide anything about the domain; other libs take the LOGGER and make a child of it.
 export { createRootLogger, httpLoggerOptions, type Logger } from './logger';
 export { LOGGER, ObservabilityModule } from './observability.module';
+export { embeddingSeconds, embeddingsTotal, httpRequestSeconds, metricsRegistry, queueJobs } from './metrics';

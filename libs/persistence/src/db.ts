@@ -1,4 +1,7 @@
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { types, type Pool, type PoolClient, type QueryResultRow } from 'pg';
+
+// A `date` column is a calendar day, not an instant: keep PostgreSQL's YYYY-MM-DD instead of a local-midnight Date.
+types.setTypeParser(types.builtins.DATE, (value) => value);
 
 /** Something that runs a parameterised query: the pool, or the client of a transaction. */
 export interface Queryable {

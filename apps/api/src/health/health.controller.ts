@@ -5,8 +5,10 @@ import type { Redis } from 'ioredis';
 import { EmbeddingService } from '@app/embedding';
 import { REDIS } from '@app/jobs';
 import { Db } from '@app/persistence';
+import { Public } from '../http/auth.guard';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -6,7 +6,7 @@ import { validationPipe } from './validation';
 
 /** The version prefix of every route but health checks and the docs. */
 export function applyPrefix(app: INestApplication): void {
-  app.setGlobalPrefix('v1', { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix('v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
 }
 
 /** The HTTP conventions shared by the server and the end-to-end tests. */

@@ -9,6 +9,13 @@ interface CodedError extends Error {
 
 /** Domain error codes and the HTTP status each maps to; the one place where domain errors meet HTTP. */
 const STATUS_BY_CODE: Record<string, number> = {
+  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  INVALID_CURSOR: HttpStatus.BAD_REQUEST,
+  ORGANISATION_REQUIRED: HttpStatus.BAD_REQUEST,
+  INVALID_API_KEY_REQUEST: HttpStatus.BAD_REQUEST,
+  ORGANISATION_KIND_MISMATCH: HttpStatus.UNPROCESSABLE_ENTITY,
   EMBEDDING_EMPTY_TEXT: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
@@ -43,11 +50,25 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      if (typeof response === 'object' && response !== null && 'details' in response) {
-        return { statusCode: status, ...(response as Omit<ErrorBody, 'statusCode'>) };
-      }
-      const message = typeof response === 'string' ? response : messageOf(response, exception.message);
-      return { statusCode: status, error: HttpStatus[status] ?? 'Error', message };
+      if (typeof response === 'string')
+        return { statusCode: status, error: HttpStatus[status] ?? 'ERROR', message: response };
+      const r = response as { error?: unknown; message?: unknown; details?: unknown };
+      // Terminus' readiness report is passed through as it is.
+      if (r.details && !Array.isArray(r.details)) return { statusCode: status, ...response } as ErrorBody;
+      return {
+        statusCode: status,
+        error: typeof r.error === 'string' && /^[A-Z_]+$/.test(r.error) ? r.error : (HttpStatus[status] ?? 'ERROR'),
+        message: messageOf(r, exception.message),
+        ...(Array.isArray(r.details) ? { details: r.details as ErrorBody['details'] } : {}),
+      };
+    }
+    if (isClientHttpError(exception)) {
+      // Errors of the body parser (http-errors): too large, malformed JSON, bad encoding.
+      return {
+        statusCode: exception.status,
+        error: HttpStatus[exception.status] ?? 'ERROR',
+        message: exception.message,
+      };
     }
     if (isCoded(exception) && exception.code in STATUS_BY_CODE) {
       const status = STATUS_BY_CODE[exception.code];
@@ -62,6 +83,13 @@ function messageOf(response: object, fallback: string): string {
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
   return typeof message === 'string' ? message : fallback;
+}
+
+function isClientHttpError(e: unknown): e is Error & { status: number } {
+  const status = (e as { status?: unknown }).status;
+  return (
+    e instanceof Error && (e as { expose?: unknown }).expose === true && typeof status === 'number' && status < 500
+  );
 }
 
 function isCoded(e: unknown): e is CodedError {

@@ -1,0 +1,38 @@
+import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { ApiKeysService, UnauthenticatedError, type Actor } from '@app/access';
+
+const PUBLIC = 'isPublic';
+/** Marks a route that needs no API key (health checks). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+export type AuthenticatedRequest = Request & { actor?: Actor; id?: string };
+
+/** Every route needs an API key (`Authorization: Bearer <key>` or `X-Api-Key`) unless marked @Public(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const secret = bearer(req.headers.authorization) ?? header(req.headers['x-api-key']);
+    const actor = secret ? await this.apiKeys.authenticate(secret) : undefined;
+    if (!actor) throw new UnauthenticatedError();
+    req.actor = actor;
+    return true;
+  }
+}
+
+function bearer(value: string | undefined): string | undefined {
+  const match = value?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import {
+  ConflictException,
+  Injectable,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { IdempotencyRepository } from '@app/persistence';
+import type { AuthenticatedRequest } from './auth.guard';
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * `Idempotency-Key` on a write: the first request runs and its answer is stored; a retry with the same key and the
+ * same request gets the stored answer and changes nothing; the same key with another request is a 422.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly keys: IdempotencyRepository) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const key = req.headers['idempotency-key'];
+    if (!WRITES.has(req.method) || typeof key !== 'string' || !req.actor) return next.handle();
+    if (key.length < 1 || key.length > 200) {
+      throw new UnprocessableEntityException({
+        error: 'IDEMPOTENCY_KEY_INVALID',
+        message: 'Idempotency-Key must have 1 to 200 characters',
+      });
+    }
+    return from(this.run(req, key, context.switchToHttp().getResponse<Response>(), next));
+  }
+
+  private async run(req: AuthenticatedRequest, key: string, res: Response, next: CallHandler): Promise<unknown> {
+    const apiKeyId = req.actor!.apiKeyId;
+    const requestHash = createHash('sha256')
+      .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
+      .digest('hex');
+    const claim = await this.keys.claim(apiKeyId, key, requestHash);
+    if (claim.kind === 'mismatch') {
+      throw new UnprocessableEntityException({
+        error: 'IDEMPOTENCY_KEY_REUSED',
+        message: 'This Idempotency-Key was used for a different request',
+      });
+    }
+    if (claim.kind === 'in-progress') {
+      throw new ConflictException({
+        error: 'IDEMPOTENCY_IN_PROGRESS',
+        message: 'A request with this Idempotency-Key is still running',
+      });
+    }
+    if (claim.kind === 'replay') {
+      res.status(claim.statusCode).setHeader('Idempotent-Replayed', 'true');
+      return claim.response;
+    }
+    try {
+      const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.keys.complete(apiKeyId, key, res.statusCode, body);
+      return body;
+    } catch (e) {
+      await this.keys.release(apiKeyId, key);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, type Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@app/access';
+import {
+  CreateAchievementDto,
+  CreateBrokerDto,
+  CreateDemandDto,
+  CreateExpertDto,
+  ListQueryDto,
+  ProfilesService,
+  UpdateAchievementDto,
+  UpdateBrokerDto,
+  UpdateDemandDto,
+  UpdateExpertDto,
+  type Page,
+  type ProfileByKind,
+  type ProfileKind,
+} from '@app/profiles';
+import { CurrentActor, RequestId } from '../http/current-actor.decorator';
+import { validationPipe } from '../http/validation';
+
+/**
+ * The same five routes for each kind of profile: create, list, read, update, withdraw. Each turns its DTO into one
+ * ProfilesService call; who may do what is decided there.
+ */
+function profilesController<K extends ProfileKind>(kind: K, path: string, create: Type, update: Type, label: string) {
+  @ApiTags(path)
+  @ApiBearerAuth()
+  @Controller(path)
+  class ProfilesController {
+    constructor(readonly profiles: ProfilesService) {}
+
+    @Post()
+    @ApiOperation({ summary: `Create ${label}; its embedding is queued (see embedding.status)` })
+    @ApiBody({ type: create })
+    create(
+      @CurrentActor() actor: Actor,
+      @Body(validationPipe(create)) body: Record<string, unknown>,
+      @RequestId() requestId?: string,
+    ): Promise<ProfileByKind[K]> {
+      return this.profiles.create(actor, kind, body, requestId);
+    }
+
+    @Get()
+    @ApiOperation({ summary: `List ${label}s the key may see, newest first, with cursor pagination` })
+    list(@CurrentActor() actor: Actor, @Query() query: ListQueryDto): Promise<Page<ProfileByKind[K]>> {
+      return this.profiles.list(actor, kind, query);
+    }
+
+    @Get(':id')
+    @ApiOperation({ summary: `Read ${label}` })
+    get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ProfileByKind[K]> {
+      return this.profiles.get(actor, kind, id);
+    }
+
+    @Patch(':id')
+    @ApiOperation({ summary: `Change ${label}; changed text is embedded again` })
+    @ApiBody({ type: update })
+    update(
+      @CurrentActor() actor: Actor,
+      @Param('id', ParseUUIDPipe) id: string,
+      @Body(validationPipe(update)) body: Record<string, unknown>,
+      @RequestId() requestId?: string,
+    ): Promise<ProfileByKind[K]> {
+      return this.profiles.update(actor, kind, id, body, requestId);
+    }
+
+    @Post(':id/withdraw')
+    @HttpCode(200)
+    @ApiOperation({ summary: `Withdraw ${label}: it stays on record but is no longer offered or matched` })
+    withdraw(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ProfileByKind[K]> {
+      return this.profiles.withdraw(actor, kind, id);
+    }
+  }
+  Object.defineProperty(ProfilesController, 'name', { value: `${kind[0].toUpperCase()}${kind.slice(1)}sController` });
+  return ProfilesController;
+}
+
+export const AchievementsController = profilesController(
+  'achievement',
+  'achievements',
+  CreateAchievementDto,
+  UpdateAchievementDto,
+  'an achievement (科技成果)',
+);
+export const DemandsController = profilesController(
+  'demand',
+  'demands',
+  CreateDemandDto,
+  UpdateDemandDto,
+  'a demand (技术需求)',
+);
+export const ExpertsController = profilesController(
+  'expert',
+  'experts',
+  CreateExpertDto,
+  UpdateExpertDto,
+  'an expert or commissioner (科技特派员)',
+);
+export const BrokersController = profilesController(
+  'broker',
+  'brokers',
+  CreateBrokerDto,
+  UpdateBrokerDto,
+  'a broker (技术经纪人)',
+);

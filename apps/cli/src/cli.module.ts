@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AccessModule } from '@app/access';
+import { ConfigModule } from '@app/config';
+import { JobsModule } from '@app/jobs';
+import { ObservabilityModule } from '@app/observability';
+import { PersistenceModule } from '@app/persistence';
+import { ProfilesModule } from '@app/profiles';
+
+/** What the operator's command line needs: the database, the queues, keys and profiles. */
+@Module({
+  imports: [
+    ConfigModule,
+    ObservabilityModule.forProcess('cli'),
+    PersistenceModule,
+    JobsModule,
+    AccessModule,
+    ProfilesModule,
+  ],
+})
+export class CliModule {}

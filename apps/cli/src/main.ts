@@ -1,0 +1,126 @@
+/**
+ * The operator's command line: migrations, organisations, API keys and bulk import.
+ *
+ *   npm run cli -- migrate
+ *   npm run cli -- org create --kind enterprise --name 湖州某电池公司 --region 330502
+ *   npm run cli -- key create --role enterprise --organisation <id>
+ *   npm run cli -- import --kind achievement --file catalogue.jsonl --organisation <id>
+ */
+import 'reflect-metadata';
+import { createReadStream, statSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import { SingleBar, Presets } from 'cli-progress';
+import { Command, Option } from 'commander';
+import { ApiKeysService, ROLES, type Role } from '@app/access';
+import { LOGGER, type Logger } from '@app/observability';
+import { DATABASE_CONNECTION, runMigrations, type DatabaseConnection } from '@app/persistence';
+import {
+  ORGANISATION_KINDS,
+  OrganisationsService,
+  ProfileImportService,
+  type ImportKind,
+  type OrganisationKind,
+} from '@app/profiles';
+import { CliModule } from './cli.module';
+
+async function withContext<T>(work: (get: <S>(token: unknown) => S) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+  try {
+    return await work((token) => app.get(token as string));
+  } finally {
+    await app.close();
+  }
+}
+
+const SYSTEM = {
+  apiKeyId: 'cli',
+  role: 'admin' as Role,
+  organisationId: null,
+  brokerId: null,
+};
+
+const program = new Command('techtransfer').description('Operator commands of the matchmaking service');
+
+program
+  .command('migrate')
+  .description('apply the SQL migrations the database has not seen')
+  .action(() =>
+    withContext(async (get) => {
+      const applied = await runMigrations(get<DatabaseConnection>(DATABASE_CONNECTION).url, get<Logger>(LOGGER));
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    }),
+  );
+
+const org = program.command('org').description('organisations');
+org
+  .command('create')
+  .addOption(new Option('--kind <kind>').choices(ORGANISATION_KINDS).makeOptionMandatory())
+  .requiredOption('--name <name>')
+  .requiredOption('--region <code>', 'GB/T 2260 region code, e.g. 330502')
+  .option('--credit-code <code>', 'unified social credit code')
+  .action((o: { kind: OrganisationKind; name: string; region: string; creditCode?: string }) =>
+    withContext(async (get) => {
+      const created = await get<OrganisationsService>(OrganisationsService).create('system', {
+        kind: o.kind,
+        name: o.name,
+        regionCode: o.region,
+        creditCode: o.creditCode,
+      });
+      console.log(JSON.stringify(created, null, 2));
+    }),
+  );
+
+const key = program.command('key').description('API keys');
+key
+  .command('create')
+  .addOption(new Option('--role <role>').choices(ROLES).makeOptionMandatory())
+  .option('--organisation <id>')
+  .option('--broker <id>', 'the broker a broker key acts for')
+  .option('--label <text>')
+  .action((o: { role: Role; organisation?: string; broker?: string; label?: string }) =>
+    withContext(async (get) => {
+      const created = await get<ApiKeysService>(ApiKeysService).create('system', {
+        role: o.role,
+        organisationId: o.organisation,
+        brokerId: o.broker,
+        label: o.label,
+      });
+      console.log(`id:     ${created.id}\nsecret: ${created.secret}\n(the secret is shown only now)`);
+    }),
+  );
+
+program
+  .command('import')
+  .description('bulk import achievements or demands from JSON Lines or CSV')
+  .addOption(new Option('--kind <kind>').choices(['achievement', 'demand']).makeOptionMandatory())
+  .requiredOption('--file <path>')
+  .requiredOption('--organisation <id>', 'owner of the imported records')
+  .addOption(new Option('--format <format>').choices(['jsonl', 'csv']))
+  .action((o: { kind: ImportKind; file: string; organisation: string; format?: 'jsonl' | 'csv' }) =>
+    withContext(async (get) => {
+      const format = o.format ?? (o.file.endsWith('.csv') ? 'csv' : 'jsonl');
+      const bar = new SingleBar(
+        { format: 'import |{bar}| {percentage}% | {rows} rows | {eta_formatted} left', etaBuffer: 50 },
+        Presets.shades_classic,
+      );
+      const input = createReadStream(o.file);
+      let rows = 0;
+      bar.start(statSync(o.file).size, 0, { rows });
+      input.on('data', () => bar.update(input.bytesRead, { rows }));
+      const summary = await get<ProfileImportService>(ProfileImportService).import(SYSTEM, o.kind, format, input, {
+        organisationId: o.organisation,
+        onProgress: (read) => (rows = read),
+      });
+      bar.update(input.bytesRead, { rows });
+      bar.stop();
+      console.log(`accepted ${summary.accepted}, rejected ${summary.rejected}`);
+      for (const [reason, count] of Object.entries(summary.rejectedByReason).sort((a, b) => b[1] - a[1])) {
+        console.log(`  ${String(count).padStart(6)}  ${reason}`);
+      }
+    }),
+  );
+
+program.parseAsync().catch((e: Error) => {
+  console.error(e.message);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Db } from '@app/persistence';
+import { ForbiddenError, InvalidApiKeyRequestError } from './access.errors';
+import type { Actor, Role } from './actor';
+
+export interface NewApiKey {
+  role: Role;
+  organisationId?: string | null;
+  brokerId?: string | null;
+  label?: string;
+}
+
+interface ApiKeyRow {
+  id: string;
+  role: Role;
+  organisation_id: string | null;
+  broker_id: string | null;
+}
+
+const hash = (secret: string) => createHash('sha256').update(secret).digest();
+
+/** API keys: made with a random secret shown once, stored only as its sha256, looked up by that hash. */
+@Injectable()
+export class ApiKeysService {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Issues a key. Only an admin (or the command line, as 'system') may. Every role but admin is bound to an
+   * organisation; a broker key also to a broker of that organisation.
+   */
+  async create(issuer: Actor | 'system', key: NewApiKey): Promise<{ id: string; secret: string }> {
+    if (issuer !== 'system' && issuer.role !== 'admin') throw new ForbiddenError('issue API keys');
+    if (key.role !== 'admin' && !key.organisationId)
+      throw new InvalidApiKeyRequestError('organisationId is required for this role');
+    if ((key.role === 'broker') !== Boolean(key.brokerId)) {
+      throw new InvalidApiKeyRequestError('brokerId is required for the broker role, and only for it');
+    }
+    if (key.brokerId) {
+      const broker = await this.db.one<{ organisation_id: string }>(
+        'SELECT organisation_id FROM brokers WHERE id = $1',
+        [key.brokerId],
+      );
+      if (broker?.organisation_id !== key.organisationId) {
+        throw new InvalidApiKeyRequestError('brokerId must be a broker of organisationId');
+      }
+    }
+    const prefix = randomBytes(4).toString('hex');
+    const secret = `tt_${prefix}_${randomBytes(24).toString('base64url')}`;
+    const row = await this.db.one<{ id: string }>(
+      `INSERT INTO api_keys (secret_hash, prefix, role, organisation_id, broker_id, label)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [hash(secret), prefix, key.role, key.organisationId ?? null, key.brokerId ?? null, key.label ?? ''],
+    );
+    return { id: row!.id, secret };
+  }
+
+  async authenticate(secret: string): Promise<Actor | undefined> {
+    const row = await this.db.one<ApiKeyRow>(
+      'SELECT id, role, organisation_id, broker_id FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL',
+      [hash(secret)],
+    );
+    return row && { apiKeyId: row.id, role: row.role, organisationId: row.organisation_id, brokerId: row.broker_id };
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const rows = await this.db.query(
+      'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id',
+      [id],
+    );
+    return rows.length > 0;
+  }
+}

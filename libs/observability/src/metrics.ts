@@ -1,0 +1,34 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The process's Prometheus metrics, served by the API on /metrics. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
+export const httpRequestSeconds = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request latency',
+  labelNames: ['method', 'route', 'status'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [metricsRegistry],
+});
+
+export const embeddingsTotal = new Counter({
+  name: 'embeddings_total',
+  help: 'Profiles embedded, by kind and outcome',
+  labelNames: ['kind', 'outcome'],
+  registers: [metricsRegistry],
+});
+
+export const embeddingSeconds = new Histogram({
+  name: 'embedding_duration_seconds',
+  help: 'Time to embed one profile text',
+  buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  registers: [metricsRegistry],
+});
+
+export const queueJobs = new Gauge({
+  name: 'queue_jobs',
+  help: 'Jobs in a queue, by state',
+  labelNames: ['queue', 'state'],
+  registers: [metricsRegistry],
+});

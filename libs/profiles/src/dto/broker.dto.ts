@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
+import { LIMITS } from './limits';
+import { IsIndustryCode, IsRegionCode } from './validators';
+
+/** 技术经纪人: works for a transfer organisation and takes leads to contracts. */
+export class CreateBrokerDto {
+  @ApiPropertyOptional({ description: 'Transfer organisation; only an admin may set it' })
+  @IsOptional()
+  @IsUUID()
+  organisationId?: string;
+
+  @ApiProperty({ example: '李经纪', maxLength: LIMITS.name })
+  @IsString()
+  @Length(1, LIMITS.name)
+  name: string;
+
+  @ApiProperty({ example: '新能源与新材料领域技术转移，十年经验', maxLength: LIMITS.expertise })
+  @IsString()
+  @Length(1, LIMITS.expertise)
+  expertise: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['38', '42'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.listItems)
+  @IsIndustryCode({ each: true })
+  industryCodes?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['330000'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.listItems)
+  @IsRegionCode({ each: true })
+  regionCodes?: string[];
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 20, description: 'Open leads at most' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  capacity?: number;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class UpdateBrokerDto extends PartialType(OmitType(CreateBrokerDto, ['organisationId'] as const)) {}

@@ -1,0 +1,127 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  CONFIDENTIAL_DEMAND_FIELDS,
+  COOPERATION_MODES,
+  DEMAND_STATUSES,
+  type ConfidentialDemandField,
+  type CooperationMode,
+  type DemandStatus,
+} from '../profiles.types';
+import { LIMITS } from './limits';
+import { IsIndustryCode, IsNotLessThan, IsRegionCode } from './validators';
+
+/** 技术需求: the problem an enterprise needs solved. */
+export class CreateDemandDto {
+  @ApiPropertyOptional({ description: 'Owner enterprise; only an admin may set it (others own what they create)' })
+  @IsOptional()
+  @IsUUID()
+  organisationId?: string;
+
+  @ApiProperty({ example: '寻求动力电池回收技术', maxLength: LIMITS.title })
+  @IsString()
+  @Length(1, LIMITS.title)
+  title: string;
+
+  @ApiProperty({
+    example: '我公司每年产生约两千吨退役动力电池，希望引进高回收率的正极材料回收工艺。',
+    maxLength: LIMITS.longText,
+  })
+  @IsString()
+  @Length(1, LIMITS.longText)
+  description: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: LIMITS.keywords })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.keywords)
+  @IsString({ each: true })
+  @MaxLength(LIMITS.keyword, { each: true })
+  keywords?: string[];
+
+  @ApiPropertyOptional({ example: '42', description: 'GB/T 4754-2017 industry code' })
+  @IsOptional()
+  @IsIndustryCode()
+  industryCode?: string;
+
+  @ApiProperty({ example: '330502', description: 'GB/T 2260 region code' })
+  @IsRegionCode()
+  regionCode: string;
+
+  @ApiPropertyOptional({ description: 'Budget, lower bound, CNY', example: 500000 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(LIMITS.price)
+  budgetMin?: number;
+
+  @ApiPropertyOptional({ description: 'Budget, upper bound, CNY; not less than budgetMin', example: 1000000 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(LIMITS.price)
+  @IsNotLessThan('budgetMin')
+  budgetMax?: number;
+
+  @ApiPropertyOptional({ enum: COOPERATION_MODES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @IsIn(COOPERATION_MODES, { each: true })
+  cooperationModes?: CooperationMode[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 9, description: 'Lowest readiness level (TRL) acceptable' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  minReadinessLevel?: number;
+
+  @ApiPropertyOptional({ example: '2027-06-30', format: 'date' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  deadline?: string;
+
+  @ApiPropertyOptional({ description: 'Prize in CNY when the demand is a challenge posting (张榜招贤)' })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(LIMITS.price)
+  challengePrize?: number;
+
+  @ApiPropertyOptional({ description: 'Green technology preferred' })
+  @IsOptional()
+  @IsBoolean()
+  greenPreferred?: boolean;
+
+  @ApiPropertyOptional({ enum: DEMAND_STATUSES, default: 'open' })
+  @IsOptional()
+  @IsIn(DEMAND_STATUSES)
+  status?: DemandStatus;
+
+  @ApiPropertyOptional({
+    enum: CONFIDENTIAL_DEMAND_FIELDS,
+    isArray: true,
+    description: 'Fields shown only to the owner and an admin',
+  })
+  @IsOptional()
+  @IsArray()
+  @IsIn(CONFIDENTIAL_DEMAND_FIELDS, { each: true })
+  confidentialFields?: ConfidentialDemandField[];
+}
+
+export class UpdateDemandDto extends PartialType(OmitType(CreateDemandDto, ['organisationId'] as const)) {}

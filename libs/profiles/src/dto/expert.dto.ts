@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { LIMITS } from './limits';
+import { IsDisciplineCode, IsRegionCode } from './validators';
+
+/** An expert, or a commissioner (科技特派员) when `programmeId` is set. */
+export class CreateExpertDto {
+  @ApiPropertyOptional({ description: 'Organisation; only an admin may set it' })
+  @IsOptional()
+  @IsUUID()
+  organisationId?: string;
+
+  @ApiProperty({ example: '王教授', maxLength: LIMITS.name })
+  @IsString()
+  @Length(1, LIMITS.name)
+  name: string;
+
+  @ApiProperty({ example: '锂离子电池材料回收与再生，湿法冶金', maxLength: LIMITS.expertise })
+  @IsString()
+  @Length(1, LIMITS.expertise)
+  expertise: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['450'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.listItems)
+  @IsDisciplineCode({ each: true })
+  disciplineCodes?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['330500'], description: 'Regions served' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.listItems)
+  @IsRegionCode({ each: true })
+  regionCodes?: string[];
+
+  @ApiPropertyOptional({ description: 'Commissioner programme this expert serves' })
+  @IsOptional()
+  @IsUUID()
+  programmeId?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class UpdateExpertDto extends PartialType(OmitType(CreateExpertDto, ['organisationId'] as const)) {}

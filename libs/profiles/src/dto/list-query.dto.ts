@@ -1,0 +1,45 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsIndustryCode, IsRegionCode } from './validators';
+
+/** Filters and cursor pagination shared by the profile lists; filters that do not apply to a kind are ignored. */
+export class ListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  organisationId?: string;
+
+  @ApiPropertyOptional({ description: 'Status of the record (kind-specific values)' })
+  @IsOptional()
+  @IsString()
+  status?: string;
+
+  @ApiPropertyOptional({ description: 'Region code; a province or city matches every region inside it' })
+  @IsOptional()
+  @IsRegionCode()
+  regionCode?: string;
+
+  @ApiPropertyOptional({ description: 'Industry code; a division matches every finer code under it' })
+  @IsOptional()
+  @IsIndustryCode()
+  industryCode?: string;
+
+  @ApiPropertyOptional({ enum: ['pending', 'ready', 'failed'] })
+  @IsOptional()
+  @IsIn(['pending', 'ready', 'failed'])
+  embeddingStatus?: 'pending' | 'ready' | 'failed';
+}

@@ -1,0 +1,47 @@
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { isDisciplineCode, isIndustryCode, isRegionCode } from '@app/taxonomy';
+
+function codeValidator(name: string, test: (code: string) => boolean, what: string) {
+  return (options?: ValidationOptions) => (target: object, propertyName: string) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName,
+      options: { message: `$property must be ${what}`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && test(value) },
+    });
+}
+
+export const IsRegionCode = codeValidator(
+  'isRegionCode',
+  isRegionCode,
+  'a GB/T 2260 region code of a province, city or county (e.g. 330502)',
+);
+export const IsIndustryCode = codeValidator(
+  'isIndustryCode',
+  isIndustryCode,
+  'a GB/T 4754-2017 industry code (a division such as 39, or a finer code under one)',
+);
+export const IsDisciplineCode = codeValidator(
+  'isDisciplineCode',
+  isDisciplineCode,
+  'a GB/T 13745-2009 discipline code (a first-level code such as 520, or a finer code under one)',
+);
+
+/** The property, when both are present, is at least the named sibling (e.g. budgetMax >= budgetMin). */
+export function IsNotLessThan(sibling: string, options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isNotLessThan',
+      target: target.constructor,
+      propertyName,
+      constraints: [sibling],
+      options: { message: `$property must not be less than ${sibling}`, ...options },
+      validator: {
+        validate(value: unknown, args: ValidationArguments) {
+          const other = (args.object as Record<string, unknown>)[sibling];
+          return typeof value !== 'number' || typeof other !== 'number' || value >= other;
+        },
+      },
+    });
+}

@@ -1,0 +1,21 @@
+// Owns the market's records: organisations and the four kinds of profile (achievements, demands, experts, brokers),
+// their validation, storage, visibility, bulk import and the embedding of their text. It must not match or score:
+// matching reads vectors through its repository.
+export * from './dto/achievement.dto';
+export * from './dto/broker.dto';
+export * from './dto/demand.dto';
+export * from './dto/expert.dto';
+export * from './dto/list-query.dto';
+export * from './dto/organisation.dto';
+export { LIMITS } from './dto/limits';
+export { validationProblems } from './dto/validation-problems';
+export { contentHash, embeddingText } from './embedding-text';
+export { OrganisationsService, type NewOrganisation } from './organisations.service';
+export { ProfileEmbeddingService, type EmbedOutcome } from './profile-embedding.service';
+export { ProfileImportService, type ImportFormat, type ImportKind, type ImportSummary } from './profile-import.service';
+export { PROFILE_TABLES } from './profile-tables';
+export * from './profiles.errors';
+export { ProfilesModule } from './profiles.module';
+export { ProfilesRepository, regionPrefix, type ProfileFilter } from './profiles.repository';
+export { ProfilesService, type ListOptions } from './profiles.service';
+export * from './profiles.types';

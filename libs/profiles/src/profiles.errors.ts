@@ -1,0 +1,25 @@
+/** Base of the errors this lib raises; `code` is stable and mapped to HTTP statuses by the API. */
+export abstract class ProfileError extends Error {
+  abstract readonly code: string;
+}
+
+export class ProfileNotFoundError extends ProfileError {
+  readonly code = 'NOT_FOUND';
+  constructor(kind: string, id: string) {
+    super(`No ${kind} ${id}, or not one this API key may see`);
+  }
+}
+
+export class OrganisationRequiredError extends ProfileError {
+  readonly code = 'ORGANISATION_REQUIRED';
+  constructor() {
+    super('organisationId is required when an admin key creates a profile');
+  }
+}
+
+export class OrganisationKindMismatchError extends ProfileError {
+  readonly code = 'ORGANISATION_KIND_MISMATCH';
+  constructor(kind: string, organisationKind: string) {
+    super(`A ${kind} cannot belong to an organisation of kind ${organisationKind}`);
+  }
+}

@@ -1,0 +1,233 @@
+import { Injectable } from '@nestjs/common';
+import { Db, decodeCursor, encodeCursor, type Queryable } from '@app/persistence';
+import { PROFILE_TABLES, type ProfileTable } from './profile-tables';
+import type { EmbeddingState, Page, ProfileByKind, ProfileKind } from './profiles.types';
+
+type Row = Record<string, unknown>;
+
+/** Filters of a list; each applies only to the kinds that have the column. */
+export interface ProfileFilter {
+  organisationId?: string;
+  status?: string;
+  regionCode?: string;
+  industryCode?: string;
+  embeddingStatus?: 'pending' | 'ready' | 'failed';
+  /** Records an actor may not see unless it owns them: drafts, private, withdrawn. Owner sees its own anyway. */
+  publicOnlyExceptFor?: string | null;
+}
+
+/** A profile's vector and the facts needed to index it. */
+export interface StoredVector {
+  id: string;
+  vector: Float32Array;
+}
+
+/** The SQL of the four profile kinds; everything kind-specific comes from PROFILE_TABLES. */
+@Injectable()
+export class ProfilesRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert<K extends ProfileKind>(
+    kind: K,
+    organisationId: string,
+    values: Record<string, unknown>,
+    contentHash: string,
+    tx: Queryable = this.db.pool,
+  ): Promise<ProfileByKind[K]> {
+    const t = PROFILE_TABLES[kind];
+    const present = t.columns.filter((c) => values[c.field] !== undefined);
+    const params = [organisationId, contentHash, ...present.map((c) => toDb(c.type, values[c.field]))];
+    const { rows } = await tx.query<Row>(
+      `INSERT INTO ${t.table} (organisation_id, content_hash${present.map((c) => `, ${c.column}`).join('')})
+       VALUES ($1, $2${present.map((_, i) => `, $${i + 3}`).join('')}) RETURNING ${selectList(t)}`,
+      params,
+    );
+    return toProfile(t, rows[0]) as ProfileByKind[K];
+  }
+
+  async findById<K extends ProfileKind>(kind: K, id: string, tx: Queryable = this.db.pool, forUpdate = false) {
+    const t = PROFILE_TABLES[kind];
+    const { rows } = await tx.query<Row>(
+      `SELECT ${selectList(t)} FROM ${t.table} WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] && (toProfile(t, rows[0]) as ProfileByKind[K]);
+  }
+
+  /**
+   * Writes the given fields. A changed content hash sends the record back to `pending`, so that the worker embeds
+   * the new text; an unchanged one keeps its vector.
+   */
+  async update<K extends ProfileKind>(
+    kind: K,
+    id: string,
+    values: Record<string, unknown>,
+    contentHash: string,
+    tx: Queryable,
+  ): Promise<ProfileByKind[K]> {
+    const t = PROFILE_TABLES[kind];
+    const present = t.columns.filter((c) => values[c.field] !== undefined);
+    const params = [id, contentHash, ...present.map((c) => toDb(c.type, values[c.field]))];
+    const { rows } = await tx.query<Row>(
+      `UPDATE ${t.table} SET ${present.map((c, i) => `${c.column} = $${i + 3}, `).join('')}
+         embedding_status = CASE WHEN content_hash = $2 THEN embedding_status ELSE 'pending' END,
+         embedding_error = CASE WHEN content_hash = $2 THEN embedding_error ELSE NULL END,
+         content_hash = $2, updated_at = now()
+       WHERE id = $1 RETURNING ${selectList(t)}`,
+      params,
+    );
+    return toProfile(t, rows[0]) as ProfileByKind[K];
+  }
+
+  async withdraw<K extends ProfileKind>(kind: K, id: string, tx: Queryable): Promise<ProfileByKind[K]> {
+    const t = PROFILE_TABLES[kind];
+    const { rows } = await tx.query<Row>(
+      `UPDATE ${t.table} SET ${t.withdraw}, updated_at = now() WHERE id = $1 RETURNING ${selectList(t)}`,
+      [id],
+    );
+    return toProfile(t, rows[0]) as ProfileByKind[K];
+  }
+
+  async list<K extends ProfileKind>(
+    kind: K,
+    filter: ProfileFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<ProfileByKind[K]>> {
+    const t = PROFILE_TABLES[kind];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.organisationId) add((p) => `organisation_id = ${p}`, filter.organisationId);
+    if (filter.status && t.filters.status) add((p) => `${t.filters.status}::text = ${p}`, filter.status);
+    if (filter.embeddingStatus) add((p) => `embedding_status = ${p}`, filter.embeddingStatus);
+    if (filter.regionCode) {
+      const prefix = regionPrefix(filter.regionCode);
+      if (t.filters.region) add((p) => `${t.filters.region} LIKE ${p} || '%'`, prefix);
+      if (t.filters.regions) {
+        add(
+          (p) => `EXISTS (SELECT 1 FROM unnest(${t.filters.regions}) r WHERE r LIKE ${p} || '%'
+                   OR ${p} LIKE rtrim(rtrim(r, '0'), '0') || '%')`,
+          prefix,
+        );
+      }
+    }
+    if (filter.industryCode) {
+      if (t.filters.industry) add((p) => `${t.filters.industry} LIKE ${p} || '%'`, filter.industryCode);
+      if (t.filters.industries) {
+        add(
+          (p) => `EXISTS (SELECT 1 FROM unnest(${t.filters.industries}) i WHERE i LIKE ${p} || '%')`,
+          filter.industryCode,
+        );
+      }
+    }
+    if (filter.publicOnlyExceptFor !== undefined) {
+      const visible = publicCondition(t);
+      if (filter.publicOnlyExceptFor) add((p) => `(${visible} OR organisation_id = ${p})`, filter.publicOnlyExceptFor);
+      else where.push(visible);
+    }
+    if (cursor) {
+      const [createdAt, id] = decodeCursor(cursor);
+      params.push(createdAt, id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const { rows } = await this.db.pool.query<Row>(
+      `SELECT ${selectList(t)} FROM ${t.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, limit).map((r) => toProfile(t, r) as ProfileByKind[K]);
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor(last.cursor_at as string, last.id as string) : null };
+  }
+
+  /** Stores a vector, unless the text changed meanwhile (then a newer job will embed the new text). */
+  async storeEmbedding(kind: ProfileKind, id: string, contentHash: string, modelId: string, vector: Float32Array) {
+    const t = PROFILE_TABLES[kind];
+    const rows = await this.db.query(
+      `UPDATE ${t.table} SET embedding = $3, embedding_model = $4, embedding_status = 'ready', embedding_error = NULL,
+         embedded_at = now()
+       WHERE id = $1 AND content_hash = $2 RETURNING id`,
+      [id, contentHash, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), modelId],
+    );
+    return rows.length > 0;
+  }
+
+  async markEmbeddingFailed(kind: ProfileKind, id: string, contentHash: string, reason: string): Promise<void> {
+    const t = PROFILE_TABLES[kind];
+    await this.db.query(
+      `UPDATE ${t.table} SET embedding_status = 'failed', embedding_error = $3 WHERE id = $1 AND content_hash = $2`,
+      [id, contentHash, reason.slice(0, 500)],
+    );
+  }
+
+  /**
+   * Records whose vector is missing or was made by another model: pending ones not touched for `olderThanSeconds`
+   * (their job may have been lost), and ready ones of a different model.
+   */
+  async findNeedingEmbedding(kind: ProfileKind, modelId: string, olderThanSeconds: number, limit: number) {
+    const t = PROFILE_TABLES[kind];
+    return this.db.query<{ id: string; content_hash: string }>(
+      `SELECT id, content_hash FROM ${t.table}
+       WHERE (embedding_status = 'pending' AND updated_at < now() - make_interval(secs => $2))
+          OR (embedding_status = 'ready' AND embedding_model IS DISTINCT FROM $1)
+       ORDER BY updated_at LIMIT $3`,
+      [modelId, olderThanSeconds, limit],
+    );
+  }
+}
+
+/** The condition for records anyone may see: not drafts, not private, not withdrawn. */
+function publicCondition(t: ProfileTable): string {
+  if (t.kind === 'achievement') return "status <> 'draft' AND status <> 'withdrawn' AND visibility = 'public'";
+  if (t.kind === 'demand') return "status <> 'draft' AND status <> 'withdrawn'";
+  return 'active';
+}
+
+/** 330000 -> 33, 330500 -> 3305, 330502 -> 330502: a region matches everything inside it. */
+export function regionPrefix(code: string): string {
+  if (code.endsWith('0000')) return code.slice(0, 2);
+  if (code.endsWith('00')) return code.slice(0, 4);
+  return code;
+}
+
+function toDb(type: string | undefined, value: unknown): unknown {
+  return type === 'json' ? JSON.stringify(value) : value;
+}
+
+function toProfile(t: ProfileTable, row: Row): unknown {
+  const profile: Record<string, unknown> = {
+    id: row.id,
+    organisationId: row.organisation_id,
+  };
+  for (const c of t.columns) {
+    const v = row[c.column];
+    profile[c.field] = c.type === 'numeric' && v !== null ? Number(v) : v;
+  }
+  const embedding: EmbeddingState = {
+    status: row.embedding_status as EmbeddingState['status'],
+    error: (row.embedding_error as string | null) ?? null,
+    modelId: (row.embedding_model as string | null) ?? null,
+    contentHash: row.content_hash as string,
+    embeddedAt: row.embedded_at ? (row.embedded_at as Date).toISOString() : null,
+  };
+  profile.embedding = embedding;
+  profile.createdAt = (row.created_at as Date).toISOString();
+  profile.updatedAt = (row.updated_at as Date).toISOString();
+  return profile;
+}
+
+/** Every column but the vector, and the creation time at full (microsecond) precision for cursors. */
+function selectList(t: ProfileTable): string {
+  return [
+    'id',
+    'organisation_id',
+    ...t.columns.map((c) => c.column),
+    'content_hash, embedding_status, embedding_error, embedding_model, embedded_at, created_at, updated_at',
+    'created_at::text AS cursor_at',
+  ].join(', ');
+}

@@ -1,0 +1,134 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { demandForm, ForbiddenError, isOwnerOrAdmin, mayWrite, type Actor } from '@app/access';
+import { ProfileJobs } from '@app/jobs';
+import { Db } from '@app/persistence';
+import { contentHash, embeddingText } from './embedding-text';
+import { OrganisationsService } from './organisations.service';
+import { ProfileNotFoundError, OrganisationRequiredError } from './profiles.errors';
+import { ProfilesRepository, type ProfileFilter } from './profiles.repository';
+import type { Demand, OrganisationKind, Page, Profile, ProfileByKind, ProfileKind } from './profiles.types';
+
+/** The organisation kinds that may own each kind of profile. */
+const OWNER_KINDS: Record<ProfileKind, readonly OrganisationKind[]> = {
+  achievement: ['university', 'institute', 'enterprise'],
+  demand: ['enterprise'],
+  expert: ['university', 'institute', 'enterprise', 'programme', 'transfer_organisation'],
+  broker: ['transfer_organisation'],
+};
+
+export interface ListOptions extends Omit<ProfileFilter, 'publicOnlyExceptFor'> {
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * Create, read, update, withdraw and list the four kinds of profile, for an actor. Every write stores the record
+ * and its content hash in one statement and then asks for an embedding; reads return what the actor may see.
+ */
+@Injectable()
+export class ProfilesService {
+  private readonly logger = new Logger(ProfilesService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly repository: ProfilesRepository,
+    private readonly organisations: OrganisationsService,
+    private readonly jobs: ProfileJobs,
+  ) {}
+
+  async create<K extends ProfileKind>(
+    actor: Actor,
+    kind: K,
+    input: Record<string, unknown> & { organisationId?: string },
+    requestId?: string,
+  ): Promise<ProfileByKind[K]> {
+    const { organisationId: requested, ...values } = input;
+    const organisationId = actor.role === 'admin' ? requested : (actor.organisationId ?? undefined);
+    if (!organisationId) throw new OrganisationRequiredError();
+    if (requested && requested !== organisationId)
+      throw new ForbiddenError(`create a ${kind} for another organisation`);
+    if (!mayWrite(actor, kind, organisationId)) throw new ForbiddenError(`create a ${kind}`);
+    await this.organisations.requireKind(organisationId, kind, OWNER_KINDS[kind]);
+    const hash = contentHash(embeddingText(kind, values));
+    const created = await this.repository.insert(kind, organisationId, values, hash);
+    await this.requestEmbedding(kind, created.id, hash, requestId);
+    return this.view(actor, kind, created);
+  }
+
+  async get<K extends ProfileKind>(actor: Actor, kind: K, id: string): Promise<ProfileByKind[K]> {
+    const record = await this.repository.findById(kind, id);
+    if (!record || !this.maySee(actor, kind, record)) throw new ProfileNotFoundError(kind, id);
+    return this.view(actor, kind, record);
+  }
+
+  async update<K extends ProfileKind>(
+    actor: Actor,
+    kind: K,
+    id: string,
+    patch: Record<string, unknown>,
+    requestId?: string,
+  ): Promise<ProfileByKind[K]> {
+    const updated = await this.db.transaction(async (tx) => {
+      const current = await this.repository.findById(kind, id, tx, true);
+      if (!current || !this.maySee(actor, kind, current)) throw new ProfileNotFoundError(kind, id);
+      if (!mayWrite(actor, kind, current.organisationId)) throw new ForbiddenError(`change this ${kind}`);
+      const hash = contentHash(embeddingText(kind, { ...current, ...patch }));
+      return this.repository.update(kind, id, patch, hash, tx);
+    });
+    if (updated.embedding.status === 'pending') {
+      await this.requestEmbedding(kind, id, updated.embedding.contentHash, requestId);
+    }
+    return this.view(actor, kind, updated);
+  }
+
+  async withdraw<K extends ProfileKind>(actor: Actor, kind: K, id: string): Promise<ProfileByKind[K]> {
+    const withdrawn = await this.db.transaction(async (tx) => {
+      const current = await this.repository.findById(kind, id, tx, true);
+      if (!current || !this.maySee(actor, kind, current)) throw new ProfileNotFoundError(kind, id);
+      if (!mayWrite(actor, kind, current.organisationId)) throw new ForbiddenError(`withdraw this ${kind}`);
+      return this.repository.withdraw(kind, id, tx);
+    });
+    return this.view(actor, kind, withdrawn);
+  }
+
+  async list<K extends ProfileKind>(actor: Actor, kind: K, options: ListOptions): Promise<Page<ProfileByKind[K]>> {
+    const { limit = 20, cursor, ...filter } = options;
+    const publicOnlyExceptFor = actor.role === 'admin' ? undefined : actor.organisationId;
+    const page = await this.repository.list(kind, { ...filter, publicOnlyExceptFor }, limit, cursor);
+    return { ...page, items: page.items.map((p) => this.view(actor, kind, p)) };
+  }
+
+  /**
+   * Enqueues the embedding. When Redis is down the record is still saved, as `pending`: the worker's reconciliation
+   * finds pending records whose job was lost and enqueues them again.
+   */
+  private async requestEmbedding(kind: ProfileKind, id: string, hash: string, requestId?: string): Promise<void> {
+    try {
+      await this.jobs.embedProfile({ kind, id, contentHash: hash, requestId });
+    } catch (e) {
+      this.logger.warn({ kind, id, err: (e as Error).message }, 'could not enqueue embedding; reconciliation will');
+    }
+  }
+
+  private maySee(actor: Actor, kind: ProfileKind, record: Profile): boolean {
+    if (isOwnerOrAdmin(actor, record.organisationId)) return true;
+    if (kind === 'achievement') {
+      const a = record as ProfileByKind['achievement'];
+      return a.visibility === 'public' && a.status !== 'draft' && a.status !== 'withdrawn';
+    }
+    if (kind === 'demand') return !['draft', 'withdrawn'].includes((record as Demand).status);
+    return (record as ProfileByKind['expert' | 'broker']).active;
+  }
+
+  /** What the actor may read of a record: a demand's confidential fields are blanked for everyone but its owner. */
+  private view<K extends ProfileKind>(actor: Actor, kind: K, record: ProfileByKind[K]): ProfileByKind[K] {
+    if (kind !== 'demand') return record;
+    const demand = record as Demand;
+    if (demandForm(actor, demand.organisationId) === 'full') return record;
+    const publicForm: Demand = { ...demand };
+    for (const field of demand.confidentialFields) (publicForm as unknown as Record<string, unknown>)[field] = null;
+    // The content hash is derived from the confidential text; it is not shown either.
+    publicForm.embedding = { ...demand.embedding, contentHash: '' };
+    return publicForm as ProfileByKind[K];
+  }
+}

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { ApiKeysService, type Role } from '@app/access';
+import { OrganisationsService, type OrganisationKind } from '@app/profiles';
+
+/** An organisation made for one test file, and a key of the given role for it. */
+export interface Party {
+  organisationId: string;
+  key: string;
+}
+
+export async function makeParty(
+  app: INestApplication,
+  kind: OrganisationKind,
+  role: Role,
+  regionCode = '330502',
+): Promise<Party> {
+  const organisation = await app.get(OrganisationsService).create('system', {
+    kind,
+    name: `测试机构 ${randomUUID().slice(0, 8)}`,
+    regionCode,
+  });
+  const { secret } = await app.get(ApiKeysService).create('system', { role, organisationId: organisation.id });
+  return { organisationId: organisation.id, key: secret };
+}
+
+export async function makeAdminKey(app: INestApplication): Promise<string> {
+  return (await app.get(ApiKeysService).create('system', { role: 'admin' })).secret;
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
