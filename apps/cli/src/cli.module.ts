@@ -10,7 +10,7 @@ import { ProfilesModule } from '@app/profiles';
 @Module({
   imports: [
     ConfigModule,
-    ObservabilityModule.forProcess('cli'),
+    ObservabilityModule.forProcess('cli', 'stderr'),
     PersistenceModule,
     JobsModule,
     AccessModule,

@@ -85,7 +85,8 @@ key
         brokerId: o.broker,
         label: o.label,
       });
-      console.log(`id:     ${created.id}\nsecret: ${created.secret}\n(the secret is shown only now)`);
+      console.log(JSON.stringify(created, null, 2));
+      console.error('The secret is shown only now: store it.');
     }),
   );
 

@@ -16,9 +16,9 @@ const REDACT = [
   '*.secret',
 ];
 
-/** The process's root logger: JSON lines on stdout, one object per event, secrets redacted. */
-export function createRootLogger(config: AppConfig, name: string): Logger {
-  return pino({ name, level: config.log.level, redact: { paths: REDACT, censor: '[redacted]' } });
+/** The process's root logger: JSON lines, one object per event, secrets redacted; stdout unless told stderr. */
+export function createRootLogger(config: AppConfig, name: string, fd: 1 | 2 = 1): Logger {
+  return pino({ name, level: config.log.level, redact: { paths: REDACT, censor: '[redacted]' } }, pino.destination(fd));
 }
 
 /** HTTP request logging: a request id taken from `X-Request-Id` or made, echoed back, and put on every line. */

@@ -9,11 +9,12 @@ export const LOGGER = 'LOGGER';
 @Global()
 @Module({})
 export class ObservabilityModule {
-  static forProcess(name: string): DynamicModule {
+  /** `logTo: 'stderr'` keeps stdout for a command's own output (the CLI). */
+  static forProcess(name: string, logTo: 'stdout' | 'stderr' = 'stdout'): DynamicModule {
     const rootLogger = {
       provide: LOGGER,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createRootLogger(config, name),
+      useFactory: (config: AppConfig) => createRootLogger(config, name, logTo === 'stderr' ? 2 : 1),
     };
     return {
       module: ObservabilityModule,

@@ -9,7 +9,23 @@ export const MIGRATIONS_DIR = join(__dirname, '../../../migrations');
  * timestamp prefix), each in its own transaction, under PostgreSQL's advisory lock so that two processes starting
  * at once never apply one twice. Returns the names applied.
  */
-export async function runMigrations(databaseUrl: string, log: Logger): Promise<string[]> {
+export async function runMigrations(databaseUrl: string, log: Logger, waitSeconds = 120): Promise<string[]> {
+  // node-pg-migrate takes the lock with pg_try_advisory_lock and gives up at once when another process holds it
+  // (an API and a worker starting together): wait for that process to finish, then find nothing left to apply.
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    try {
+      return await applyPending(databaseUrl, log);
+    } catch (e) {
+      if (!(e instanceof Error && /another migration is already running/i.test(e.message)) || Date.now() > deadline)
+        throw e;
+      log.info('another process is migrating the database; waiting');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+async function applyPending(databaseUrl: string, log: Logger): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
     dir: MIGRATIONS_DIR,

@@ -29,9 +29,13 @@ export const DATABASE_CONNECTION = 'DATABASE_CONNECTION';
     },
     {
       provide: Db,
-      inject: [DATABASE_CONNECTION],
-      useFactory: (connection: DatabaseConnection) =>
-        new Db(new Pool({ connectionString: connection.url, max: 10, idleTimeoutMillis: 30_000 })),
+      inject: [DATABASE_CONNECTION, LOGGER],
+      useFactory: (connection: DatabaseConnection, logger: Logger) => {
+        const pool = new Pool({ connectionString: connection.url, max: 10, idleTimeoutMillis: 30_000 });
+        // An idle client losing its connection (a database restart) must not crash the process; the pool replaces it.
+        pool.on('error', (e) => logger.warn({ err: e.message }, 'idle database connection lost'));
+        return new Db(pool);
+      },
     },
     IdempotencyRepository,
   ],

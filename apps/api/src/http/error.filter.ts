@@ -42,7 +42,8 @@ export class ErrorFilter implements ExceptionFilter {
     const req = http.getRequest<Request & { id?: string }>();
     const body = this.toBody(exception);
     body.requestId = req.id;
-    if (!(exception instanceof HttpException)) this.logger.error({ err: exception }, 'unhandled error');
+    if (body.statusCode >= 500 && !(exception instanceof HttpException))
+      this.logger.error({ err: exception }, 'unhandled error');
     res.status(body.statusCode).json(body);
   }
 

@@ -28,7 +28,7 @@ import {
   type Visibility,
 } from '../profiles.types';
 import { LIMITS } from './limits';
-import { IsDisciplineCode, IsIndustryCode, IsRegionCode } from './validators';
+import { IsDisciplineCode, IsIndustryCode, IsNotBlank, IsRegionCode } from './validators';
 
 export class PatentDto {
   @ApiProperty({ example: 'ZL202310123456.7', maxLength: 40 })
@@ -51,11 +51,13 @@ export class CreateAchievementDto {
   @ApiProperty({ example: '废旧动力电池正极材料湿法回收技术', maxLength: LIMITS.title })
   @IsString()
   @Length(1, LIMITS.title)
+  @IsNotBlank()
   title: string;
 
   @ApiProperty({ example: '本成果提出一种废旧锂离子电池正极材料的湿法回收工艺……', maxLength: LIMITS.longText })
   @IsString()
   @Length(1, LIMITS.longText)
+  @IsNotBlank()
   abstract: string;
 
   @ApiPropertyOptional({ type: [String], example: ['动力电池', '湿法冶金'], maxItems: LIMITS.keywords })

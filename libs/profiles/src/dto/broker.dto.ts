@@ -12,7 +12,7 @@ import {
   Min,
 } from 'class-validator';
 import { LIMITS } from './limits';
-import { IsIndustryCode, IsRegionCode } from './validators';
+import { IsIndustryCode, IsNotBlank, IsRegionCode } from './validators';
 
 /** 技术经纪人: works for a transfer organisation and takes leads to contracts. */
 export class CreateBrokerDto {
@@ -24,11 +24,13 @@ export class CreateBrokerDto {
   @ApiProperty({ example: '李经纪', maxLength: LIMITS.name })
   @IsString()
   @Length(1, LIMITS.name)
+  @IsNotBlank()
   name: string;
 
   @ApiProperty({ example: '新能源与新材料领域技术转移，十年经验', maxLength: LIMITS.expertise })
   @IsString()
   @Length(1, LIMITS.expertise)
+  @IsNotBlank()
   expertise: string;
 
   @ApiPropertyOptional({ type: [String], example: ['38', '42'] })

@@ -24,7 +24,7 @@ import {
   type DemandStatus,
 } from '../profiles.types';
 import { LIMITS } from './limits';
-import { IsIndustryCode, IsNotLessThan, IsRegionCode } from './validators';
+import { IsIndustryCode, IsNotBlank, IsNotLessThan, IsRegionCode } from './validators';
 
 /** 技术需求: the problem an enterprise needs solved. */
 export class CreateDemandDto {
@@ -36,6 +36,7 @@ export class CreateDemandDto {
   @ApiProperty({ example: '寻求动力电池回收技术', maxLength: LIMITS.title })
   @IsString()
   @Length(1, LIMITS.title)
+  @IsNotBlank()
   title: string;
 
   @ApiProperty({
@@ -44,6 +45,7 @@ export class CreateDemandDto {
   })
   @IsString()
   @Length(1, LIMITS.longText)
+  @IsNotBlank()
   description: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: LIMITS.keywords })

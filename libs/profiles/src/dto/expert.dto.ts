@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { LIMITS } from './limits';
-import { IsDisciplineCode, IsRegionCode } from './validators';
+import { IsDisciplineCode, IsNotBlank, IsRegionCode } from './validators';
 
 /** An expert, or a commissioner (科技特派员) when `programmeId` is set. */
 export class CreateExpertDto {
@@ -13,11 +13,13 @@ export class CreateExpertDto {
   @ApiProperty({ example: '王教授', maxLength: LIMITS.name })
   @IsString()
   @Length(1, LIMITS.name)
+  @IsNotBlank()
   name: string;
 
   @ApiProperty({ example: '锂离子电池材料回收与再生，湿法冶金', maxLength: LIMITS.expertise })
   @IsString()
   @Length(1, LIMITS.expertise)
+  @IsNotBlank()
   expertise: string;
 
   @ApiPropertyOptional({ type: [String], example: ['450'] })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../profiles.types';
 import { LIMITS } from './limits';
-import { IsRegionCode } from './validators';
+import { IsNotBlank, IsRegionCode } from './validators';
 
 export class CreateOrganisationDto {
   @ApiProperty({ enum: ORGANISATION_KINDS })
@@ -12,6 +12,7 @@ export class CreateOrganisationDto {
   @ApiProperty({ example: '浙江某新能源科技有限公司', maxLength: LIMITS.title })
   @IsString()
   @Length(1, LIMITS.title)
+  @IsNotBlank()
   name: string;
 
   @ApiProperty({ example: '330502' })

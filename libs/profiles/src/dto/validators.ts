@@ -45,3 +45,15 @@ export function IsNotLessThan(sibling: string, options?: ValidationOptions) {
       },
     });
 }
+
+/** A text with at least one character that is not whitespace. */
+export function IsNotBlank(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isNotBlank',
+      target: target.constructor,
+      propertyName,
+      options: { message: '$property must not be blank', ...options },
+      validator: { validate: (value: unknown) => typeof value !== 'string' || /\S/u.test(value) },
+    });
+}

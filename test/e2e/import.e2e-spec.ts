@@ -1,0 +1,126 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { startApi } from '../app';
+import { eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
+
+const achievements = [
+  {
+    title: '高效光伏组件清洗机器人',
+    abstract: '一种适用于大型光伏电站的自主清洗机器人，节水80%。',
+    readinessLevel: 7,
+    regionCode: '330100',
+    industryCode: '35',
+  },
+  {
+    title: '生物可降解聚乳酸包装材料',
+    abstract: '以玉米淀粉为原料的聚乳酸改性技术，耐热性提高至95℃。',
+    readinessLevel: 5,
+    regionCode: '330100',
+    green: true,
+  },
+  {
+    title: '纺織印染廢水深度處理技術',
+    abstract: '採用臭氧催化氧化與膜分離組合工藝，出水可回用。',
+    readinessLevel: 6,
+    regionCode: '330600',
+  },
+];
+
+const jsonl = [
+  JSON.stringify(achievements[0]),
+  '{"title": "broken json',
+  JSON.stringify(achievements[1]),
+  JSON.stringify({ ...achievements[0], readinessLevel: 12 }),
+  '',
+  JSON.stringify(achievements[2]),
+].join('\n');
+
+const csv = [
+  'title,abstract,readinessLevel,regionCode,keywords,green',
+  '智能温室环境控制系统,基于物联网的温室温湿度与光照联动控制。,6,330500,物联网|温室,false',
+  '海水淡化反渗透膜,抗污染改性反渗透膜，通量提高30%。,abc,330200,,',
+  '稀土永磁晶界扩散技术,降低重稀土用量的钕铁硼磁体制备技术。,7,999999,,',
+].join('\n');
+
+describe('bulk import (e2e)', () => {
+  let app: NestExpressApplication;
+  let institution: Party;
+  let enterprise: Party;
+  let admin: string;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    app = await startApi();
+    institution = await makeParty(app, 'university', 'institution', '330100');
+    enterprise = await makeParty(app, 'enterprise', 'enterprise');
+    admin = await makeAdminKey(app);
+  });
+  afterAll(() => app.close());
+
+  it('imports the valid rows of a JSON Lines file and counts the rejected ones by reason', async () => {
+    const res = await http()
+      .post('/v1/achievements/import')
+      .set('X-Api-Key', institution.key)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(jsonl)
+      .expect(201);
+    expect(res.body).toMatchObject({
+      accepted: 3,
+      rejected: 2,
+      rejectedByReason: { 'row: not valid JSON': 1, 'readinessLevel: max': 1 },
+    });
+    expect(res.body.rejectedRows.map((r: { line: number }) => r.line)).toEqual([2, 4]);
+  });
+
+  it('imports CSV with the same rules', async () => {
+    const res = await http()
+      .post('/v1/achievements/import')
+      .set('X-Api-Key', institution.key)
+      .set('Content-Type', 'text/csv')
+      .send(csv)
+      .expect(201);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejected).toBe(2);
+    expect(Object.keys(res.body.rejectedByReason)).toEqual(
+      expect.arrayContaining(['readinessLevel: isInt', 'regionCode: isRegionCode']),
+    );
+  });
+
+  it('embeds every imported record, then each role reads them back', async () => {
+    const list = (key: string) =>
+      http()
+        .get('/v1/achievements')
+        .query({ organisationId: institution.organisationId, limit: 100 })
+        .set('X-Api-Key', key);
+    const ready = await eventually(async () => {
+      const r = await list(institution.key).expect(200);
+      return r.body.items.length === 4 &&
+        r.body.items.every((a: { embedding: { status: string } }) => a.embedding.status === 'ready')
+        ? r.body.items
+        : undefined;
+    }, 60_000);
+    expect(ready.map((a: { title: string }) => a.title)).toContain('纺織印染廢水深度處理技術');
+    const greenhouse = ready.find((a: { title: string }) => a.title === '智能温室环境控制系统');
+    expect(greenhouse).toMatchObject({ keywords: ['物联网', '温室'], green: false, readinessLevel: 6 });
+
+    for (const key of [enterprise.key, admin]) {
+      const r = await list(key).expect(200);
+      expect(r.body.items).toHaveLength(4);
+    }
+  });
+
+  it('refuses an import by a role that may not create the kind, and an unknown content type', async () => {
+    await http()
+      .post('/v1/achievements/import')
+      .set('X-Api-Key', enterprise.key)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(jsonl)
+      .expect(403);
+    await http()
+      .post('/v1/demands/import')
+      .set('X-Api-Key', enterprise.key)
+      .set('Content-Type', 'application/xml')
+      .send('<x/>')
+      .expect(415);
+  });
+});
