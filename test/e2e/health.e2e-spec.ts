@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { startApi } from '../app';
+import { eventually } from '../fixtures';
 
 describe('health and docs (e2e)', () => {
   let app: NestExpressApplication;
@@ -14,10 +15,13 @@ describe('health and docs (e2e)', () => {
     await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
   });
 
-  it('is ready when PostgreSQL, Redis and the model answer, and names the model', async () => {
-    const res = await request(app.getHttpServer()).get('/health/ready').expect(200);
+  it('is ready when PostgreSQL, Redis, the model and the index answer, and names the model', async () => {
+    const res = await eventually(async () => {
+      const r = await request(app.getHttpServer()).get('/health/ready');
+      return r.status === 200 ? r : undefined;
+    });
     expect(res.body.status).toBe('ok');
-    expect(Object.keys(res.body.details).sort()).toEqual(['model', 'postgres', 'redis']);
+    expect(Object.keys(res.body.details).sort()).toEqual(['index', 'model', 'postgres', 'redis']);
     expect(res.body.details.model).toMatchObject({ status: 'up', dimension: 512 });
   });
 

@@ -6,12 +6,15 @@ import { AccessModule } from '@app/access';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@app/config';
 import { EmbeddingModule } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
+import { MatchingModule } from '@app/matching';
 import { ObservabilityModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { ProfilesModule } from '@app/profiles';
+import { VectorIndexModule } from '@app/vector-index';
 import { ProcessorsModule } from '../../worker/src/processors/processors.module';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { HealthController } from './health/health.controller';
+import { MatchingController } from './matching/matching.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
@@ -45,6 +48,8 @@ export class ApiModule {
         EmbeddingModule,
         AccessModule,
         ProfilesModule,
+        MatchingModule,
+        VectorIndexModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ThrottlerModule.forRootAsync({
           inject: [APP_CONFIG],
@@ -62,6 +67,7 @@ export class ApiModule {
         ExpertsController,
         BrokersController,
         ImportController,
+        MatchingController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },

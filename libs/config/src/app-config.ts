@@ -1,5 +1,17 @@
 import { existsSync } from 'node:fs';
-import { configSchema, type RawConfig } from './config.schema';
+import { configSchema, type WEIGHT_NAMES, type RawConfig } from './config.schema';
+
+/** The default score weights (documented in the README); MATCH_WEIGHTS overrides any of them. */
+export const DEFAULT_MATCH_WEIGHTS: Record<(typeof WEIGHT_NAMES)[number], number> = {
+  semantic: 0.5,
+  keywords: 0.15,
+  industry: 0.1,
+  region: 0.08,
+  readiness: 0.07,
+  price: 0.05,
+  cooperation: 0.03,
+  green: 0.02,
+};
 
 /** The validated configuration, grouped by concern. Secrets are marked so that `redacted()` can hide them. */
 export interface AppConfig {
@@ -10,6 +22,13 @@ export interface AppConfig {
   log: { level: RawConfig['LOG_LEVEL'] };
   database: { url?: string; embedded: { dir: string; port: number } };
   redis: { url: string };
+  index: { snapshotDir: string; syncMs: number; snapshotEveryMs: number };
+  matching: {
+    /** Score weights: defaults of libs/matching, overridden by MATCH_WEIGHTS. */
+    weights: Record<(typeof WEIGHT_NAMES)[number], number>;
+    /** Nearest neighbours scored per request. */
+    candidates: number;
+  };
   embedding: {
     modelsDir: string;
     model: string;
@@ -47,6 +66,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
     log: { level: c.LOG_LEVEL },
     database: { url: c.DATABASE_URL, embedded: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT } },
     redis: { url: c.REDIS_URL },
+    matching: { weights: { ...DEFAULT_MATCH_WEIGHTS, ...c.MATCH_WEIGHTS }, candidates: c.MATCH_CANDIDATES },
+    index: { snapshotDir: c.INDEX_SNAPSHOT_DIR, syncMs: c.INDEX_SYNC_MS, snapshotEveryMs: c.INDEX_SNAPSHOT_EVERY_MS },
     embedding: {
       modelsDir: c.MODELS_DIR,
       model: c.EMBEDDING_MODEL,

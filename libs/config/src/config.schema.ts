@@ -3,6 +3,17 @@ import { z } from 'zod';
 
 const repoRoot = resolve(__dirname, '../../..');
 
+export const WEIGHT_NAMES = [
+  'semantic',
+  'keywords',
+  'industry',
+  'region',
+  'readiness',
+  'price',
+  'cooperation',
+  'green',
+] as const;
+
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Every environment variable the service reads, with its default. The README's configuration table mirrors it. */
@@ -14,6 +25,26 @@ export const configSchema = z.object({
   IMPORT_MAX_BYTES: integer(1024, 10 * 1024 ** 3).default(200 * 1024 ** 2),
   // The API process also runs the background jobs (single-machine default); set false when workers run apart.
   RUN_WORKER: z.stringbool().default(true),
+  // Empty disables snapshots (each start then rebuilds the index from PostgreSQL).
+  INDEX_SNAPSHOT_DIR: z.string().default(resolve(repoRoot, '.data/index')),
+  INDEX_SYNC_MS: integer(100, 3_600_000).default(1000),
+  INDEX_SNAPSHOT_EVERY_MS: integer(10_000, 86_400_000).default(600_000),
+  // JSON object of score weights (semantic, keywords, industry, region, readiness, price, cooperation, green); the
+  // ones given replace the defaults of libs/matching/src/scoring.ts.
+  MATCH_WEIGHTS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return {};
+      try {
+        const parsed = z.record(z.enum(WEIGHT_NAMES), z.number().min(0).max(10)).parse(JSON.parse(s));
+        return parsed;
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object of weights: ${(e as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  MATCH_CANDIDATES: integer(10, 1000).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default(resolve(repoRoot, '.data/postgres')),

@@ -4,9 +4,9 @@ import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { LOGGER, type Logger } from '@app/observability';
 import { QUEUES } from './job-names';
+import { IndexNotifier } from './index-notifier';
 import { ProfileJobs } from './profile-jobs';
-
-export const REDIS = 'REDIS';
+import { REDIS } from './redis.token';
 
 @Global()
 @Module({
@@ -19,6 +19,7 @@ export const REDIS = 'REDIS';
   ],
   providers: [
     ProfileJobs,
+    IndexNotifier,
     {
       provide: REDIS,
       inject: [APP_CONFIG, LOGGER],
@@ -35,7 +36,7 @@ export const REDIS = 'REDIS';
       },
     },
   ],
-  exports: [REDIS, BullModule, ProfileJobs],
+  exports: [REDIS, BullModule, ProfileJobs, IndexNotifier],
 })
 export class JobsModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -2,4 +2,11 @@
 // It must not decide anything about the domain; other libs take the LOGGER and make a child of it.
 export { createRootLogger, httpLoggerOptions, type Logger } from './logger';
 export { LOGGER, ObservabilityModule } from './observability.module';
-export { embeddingSeconds, embeddingsTotal, httpRequestSeconds, metricsRegistry, queueJobs } from './metrics';
+export {
+  embeddingSeconds,
+  embeddingsTotal,
+  httpRequestSeconds,
+  indexSize,
+  metricsRegistry,
+  queueJobs,
+} from './metrics';

@@ -32,3 +32,10 @@ export const queueJobs = new Gauge({
   labelNames: ['queue', 'state'],
   registers: [metricsRegistry],
 });
+
+export const indexSize = new Gauge({
+  name: 'search_index_vectors',
+  help: "Vectors in this process's search index, by kind of profile",
+  labelNames: ['kind'],
+  registers: [metricsRegistry],
+});

@@ -4,6 +4,7 @@ import type { ProfileKind } from './profiles.types';
 
 type Fields = Record<string, unknown>;
 
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
 const industryNames = (codes: string[]) => codes.map((c) => industryDivision(c)?.name ?? '').filter(Boolean);
 const disciplineNames = (codes: string[]) => codes.map((c) => DISCIPLINES[c.slice(0, 3)] ?? '').filter(Boolean);
@@ -16,16 +17,16 @@ export function embeddingText(kind: ProfileKind, f: Fields): string {
   const parts: string[] = [];
   switch (kind) {
     case 'achievement':
-      parts.push(String(f.title), String(f.abstract), list(f.keywords).join('、'));
+      parts.push(str(f.title), str(f.abstract), list(f.keywords).join('、'));
       break;
     case 'demand':
-      parts.push(String(f.title), String(f.description), list(f.keywords).join('、'));
+      parts.push(str(f.title), str(f.description), list(f.keywords).join('、'));
       break;
     case 'expert':
-      parts.push(String(f.expertise), disciplineNames(list(f.disciplineCodes)).join('、'));
+      parts.push(str(f.expertise), disciplineNames(list(f.disciplineCodes)).join('、'));
       break;
     case 'broker':
-      parts.push(String(f.expertise), industryNames(list(f.industryCodes)).join('、'));
+      parts.push(str(f.expertise), industryNames(list(f.industryCodes)).join('、'));
       break;
   }
   return parts.filter((p) => p.trim().length > 0).join('\n');

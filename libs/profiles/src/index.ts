@@ -8,6 +8,7 @@ export * from './dto/expert.dto';
 export * from './dto/list-query.dto';
 export * from './dto/organisation.dto';
 export { LIMITS } from './dto/limits';
+export { IsDisciplineCode, IsIndustryCode, IsNotBlank, IsNotLessThan, IsRegionCode } from './dto/validators';
 export { validationProblems } from './dto/validation-problems';
 export { contentHash, embeddingText } from './embedding-text';
 export { OrganisationsService, type NewOrganisation } from './organisations.service';
@@ -16,6 +17,6 @@ export { ProfileImportService, type ImportFormat, type ImportKind, type ImportSu
 export { PROFILE_TABLES } from './profile-tables';
 export * from './profiles.errors';
 export { ProfilesModule } from './profiles.module';
-export { ProfilesRepository, regionPrefix, type ProfileFilter } from './profiles.repository';
+export { ProfilesRepository, regionPrefix, type ProfileChange, type ProfileFilter } from './profiles.repository';
 export { ProfilesService, type ListOptions } from './profiles.service';
 export * from './profiles.types';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EmbeddingService } from '@app/embedding';
-import { ProfileJobs, type EmbedProfilePayload } from '@app/jobs';
+import { IndexNotifier, ProfileJobs, type EmbedProfilePayload } from '@app/jobs';
 import { embeddingSeconds, embeddingsTotal } from '@app/observability';
 import { contentHash, embeddingText } from './embedding-text';
 import { ProfilesRepository } from './profiles.repository';
@@ -19,6 +19,7 @@ export class ProfileEmbeddingService {
     private readonly repository: ProfilesRepository,
     private readonly embedding: EmbeddingService,
     private readonly jobs: ProfileJobs,
+    private readonly notifier: IndexNotifier,
   ) {}
 
   /**
@@ -48,7 +49,9 @@ export class ProfileEmbeddingService {
       this.embedding.modelId,
       vector,
     );
-    return stored ? 'embedded' : 'stale';
+    if (!stored) return 'stale';
+    await this.notifier.changed(job.kind);
+    return 'embedded';
   }
 
   async markFailed(job: EmbedProfilePayload, reason: string): Promise<void> {

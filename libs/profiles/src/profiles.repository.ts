@@ -16,10 +16,13 @@ export interface ProfileFilter {
   publicOnlyExceptFor?: string | null;
 }
 
-/** A profile's vector and the facts needed to index it. */
-export interface StoredVector {
-  id: string;
-  vector: Float32Array;
+/** One changed profile, as a search index needs it: the record, its vector (if any) and when it changed. */
+export interface ProfileChange<P> {
+  profile: P;
+  vector: Float32Array | null;
+  withdrawn: boolean;
+  /** PostgreSQL's text form of changed_at, at microsecond precision: the catch-up position. */
+  changedAt: string;
 }
 
 /** The SQL of the four profile kinds; everything kind-specific comes from PROFILE_TABLES. */
@@ -178,6 +181,59 @@ export class ProfilesRepository {
        ORDER BY updated_at LIMIT $3`,
       [modelId, olderThanSeconds, limit],
     );
+  }
+
+  /**
+   * Profiles changed after a position (changed_at, id), oldest first, for search indexes to catch up; `null` starts
+   * from the beginning (a full rebuild).
+   */
+  async changesSince<K extends ProfileKind>(
+    kind: K,
+    after: { changedAt: string; id: string } | null,
+    limit: number,
+  ): Promise<ProfileChange<ProfileByKind[K]>[]> {
+    const t = PROFILE_TABLES[kind];
+    const rows = await this.db.query<Row>(
+      `SELECT ${selectList(t)}, embedding, changed_at::text AS changed_at_text, (${t.withdrawn}) AS withdrawn
+       FROM ${t.table}
+       WHERE $1::timestamptz IS NULL OR (changed_at, id) > ($1::timestamptz, $2::uuid)
+       ORDER BY changed_at, id LIMIT $3`,
+      [after?.changedAt ?? null, after?.id ?? null, limit],
+    );
+    return rows.map((row) => {
+      const bytes = row.embedding as Buffer | null;
+      return {
+        profile: toProfile(t, row) as ProfileByKind[K],
+        vector: bytes
+          ? new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+          : null,
+        withdrawn: row.withdrawn as boolean,
+        changedAt: row.changed_at_text as string,
+      };
+    });
+  }
+
+  /** Vectors of the given profiles, by id (for matching from a stored record). */
+  async vectorOf(kind: ProfileKind, id: string): Promise<{ vector: Float32Array; modelId: string } | undefined> {
+    const t = PROFILE_TABLES[kind];
+    const row = await this.db.one<{ embedding: Buffer | null; embedding_model: string | null }>(
+      `SELECT embedding, embedding_model FROM ${t.table} WHERE id = $1`,
+      [id],
+    );
+    if (!row?.embedding || !row.embedding_model) return undefined;
+    const b = row.embedding;
+    return {
+      vector: new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)),
+      modelId: row.embedding_model,
+    };
+  }
+
+  /** Several profiles at once, in no particular order (for scoring candidates). */
+  async findByIds<K extends ProfileKind>(kind: K, ids: string[]): Promise<ProfileByKind[K][]> {
+    if (ids.length === 0) return [];
+    const t = PROFILE_TABLES[kind];
+    const rows = await this.db.query<Row>(`SELECT ${selectList(t)} FROM ${t.table} WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows.map((r) => toProfile(t, r) as ProfileByKind[K]);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { demandForm, ForbiddenError, isOwnerOrAdmin, mayWrite, type Actor } from '@app/access';
-import { ProfileJobs } from '@app/jobs';
+import { IndexNotifier, ProfileJobs } from '@app/jobs';
 import { Db } from '@app/persistence';
 import { contentHash, embeddingText } from './embedding-text';
 import { OrganisationsService } from './organisations.service';
@@ -34,6 +34,7 @@ export class ProfilesService {
     private readonly repository: ProfilesRepository,
     private readonly organisations: OrganisationsService,
     private readonly jobs: ProfileJobs,
+    private readonly notifier: IndexNotifier,
   ) {}
 
   async create<K extends ProfileKind>(
@@ -78,6 +79,7 @@ export class ProfilesService {
     if (updated.embedding.status === 'pending') {
       await this.requestEmbedding(kind, id, updated.embedding.contentHash, requestId);
     }
+    await this.notifier.changed(kind);
     return this.view(actor, kind, updated);
   }
 
@@ -88,6 +90,7 @@ export class ProfilesService {
       if (!mayWrite(actor, kind, current.organisationId)) throw new ForbiddenError(`withdraw this ${kind}`);
       return this.repository.withdraw(kind, id, tx);
     });
+    await this.notifier.changed(kind);
     return this.view(actor, kind, withdrawn);
   }
 
@@ -121,6 +124,10 @@ export class ProfilesService {
   }
 
   /** What the actor may read of a record: a demand's confidential fields are blanked for everyone but its owner. */
+  visibleTo<K extends ProfileKind>(actor: Actor, kind: K, record: ProfileByKind[K]): ProfileByKind[K] {
+    return this.view(actor, kind, record);
+  }
+
   private view<K extends ProfileKind>(actor: Actor, kind: K, record: ProfileByKind[K]): ProfileByKind[K] {
     if (kind !== 'demand') return record;
     const demand = record as Demand;

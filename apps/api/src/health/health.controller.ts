@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { EmbeddingService } from '@app/embedding';
 import { REDIS } from '@app/jobs';
 import { Db } from '@app/persistence';
+import { SearchIndexService } from '@app/vector-index';
 import { Public } from '../http/auth.guard';
 
 @ApiTags('health')
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly db: Db,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly embedding: EmbeddingService,
+    private readonly index: SearchIndexService,
   ) {}
 
   @Get('live')
@@ -28,7 +30,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: PostgreSQL, Redis and the embedding model all answer' })
+  @ApiOperation({ summary: 'Readiness: PostgreSQL, Redis, the embedding model and the search index all answer' })
   @ApiOkResponse({ description: 'Ready to take traffic' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body says which' })
   ready() {
@@ -39,6 +41,11 @@ export class HealthController {
         this.probe('model', async () => {
           await this.embedding.embedOne('健康检查');
           return { modelId: this.embedding.modelId, dimension: this.embedding.dimension };
+        }),
+      () =>
+        this.probe('index', () => {
+          if (this.index.state !== 'ready') throw new Error(`search index ${this.index.state}`);
+          return Promise.resolve({ vectors: this.index.sizes() });
         }),
     ]);
   }

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@app/access';
+import { MatchingService, type Match, type SearchHit } from '@app/matching';
+import { CurrentActor } from '../http/current-actor.decorator';
+import { DemandMatchQueryDto, MatchQueryDto } from './dto/match-query.dto';
+import { PartnerQueryDto } from './dto/partner-query.dto';
+import { SEARCHABLE, SearchQueryDto } from './dto/search-query.dto';
+
+@ApiTags('matching')
+@ApiBearerAuth()
+@Controller()
+export class MatchingController {
+  constructor(private readonly matching: MatchingService) {}
+
+  @Get('demands/:id/matches')
+  @ApiOperation({
+    summary: 'Achievements (or experts) for a demand, best first, each with its score parts and explanation',
+  })
+  forDemand(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() { target, limit, ...filters }: DemandMatchQueryDto,
+  ): Promise<Match[]> {
+    return this.matching.forDemand(actor, id, target === 'experts' ? 'expert' : 'achievement', filters, limit);
+  }
+
+  @Get('achievements/:id/matches')
+  @ApiOperation({ summary: 'Demands for an achievement (an institution looking for buyers), in their public form' })
+  forAchievement(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() { limit, ...filters }: MatchQueryDto,
+  ): Promise<Match[]> {
+    return this.matching.forAchievement(actor, id, filters, limit);
+  }
+
+  @Post('programmes/:id/partners')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Achievements, experts and enterprises with open demands for a commissioner programme' })
+  partners(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() body: PartnerQueryDto) {
+    return this.matching.partnersForProgramme(actor, id, body);
+  }
+
+  @Get('search')
+  @ApiOperation({ summary: 'Free-text search over one collection: hybrid (dense + BM25 fused), dense or lexical' })
+  search(
+    @CurrentActor() actor: Actor,
+    @Query() { q, collection, mode, limit, ...filters }: SearchQueryDto,
+  ): Promise<SearchHit[]> {
+    return this.matching.search(actor, SEARCHABLE[collection], q, mode ?? 'hybrid', filters, limit);
+  }
+}

@@ -1,0 +1,32 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { REDIS } from './redis.token';
+
+const CHANNEL = 'profiles-changed';
+
+/**
+ * Tells every process that holds a search index that profiles changed, so that it catches up now rather than at
+ * its next poll. A lost message costs only latency: the indexes also poll PostgreSQL, the source of truth.
+ */
+@Injectable()
+export class IndexNotifier implements OnApplicationShutdown {
+  private readonly logger = new Logger(IndexNotifier.name);
+  private subscriber?: Redis;
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async changed(kind: string): Promise<void> {
+    await this.redis.publish(CHANNEL, kind).catch((e: Error) => this.logger.warn(`not published: ${e.message}`));
+  }
+
+  async subscribe(handler: (kind: string) => void): Promise<void> {
+    this.subscriber ??= this.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, kind: string) => handler(kind));
+    this.subscriber.on('error', () => undefined); // reconnects by itself; polling covers the gap
+    await this.subscriber.subscribe(CHANNEL).catch((e: Error) => this.logger.warn(`not subscribed: ${e.message}`));
+  }
+
+  onApplicationShutdown(): void {
+    this.subscriber?.disconnect();
+  }
+}

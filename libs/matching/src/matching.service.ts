@@ -1,0 +1,375 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenError, isOwnerOrAdmin, type Actor } from '@app/access';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { EmbeddingService } from '@app/embedding';
+import {
+  embeddingText,
+  ProfilesRepository,
+  ProfilesService,
+  regionPrefix,
+  type Achievement,
+  type Demand,
+  type Expert,
+  type ProfileByKind,
+  type ProfileKind,
+} from '@app/profiles';
+import { SearchIndexService, type IndexMeta } from '@app/vector-index';
+import { foldDuplicates } from './duplicates';
+import { reciprocalRankFusion } from './fusion';
+import { IndexNotReadyError, NotEmbeddedYetError } from './matching.errors';
+import {
+  combine,
+  cooperationPart,
+  greenPart,
+  industryCloseness,
+  industryPart,
+  keywordPart,
+  pricePart,
+  readinessPart,
+  regionPart,
+  semanticPart,
+  type MatchScore,
+} from './scoring';
+import { contentTerms } from './terms';
+
+/** Filters a caller may add; hard constraints (withdrawn, traded, private, drafts) always apply. */
+export interface MatchFilters {
+  regionCode?: string;
+  industryCode?: string;
+  minReadinessLevel?: number;
+  transactionMode?: string;
+  green?: boolean;
+}
+
+export interface Match<K extends ProfileKind = ProfileKind> extends MatchScore {
+  id: string;
+  kind: K;
+  similarity: number;
+  record: ProfileByKind[K];
+  alsoListedAs?: { id: string; organisationId: string }[];
+}
+
+export interface SearchHit<K extends ProfileKind = ProfileKind> {
+  id: string;
+  score: number;
+  denseRank: number | null;
+  lexicalRank: number | null;
+  record: ProfileByKind[K];
+}
+
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+
+/** What a commissioner programme looks for: its region, its focus industries and, optionally, words. */
+export interface PartnerQuery {
+  regionCode: string;
+  industryCodes: string[];
+  text?: string;
+  limit?: number;
+}
+
+/** The need side of a pair, whatever asks: a demand, or a programme's focus. */
+interface Need {
+  terms: string[];
+  industryCode: string | null;
+  regionCode: string;
+  minReadinessLevel: number | null;
+  budgetMin: number | null;
+  budgetMax: number | null;
+  cooperationModes: string[];
+  greenPreferred: boolean;
+}
+
+const LIVE_STATUSES: Record<ProfileKind, readonly string[]> = {
+  achievement: ['listed', 'under_negotiation'],
+  demand: ['open'],
+  expert: ['active'],
+  broker: ['active'],
+};
+
+/**
+ * Matching in every direction: candidates from the HNSW index (hard constraints applied inside the search), then a
+ * score of several parts with weights from configuration, an explanation in Chinese and English, and near-duplicate
+ * achievements folded into one result.
+ */
+@Injectable()
+export class MatchingService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly index: SearchIndexService,
+    private readonly profiles: ProfilesService,
+    private readonly repository: ProfilesRepository,
+    private readonly embedding: EmbeddingService,
+  ) {}
+
+  /** demand -> achievements, or demand -> experts (commissioners included). */
+  async forDemand(
+    actor: Actor,
+    demandId: string,
+    target: 'achievement' | 'expert',
+    filters: MatchFilters,
+    limit = 10,
+  ): Promise<Match[]> {
+    const demand = await this.profiles.get(actor, 'demand', demandId);
+    if (!isOwnerOrAdmin(actor, demand.organisationId)) throw new ForbiddenError('see the matches of this demand');
+    const vector = await this.vectorOf('demand', demandId);
+    return this.rank(actor, target, vector, needOfDemand(demand), filters, limit, demand.organisationId);
+  }
+
+  /** achievement -> demands: an institution looking for buyers. Demands are shown in their public form. */
+  async forAchievement(actor: Actor, achievementId: string, filters: MatchFilters, limit = 10): Promise<Match[]> {
+    const achievement = await this.profiles.get(actor, 'achievement', achievementId);
+    if (!isOwnerOrAdmin(actor, achievement.organisationId))
+      throw new ForbiddenError('see the matches of this achievement');
+    const vector = await this.vectorOf('achievement', achievementId);
+    const candidates = this.candidates('demand', vector, filters, limit, achievement.organisationId);
+    const demands = await this.load(
+      actor,
+      'demand',
+      candidates.map((c) => c.id),
+    );
+    const offerTerms = new Set(termsOf('achievement', achievement));
+    const matches = candidates.flatMap((c) => {
+      const d = demands.get(c.id);
+      if (!d) return [];
+      // Only what the viewer may read of the demand takes part (its public form, unless the viewer owns it).
+      const need = needOfDemand(d);
+      const score = combine(
+        [
+          semanticPart(c.similarity),
+          keywordPart(need.terms, offerTerms),
+          industryPart(d.industryCode, achievement.industryCode ? [achievement.industryCode] : []),
+          regionPart(d.regionCode, [achievement.regionCode]),
+          readinessPart(achievement.readinessLevel, d.minReadinessLevel),
+          pricePart(achievement.askingPrice, d.budgetMin, d.budgetMax),
+          cooperationPart(d.cooperationModes, achievement.cooperationModes),
+          greenPart(d.greenPreferred, achievement.green),
+        ],
+        this.config.matching.weights,
+      );
+      return [{ ...score, id: c.id, kind: 'demand' as const, similarity: c.similarity, record: d }];
+    });
+    return matches.sort((a, b) => b.total - a.total).slice(0, limit);
+  }
+
+  /** programme -> partners: achievements, experts and enterprises with open demands that fit a region and industries. */
+  async partnersForProgramme(actor: Actor, programmeId: string, query: PartnerQuery) {
+    if (actor.role !== 'admin' && !(actor.role === 'programme' && actor.organisationId === programmeId)) {
+      throw new ForbiddenError("search this programme's partners");
+    }
+    this.requireReady();
+    const industryNames = query.industryCodes
+      .map((c) => embeddingText('broker', { expertise: '', industryCodes: [c] }))
+      .join('、');
+    const text = [query.text, industryNames].filter((t) => t && t.trim()).join('\n') || '科技成果 技术需求';
+    const vector = await this.embedding.embedOne(text, 'query');
+    const need: Need = {
+      terms: contentTerms(text),
+      industryCode: null,
+      regionCode: query.regionCode,
+      minReadinessLevel: null,
+      budgetMin: null,
+      budgetMax: null,
+      cooperationModes: [],
+      greenPreferred: false,
+    };
+    const limit = query.limit ?? 10;
+    const inFocus = (m: IndexMeta) =>
+      query.industryCodes.length === 0 ||
+      m.industries.length === 0 ||
+      m.industries.some((i) => query.industryCodes.some((q) => industryCloseness(q, i) >= 0.8));
+    const rank = async (kind: 'achievement' | 'expert' | 'demand') => {
+      const matches = await this.rank(
+        actor,
+        kind,
+        vector,
+        need,
+        { regionCode: regionOf(query.regionCode) },
+        limit,
+        null,
+        inFocus,
+      );
+      for (const m of matches) {
+        const industries = this.index.metaOf(kind, m.id)?.industries ?? [];
+        const best = query.industryCodes
+          .map((q) => industryPart(q, industries))
+          .filter(Boolean)
+          .sort((a, b) => b!.value - a!.value)[0];
+        if (best) Object.assign(m, combine([...m.parts, best], this.config.matching.weights));
+      }
+      return matches.sort((a, b) => b.total - a.total);
+    };
+    return { achievements: await rank('achievement'), experts: await rank('expert'), demands: await rank('demand') };
+  }
+
+  /** Free-text search over one kind: dense (the query embedded), lexical (BM25 over bigrams), or both fused. */
+  async search(
+    actor: Actor,
+    kind: ProfileKind,
+    text: string,
+    mode: SearchMode,
+    filters: MatchFilters,
+    limit = 10,
+  ): Promise<SearchHit[]> {
+    this.requireReady();
+    const filter = this.filter(kind, filters, null, actor);
+    const pool = Math.max(50, limit * 5);
+    const dense =
+      mode === 'lexical'
+        ? []
+        : this.index.dense(kind, await this.embedding.embedOne(text, 'query'), pool, filter).hits.map((h) => h.id);
+    const lexical = mode === 'dense' ? [] : this.index.lexical(kind, text, pool, filter).map((h) => h.id);
+    const fused = reciprocalRankFusion(
+      mode === 'hybrid' ? [dense, lexical] : [mode === 'dense' ? dense : lexical],
+    ).slice(0, limit);
+    const records = await this.load(
+      actor,
+      kind,
+      fused.map((f) => f.id),
+    );
+    return fused.flatMap((f) => {
+      const record = records.get(f.id);
+      if (!record) return [];
+      const rank = (list: string[]) => (list.indexOf(f.id) >= 0 ? list.indexOf(f.id) + 1 : null);
+      return [{ id: f.id, score: f.score, denseRank: rank(dense), lexicalRank: rank(lexical), record }];
+    });
+  }
+
+  private async rank(
+    actor: Actor,
+    kind: 'achievement' | 'expert' | 'demand',
+    vector: Float32Array,
+    need: Need,
+    filters: MatchFilters,
+    limit: number,
+    excludeOrganisation: string | null,
+    extra?: (m: IndexMeta) => boolean,
+  ): Promise<Match[]> {
+    const candidates = this.candidates(kind, vector, filters, limit, excludeOrganisation, extra);
+    const records = await this.load(
+      actor,
+      kind,
+      candidates.map((c) => c.id),
+    );
+    const w = this.config.matching.weights;
+    const matches: Match[] = candidates.flatMap((c) => {
+      const r = records.get(c.id);
+      if (!r) return [];
+      const offerTerms = new Set(termsOf(kind, r));
+      const parts = [semanticPart(c.similarity), keywordPart(need.terms, offerTerms)];
+      if (kind === 'achievement') {
+        const a = r as Achievement;
+        parts.push(
+          industryPart(need.industryCode, a.industryCode ? [a.industryCode] : []),
+          regionPart(need.regionCode, [a.regionCode]),
+          readinessPart(a.readinessLevel, need.minReadinessLevel),
+          pricePart(a.askingPrice, need.budgetMin, need.budgetMax),
+          cooperationPart(need.cooperationModes, a.cooperationModes),
+          greenPart(need.greenPreferred, a.green),
+        );
+      } else if (kind === 'expert') {
+        parts.push(regionPart(need.regionCode, (r as Expert).regionCodes));
+      } else {
+        const d = r as Demand;
+        parts.push(
+          industryPart(need.industryCode, d.industryCode ? [d.industryCode] : []),
+          regionPart(need.regionCode, [d.regionCode]),
+        );
+      }
+      return [{ ...combine(parts, w), id: c.id, kind, similarity: c.similarity, record: r }];
+    });
+    matches.sort((a, b) => b.total - a.total);
+    const folded =
+      kind === 'achievement'
+        ? foldDuplicates(
+            matches.map((m) => ({
+              ...m,
+              organisationId: m.record.organisationId,
+              title: (m.record as Achievement).title,
+            })),
+            (id) => this.index.vectorOf('achievement', id),
+          )
+        : matches;
+    return folded.slice(0, limit).map(({ ...m }) => {
+      delete (m as Partial<{ organisationId: string; title: string }>).organisationId;
+      delete (m as Partial<{ organisationId: string; title: string }>).title;
+      return m;
+    });
+  }
+
+  private candidates(
+    kind: ProfileKind,
+    vector: Float32Array,
+    filters: MatchFilters,
+    limit: number,
+    excludeOrganisation: string | null,
+    extra?: (m: IndexMeta) => boolean,
+  ) {
+    this.requireReady();
+    const filter = this.filter(kind, filters, excludeOrganisation);
+    return this.index.dense(
+      kind,
+      vector,
+      Math.max(this.config.matching.candidates, limit * 3),
+      extra ? (m) => filter(m) && extra(m) : filter,
+    ).hits;
+  }
+
+  /** Hard constraints (live, public, not the asker's own) and the caller's filters, as one predicate. */
+  private filter(kind: ProfileKind, f: MatchFilters, excludeOrganisation: string | null, viewer?: Actor) {
+    const live = LIVE_STATUSES[kind];
+    const region = f.regionCode ? regionPrefix(f.regionCode) : null;
+    return (m: IndexMeta): boolean =>
+      live.includes(m.status) &&
+      (m.public || (viewer !== undefined && isOwnerOrAdmin(viewer, m.organisationId))) &&
+      m.organisationId !== excludeOrganisation &&
+      (!region || m.regions.some((r) => r.startsWith(region) || region.startsWith(regionPrefix(r)))) &&
+      (!f.industryCode || m.industries.some((i) => i.startsWith(f.industryCode!))) &&
+      (f.minReadinessLevel === undefined || (m.readiness ?? 0) >= f.minReadinessLevel) &&
+      (!f.transactionMode || m.transactionMode === f.transactionMode) &&
+      (f.green === undefined || m.green === f.green);
+  }
+
+  private async vectorOf(kind: ProfileKind, id: string): Promise<Float32Array> {
+    const indexed = this.index.vectorOf(kind, id);
+    if (indexed) return indexed;
+    const stored = await this.repository.vectorOf(kind, id);
+    if (!stored || stored.modelId !== this.embedding.modelId) throw new NotEmbeddedYetError(kind, id);
+    return stored.vector;
+  }
+
+  /** The records, as the actor may see them (a demand's confidential fields blanked). */
+  private async load<K extends ProfileKind>(
+    actor: Actor,
+    kind: K,
+    ids: string[],
+  ): Promise<Map<string, ProfileByKind[K]>> {
+    const records = await this.repository.findByIds(kind, ids);
+    return new Map(records.map((r) => [r.id, this.profiles.visibleTo(actor, kind, r)]));
+  }
+
+  private requireReady(): void {
+    if (this.index.state !== 'ready') throw new IndexNotReadyError();
+  }
+}
+
+function needOfDemand(d: Demand): Need {
+  return {
+    terms: termsOf('demand', d),
+    industryCode: d.industryCode,
+    regionCode: d.regionCode,
+    minReadinessLevel: d.minReadinessLevel,
+    budgetMin: d.budgetMin,
+    budgetMax: d.budgetMax,
+    cooperationModes: d.cooperationModes,
+    greenPreferred: d.greenPreferred,
+  };
+}
+
+function termsOf(kind: ProfileKind, record: unknown): string[] {
+  return contentTerms(embeddingText(kind, record as Record<string, unknown>));
+}
+
+/** A programme's region, widened to its city: commissioners serve the counties around them. */
+function regionOf(code: string): string {
+  return code.endsWith('00') ? code : `${code.slice(0, 4)}00`;
+}

@@ -1,0 +1,33 @@
+import { bigrams, LexicalCollection } from './lexical-collection';
+
+describe('bigrams', () => {
+  it('splits Chinese into overlapping bigrams and keeps Latin words whole', () => {
+    expect(bigrams('动力电池回收 AI芯片')).toEqual(['动力', '力电', '电池', '池回', '回收', 'ai', '芯片']);
+  });
+
+  it('tokenises Traditional like Simplified', () => {
+    expect(bigrams('動力電池')).toEqual(bigrams('动力电池'));
+  });
+});
+
+describe('LexicalCollection', () => {
+  it('ranks the document sharing the most query bigrams first, and forgets removed ones', () => {
+    const sut = new LexicalCollection();
+    sut.upsert('a', '废旧动力电池正极材料湿法回收');
+    sut.upsert('b', '光伏组件清洗机器人');
+    sut.upsert('c', '动力电池热管理系统');
+    expect(sut.search('動力電池回收', 3).map((h) => h.id)).toEqual(['a', 'c']);
+    sut.remove('a');
+    expect(sut.search('动力电池回收', 3).map((h) => h.id)).toEqual(['c']);
+    sut.upsert('c', '光伏逆变器');
+    expect(sut.search('动力电池', 3)).toEqual([]);
+  });
+
+  it('survives a round trip through JSON', () => {
+    const sut = new LexicalCollection();
+    sut.upsert('a', '海水淡化反渗透膜');
+    const copy = new LexicalCollection();
+    copy.load(sut.toJSON());
+    expect(copy.search('反渗透', 1)[0].id).toBe('a');
+  });
+});

@@ -1,0 +1,225 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { EmbeddingService } from '@app/embedding';
+import { IndexNotifier } from '@app/jobs';
+import { indexSize } from '@app/observability';
+import {
+  embeddingText,
+  ProfilesRepository,
+  type Demand,
+  type ProfileByKind,
+  type ProfileChange,
+  type ProfileKind,
+} from '@app/profiles';
+import { indexMeta, type IndexMeta } from './index-meta';
+import { LexicalCollection } from './lexical-collection';
+import { VectorCollection, type SearchResult } from './vector-collection';
+
+export const KINDS: ProfileKind[] = ['achievement', 'demand', 'expert', 'broker'];
+
+interface Position {
+  changedAt: string;
+  id: string;
+}
+
+class Catalogue {
+  dense: VectorCollection<IndexMeta>;
+  lexical = new LexicalCollection();
+  /** Metadata of every live record, embedded or not (the lexical index has records the dense one lacks yet). */
+  meta = new Map<string, IndexMeta>();
+  position: Position | null = null;
+  dirty = false;
+  syncing?: Promise<void>;
+
+  constructor(
+    readonly kind: ProfileKind,
+    dimension: number,
+  ) {
+    this.dense = new VectorCollection<IndexMeta>(dimension);
+  }
+}
+
+export type IndexState = 'loading' | 'ready' | 'failed';
+
+/**
+ * This process's copy of the search indexes: per kind of profile, an HNSW index of the vectors and a BM25 index
+ * of the public text, both derived from PostgreSQL. Every process that searches (each API replica) keeps its own
+ * copy and converges on the database: it catches up on rows whose changed_at moved past its position, when another
+ * process announces a change (Redis pub/sub) and at least every INDEX_SYNC_MS. A restart loads the last snapshot
+ * and catches up from its position; without one (or after a model change) it rebuilds from the database.
+ */
+@Injectable()
+export class SearchIndexService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SearchIndexService.name);
+  private readonly catalogues: Record<ProfileKind, Catalogue>;
+  private timers: NodeJS.Timeout[] = [];
+  state: IndexState = 'loading';
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: ProfilesRepository,
+    private readonly embedding: EmbeddingService,
+    private readonly notifier: IndexNotifier,
+  ) {
+    this.catalogues = Object.fromEntries(KINDS.map((k) => [k, new Catalogue(k, embedding.dimension)])) as Record<
+      ProfileKind,
+      Catalogue
+    >;
+  }
+
+  onApplicationBootstrap(): void {
+    // In the background: the API answers (and says "not ready") while a first build runs.
+    void this.start().catch((e: Error) => {
+      this.state = 'failed';
+      this.logger.error({ err: e.message }, 'search index failed to start');
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    if (this.state === 'ready') await this.snapshot();
+  }
+
+  async start(): Promise<void> {
+    const started = Date.now();
+    for (const kind of KINDS) await this.loadSnapshot(kind);
+    await this.syncAll();
+    this.state = 'ready';
+    this.logger.log({ ms: Date.now() - started, sizes: this.sizes() }, 'search index ready');
+    await this.notifier.subscribe((kind) => KINDS.includes(kind as ProfileKind) && void this.sync(kind as ProfileKind));
+    this.timers.push(setInterval(() => void this.syncAll(), this.config.index.syncMs).unref());
+    if (this.config.index.snapshotDir) {
+      this.timers.push(setInterval(() => void this.snapshot(), this.config.index.snapshotEveryMs).unref());
+    }
+  }
+
+  /** Catches every kind up with the database. */
+  async syncAll(): Promise<void> {
+    await Promise.all(KINDS.map((k) => this.sync(k)));
+  }
+
+  /** Catches one kind up; concurrent calls share one pass. */
+  sync(kind: ProfileKind): Promise<void> {
+    const c = this.catalogues[kind];
+    c.syncing ??= this.catchUp(c).finally(() => (c.syncing = undefined));
+    return c.syncing;
+  }
+
+  private async catchUp(c: Catalogue): Promise<void> {
+    for (;;) {
+      const changes = await this.repository.changesSince(c.kind, c.position, 1000);
+      for (const change of changes) this.apply(c, change);
+      if (changes.length > 0) {
+        const last = changes[changes.length - 1];
+        c.position = { changedAt: last.changedAt, id: last.profile.id };
+        c.dirty = true;
+        indexSize.set({ kind: c.kind }, c.dense.size);
+      }
+      if (changes.length < 1000) return;
+    }
+  }
+
+  private apply<K extends ProfileKind>(c: Catalogue, change: ProfileChange<ProfileByKind[K]>): void {
+    const { profile, vector, withdrawn } = change;
+    if (withdrawn) {
+      c.dense.remove(profile.id);
+      c.lexical.remove(profile.id);
+      c.meta.delete(profile.id);
+      return;
+    }
+    const meta = indexMeta(c.kind, profile);
+    c.meta.set(profile.id, meta);
+    // A vector of another model is never compared with this model's: the record waits for its re-embedding.
+    if (vector && profile.embedding.modelId === this.embedding.modelId) c.dense.upsert(profile.id, vector, meta);
+    else c.dense.remove(profile.id);
+    c.lexical.upsert(profile.id, embeddingText(c.kind, publicFields(c.kind, profile)));
+  }
+
+  /** Drops every copy and rebuilds from the database (after a model change, or when a snapshot is lost). */
+  async rebuild(): Promise<void> {
+    for (const kind of KINDS) {
+      this.catalogues[kind] = new Catalogue(kind, this.embedding.dimension);
+      if (this.config.index.snapshotDir)
+        await rm(join(this.config.index.snapshotDir, kind), { recursive: true, force: true });
+    }
+    await this.syncAll();
+    this.state = 'ready';
+    await this.snapshot();
+  }
+
+  async snapshot(): Promise<void> {
+    const dir = this.config.index.snapshotDir;
+    if (!dir) return;
+    for (const c of Object.values(this.catalogues)) {
+      if (!c.dirty) continue;
+      c.dirty = false;
+      const state = { modelId: this.embedding.modelId, position: c.position };
+      await c.dense.snapshot(join(dir, c.kind), state);
+      await writeFile(join(dir, c.kind, 'lexical.json'), c.lexical.toJSON());
+      await writeFile(join(dir, c.kind, 'meta.json'), JSON.stringify([...c.meta]));
+    }
+  }
+
+  private async loadSnapshot(kind: ProfileKind): Promise<void> {
+    const dir = this.config.index.snapshotDir;
+    if (!dir) return;
+    const c = this.catalogues[kind];
+    const state = (await c.dense.load(join(dir, kind)).catch(() => undefined)) as
+      { modelId: string; position: Position | null } | undefined;
+    if (!state) return;
+    if (state.modelId !== this.embedding.modelId) {
+      this.logger.warn({ kind, snapshotModel: state.modelId }, 'snapshot of another model ignored: rebuilding');
+      this.catalogues[kind] = new Catalogue(kind, this.embedding.dimension);
+      return;
+    }
+    try {
+      c.lexical.load(await readFile(join(dir, kind, 'lexical.json'), 'utf8'));
+      c.meta = new Map(JSON.parse(await readFile(join(dir, kind, 'meta.json'), 'utf8')) as [string, IndexMeta][]);
+      c.position = state.position;
+    } catch {
+      this.catalogues[kind] = new Catalogue(kind, this.embedding.dimension);
+    }
+  }
+
+  sizes(): Record<ProfileKind, number> {
+    return Object.fromEntries(KINDS.map((k) => [k, this.catalogues[k].dense.size])) as Record<ProfileKind, number>;
+  }
+
+  dense(
+    kind: ProfileKind,
+    query: Float32Array,
+    k: number,
+    filter?: (m: IndexMeta) => boolean,
+  ): SearchResult<IndexMeta> {
+    return this.catalogues[kind].dense.search(query, k, filter);
+  }
+
+  exact(kind: ProfileKind, query: Float32Array, k: number, filter?: (m: IndexMeta) => boolean) {
+    return this.catalogues[kind].dense.exactSearch(query, k, filter);
+  }
+
+  lexical(kind: ProfileKind, text: string, k: number, filter?: (m: IndexMeta) => boolean) {
+    const c = this.catalogues[kind];
+    return c.lexical.search(text, k, (id) => {
+      const m = c.meta.get(id);
+      return m !== undefined && (!filter || filter(m));
+    });
+  }
+
+  vectorOf(kind: ProfileKind, id: string): Float32Array | undefined {
+    return this.catalogues[kind].dense.vectorOf(id);
+  }
+
+  metaOf(kind: ProfileKind, id: string): IndexMeta | undefined {
+    return this.catalogues[kind].meta.get(id);
+  }
+}
+
+/** A demand's confidential fields never reach the lexical index, so search results cannot reveal them. */
+function publicFields(kind: ProfileKind, profile: unknown): Record<string, unknown> {
+  const fields = { ...(profile as Record<string, unknown>) };
+  if (kind === 'demand') for (const f of (profile as Demand).confidentialFields) fields[f] = null;
+  return fields;
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VectorCollection } from './vector-collection';
+
+interface Meta {
+  region: string;
+}
+
+/** Deterministic pseudo-random unit vectors around a few centres, like embeddings of a few topics. */
+function clustered(n: number, dim: number, seed = 1): Float32Array[] {
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  const centres = Array.from({ length: 8 }, () => Float32Array.from({ length: dim }, rand));
+  return Array.from({ length: n }, (_, i) => Float32Array.from(centres[i % 8], (c) => c + 0.6 * rand()));
+}
+
+describe('VectorCollection', () => {
+  const dim = 32;
+  const vectors = clustered(3000, dim);
+  const build = (capacity = 16) => {
+    const sut = new VectorCollection<Meta>(
+      dim,
+      { m: 16, efConstruction: 100, efSearch: 64, exactScanBelow: 200 },
+      capacity,
+    );
+    vectors.forEach((v, i) => sut.upsert(`id-${i}`, v, { region: i % 100 === 0 ? 'rare' : 'common' }));
+    return sut;
+  };
+
+  it('grows past its initial capacity and finds a stored vector first', () => {
+    const sut = build(16);
+    expect(sut.size).toBe(3000);
+    const { hits, plan } = sut.search(vectors[1234], 5);
+    expect(plan).toBe('hnsw');
+    expect(hits[0].id).toBe('id-1234');
+    expect(hits[0].similarity).toBeCloseTo(1, 5);
+  });
+
+  it('agrees with exact search on nearly all of the top 10', () => {
+    const sut = build();
+    let found = 0;
+    for (let q = 0; q < 50; q++) {
+      const exact = new Set(sut.exactSearch(vectors[q * 7], 10).map((h) => h.id));
+      found += sut.search(vectors[q * 7], 10).hits.filter((h) => exact.has(h.id)).length;
+    }
+    expect(found / 500).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('never returns a deleted record, and brings it back when it is added again', () => {
+    const sut = build();
+    sut.remove('id-1234');
+    expect(sut.search(vectors[1234], 10).hits.map((h) => h.id)).not.toContain('id-1234');
+    expect(sut.size).toBe(2999);
+    sut.upsert('id-1234', vectors[1234], { region: 'common' });
+    expect(sut.search(vectors[1234], 1).hits[0].id).toBe('id-1234');
+  });
+
+  it('scans the few eligible records exactly, and returns k of them when k exist', () => {
+    const sut = build();
+    const result = sut.search(vectors[5], 10, (m) => m.region === 'rare');
+    expect(result.plan).toBe('exact');
+    expect(result.eligible).toBe(30);
+    expect(result.hits).toHaveLength(10);
+    expect(result.hits.every((h) => h.meta.region === 'rare')).toBe(true);
+    expect(result.hits.map((h) => h.id)).toEqual(
+      sut.exactSearch(vectors[5], 10, (m) => m.region === 'rare').map((h) => h.id),
+    );
+  });
+
+  it('walks the graph with the filter when many records are eligible', () => {
+    const sut = build();
+    const result = sut.search(vectors[5], 10, (m) => m.region === 'common');
+    expect(result.plan).toBe('filtered-hnsw');
+    expect(result.hits).toHaveLength(10);
+    expect(result.hits.every((h) => h.meta.region === 'common')).toBe(true);
+  });
+
+  it('restores a snapshot with its ids, metadata, deletions and state', async () => {
+    const sut = build();
+    sut.remove('id-7');
+    const dir = mkdtempSync(join(tmpdir(), 'vector-collection-'));
+    await sut.snapshot(dir, { watermark: '2026-11-24T00:00:00Z' });
+
+    const restored = new VectorCollection<Meta>(dim);
+    expect(await restored.load(dir)).toEqual({ watermark: '2026-11-24T00:00:00Z' });
+    expect(restored.size).toBe(2999);
+    expect(restored.has('id-7')).toBe(false);
+    expect(restored.metaOf('id-100')).toEqual({ region: 'rare' });
+    expect(restored.search(vectors[42], 1).hits[0].id).toBe('id-42');
+    restored.upsert('new', vectors[0], { region: 'common' });
+    expect(restored.size).toBe(3000);
+  });
+
+  it('loads nothing from an empty folder', async () => {
+    const sut = new VectorCollection<Meta>(dim);
+    expect(await sut.load(mkdtempSync(join(tmpdir(), 'empty-')))).toBeUndefined();
+  });
+});

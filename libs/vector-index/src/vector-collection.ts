@@ -1,0 +1,258 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HierarchicalNSW } from 'hnswlib-node';
+
+export interface HnswOptions {
+  /** Graph degree. */
+  m: number;
+  efConstruction: number;
+  /** Candidate list size at query time (at least k). */
+  efSearch: number;
+  /** At most this many eligible records: exact scan instead of filtered HNSW (see `search`). */
+  exactScanBelow: number;
+}
+
+export const DEFAULT_HNSW: HnswOptions = { m: 16, efConstruction: 200, efSearch: 64, exactScanBelow: 2000 };
+
+export interface Hit<M> {
+  id: string;
+  /** Cosine similarity to the query. */
+  similarity: number;
+  meta: M;
+}
+
+export type SearchPlan = 'hnsw' | 'filtered-hnsw' | 'exact';
+
+export interface SearchResult<M> {
+  hits: Hit<M>[];
+  plan: SearchPlan;
+  /** How many live records passed the filter (all of them without one). */
+  eligible: number;
+}
+
+interface SnapshotHeader<M> {
+  dimension: number;
+  capacity: number;
+  ids: (string | null)[];
+  meta: (M | null)[];
+  deleted: number[];
+  /** Whatever the owner needs to catch up from (e.g. a timestamp and the model id). */
+  state: Record<string, unknown>;
+}
+
+/**
+ * One HNSW cosine index (hnswlib-node) with what it lacks: string ids mapped to integer labels, per-record metadata
+ * for filters, a copy of each unit vector for exact scans, deletion, growth, and a snapshot on disk.
+ */
+export class VectorCollection<M> {
+  private index: HierarchicalNSW;
+  private capacity: number;
+  private vectors: Float32Array;
+  private readonly labels = new Map<string, number>();
+  private ids: (string | null)[] = [];
+  private meta: (M | null)[] = [];
+  private readonly deleted = new Set<number>();
+
+  constructor(
+    readonly dimension: number,
+    private readonly options: HnswOptions = DEFAULT_HNSW,
+    initialCapacity = 1024,
+  ) {
+    this.capacity = initialCapacity;
+    this.index = this.newIndex(initialCapacity);
+    this.vectors = new Float32Array(initialCapacity * dimension);
+  }
+
+  /** Live records (deleted ones excluded). */
+  get size(): number {
+    return this.labels.size - this.deleted.size;
+  }
+
+  has(id: string): boolean {
+    const label = this.labels.get(id);
+    return label !== undefined && !this.deleted.has(label);
+  }
+
+  /** Adds a record or replaces its vector and metadata; a deleted record comes back. */
+  upsert(id: string, vector: Float32Array, meta: M): void {
+    if (vector.length !== this.dimension)
+      throw new Error(`vector has ${vector.length} dimensions, index ${this.dimension}`);
+    let label = this.labels.get(id);
+    if (label === undefined) {
+      label = this.ids.length;
+      if (label >= this.capacity) this.grow(this.capacity * 2);
+      this.labels.set(id, label);
+      this.ids.push(id);
+      this.meta.push(meta);
+    }
+    const unit = normalise(vector);
+    this.vectors.set(unit, label * this.dimension);
+    this.meta[label] = meta;
+    this.index.addPoint(Array.from(unit), label); // re-adding a deleted label also undeletes it
+    this.deleted.delete(label);
+  }
+
+  /** Changes only the metadata (a status change that leaves the text alone). */
+  updateMeta(id: string, meta: M): boolean {
+    const label = this.labels.get(id);
+    if (label === undefined) return false;
+    this.meta[label] = meta;
+    return true;
+  }
+
+  remove(id: string): void {
+    const label = this.labels.get(id);
+    if (label === undefined || this.deleted.has(label)) return;
+    this.index.markDelete(label);
+    this.deleted.add(label);
+  }
+
+  vectorOf(id: string): Float32Array | undefined {
+    const label = this.labels.get(id);
+    if (label === undefined || this.deleted.has(label)) return undefined;
+    return this.vectors.subarray(label * this.dimension, (label + 1) * this.dimension);
+  }
+
+  metaOf(id: string): M | undefined {
+    const label = this.labels.get(id);
+    return label === undefined || this.deleted.has(label) ? undefined : (this.meta[label] ?? undefined);
+  }
+
+  /**
+   * The k records most similar to the query among those the filter accepts. The plan follows the number of
+   * eligible records, as filtering vector engines do: with no filter, plain HNSW; with few eligible records (at
+   * most `exactScanBelow`), an exact scan of just those, which is both exact and cheaper than a filtered graph walk
+   * that must skip most of what it visits; otherwise HNSW with the filter inside the walk, falling back to the
+   * exact scan in the rare case it returns fewer than k while k eligible records exist.
+   */
+  search(query: Float32Array, k: number, filter?: (meta: M) => boolean): SearchResult<M> {
+    const q = normalise(query);
+    if (!filter) {
+      const n = Math.min(k, this.size);
+      return { hits: n === 0 ? [] : this.hnsw(q, n), plan: 'hnsw', eligible: this.size };
+    }
+    const eligible = this.eligibleLabels(filter);
+    if (eligible.length <= this.options.exactScanBelow) {
+      return { hits: this.exact(q, k, eligible), plan: 'exact', eligible: eligible.length };
+    }
+    const hits = this.hnsw(q, Math.min(k, eligible.length), (label) => filter(this.meta[label]!));
+    if (hits.length < Math.min(k, eligible.length)) {
+      return { hits: this.exact(q, k, eligible), plan: 'exact', eligible: eligible.length };
+    }
+    return { hits, plan: 'filtered-hnsw', eligible: eligible.length };
+  }
+
+  /** Exact search over every live record (the baseline benchmarks compare HNSW with). */
+  exactSearch(query: Float32Array, k: number, filter?: (meta: M) => boolean): Hit<M>[] {
+    return this.exact(normalise(query), k, this.eligibleLabels(filter ?? (() => true)));
+  }
+
+  async snapshot(dir: string, state: Record<string, unknown>): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const tmp = `.tmp-${process.pid}`;
+    const header: SnapshotHeader<M> = {
+      dimension: this.dimension,
+      capacity: this.capacity,
+      ids: this.ids,
+      meta: this.meta,
+      deleted: [...this.deleted],
+      state,
+    };
+    await this.index.writeIndex(join(dir, `index.bin${tmp}`));
+    await writeFile(
+      join(dir, `vectors.bin${tmp}`),
+      new Uint8Array(this.vectors.buffer, 0, this.ids.length * this.dimension * 4),
+    );
+    await writeFile(join(dir, `header.json${tmp}`), JSON.stringify(header));
+    // The header is renamed last: a snapshot is complete only when its header is.
+    await rename(join(dir, `index.bin${tmp}`), join(dir, 'index.bin'));
+    await rename(join(dir, `vectors.bin${tmp}`), join(dir, 'vectors.bin'));
+    await rename(join(dir, `header.json${tmp}`), join(dir, 'header.json'));
+  }
+
+  /** Loads a snapshot; returns its state, or undefined when there is none or it does not fit this collection. */
+  async load(dir: string): Promise<Record<string, unknown> | undefined> {
+    let header: SnapshotHeader<M>;
+    try {
+      header = JSON.parse(await readFile(join(dir, 'header.json'), 'utf8')) as SnapshotHeader<M>;
+    } catch {
+      return undefined;
+    }
+    if (header.dimension !== this.dimension) return undefined;
+    const index = new HierarchicalNSW('cosine', this.dimension);
+    await index.readIndex(join(dir, 'index.bin'), false);
+    index.setEf(this.options.efSearch);
+    const bytes = await readFile(join(dir, 'vectors.bin'));
+    this.index = index;
+    this.capacity = index.getMaxElements();
+    this.vectors = new Float32Array(this.capacity * this.dimension);
+    this.vectors.set(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
+    this.ids = header.ids;
+    this.meta = header.meta;
+    this.labels.clear();
+    header.ids.forEach((id, label) => id !== null && this.labels.set(id, label));
+    this.deleted.clear();
+    for (const label of header.deleted) this.deleted.add(label);
+    return header.state;
+  }
+
+  private newIndex(capacity: number): HierarchicalNSW {
+    const index = new HierarchicalNSW('cosine', this.dimension);
+    index.initIndex({
+      maxElements: capacity,
+      m: this.options.m,
+      efConstruction: this.options.efConstruction,
+      randomSeed: 100,
+      allowReplaceDeleted: false,
+    });
+    index.setEf(this.options.efSearch);
+    return index;
+  }
+
+  private grow(capacity: number): void {
+    this.index.resizeIndex(capacity);
+    const vectors = new Float32Array(capacity * this.dimension);
+    vectors.set(this.vectors);
+    this.vectors = vectors;
+    this.capacity = capacity;
+  }
+
+  private eligibleLabels(filter: (meta: M) => boolean): number[] {
+    const out: number[] = [];
+    for (let label = 0; label < this.ids.length; label++) {
+      if (!this.deleted.has(label) && filter(this.meta[label]!)) out.push(label);
+    }
+    return out;
+  }
+
+  private hnsw(q: Float32Array, k: number, filter?: (label: number) => boolean): Hit<M>[] {
+    this.index.setEf(Math.max(this.options.efSearch, k));
+    const { neighbors, distances } = this.index.searchKnn(Array.from(q), k, filter);
+    return neighbors.map((label, i) => ({
+      id: this.ids[label]!,
+      similarity: 1 - distances[i],
+      meta: this.meta[label]!,
+    }));
+  }
+
+  private exact(q: Float32Array, k: number, labels: number[]): Hit<M>[] {
+    const d = this.dimension;
+    const scored = labels.map((label) => {
+      let s = 0;
+      const offset = label * d;
+      for (let i = 0; i < d; i++) s += q[i] * this.vectors[offset + i];
+      return [label, s] as const;
+    });
+    scored.sort((a, b) => b[1] - a[1]);
+    return scored.slice(0, k).map(([label, s]) => ({ id: this.ids[label]!, similarity: s, meta: this.meta[label]! }));
+  }
+}
+
+function normalise(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (const x of v) sum += x * x;
+  const norm = Math.sqrt(sum) || 1;
+  const out = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] / norm;
+  return out;
+}

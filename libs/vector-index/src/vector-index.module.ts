@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { EmbeddingModule } from '@app/embedding';
+import { ProfilesModule } from '@app/profiles';
+import { SearchIndexService } from './search-index.service';
+
+@Module({ imports: [EmbeddingModule, ProfilesModule], providers: [SearchIndexService], exports: [SearchIndexService] })
+export class VectorIndexModule {}
