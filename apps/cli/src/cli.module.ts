@@ -5,6 +5,7 @@ import { JobsModule } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { ProfilesModule } from '@app/profiles';
+import { VectorIndexModule } from '@app/vector-index';
 
 /** What the operator's command line needs: the database, the queues, keys and profiles. */
 @Module({
@@ -18,3 +19,7 @@ import { ProfilesModule } from '@app/profiles';
   ],
 })
 export class CliModule {}
+
+/** The same, with the search index (for `index rebuild`). */
+@Module({ imports: [CliModule, VectorIndexModule] })
+export class CliIndexModule {}

@@ -21,12 +21,22 @@ import {
   type ImportKind,
   type OrganisationKind,
 } from '@app/profiles';
-import { CliModule } from './cli.module';
+import { SearchIndexService } from '@app/vector-index';
+import { CliIndexModule, CliModule } from './cli.module';
 
 async function withContext<T>(work: (get: <S>(token: unknown) => S) => Promise<T>): Promise<T> {
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
   try {
     return await work((token) => app.get(token as string));
+  } finally {
+    await app.close();
+  }
+}
+
+async function withIndexContext(work: (index: SearchIndexService) => Promise<void>): Promise<void> {
+  const app = await NestFactory.createApplicationContext(CliIndexModule, { logger: ['error', 'warn'] });
+  try {
+    await work(app.get(SearchIndexService));
   } finally {
     await app.close();
   }
@@ -118,6 +128,19 @@ program
       for (const [reason, count] of Object.entries(summary.rejectedByReason).sort((a, b) => b[1] - a[1])) {
         console.log(`  ${String(count).padStart(6)}  ${reason}`);
       }
+    }),
+  );
+
+program
+  .command('index')
+  .description('search index')
+  .command('rebuild')
+  .description('rebuild the search index snapshot from PostgreSQL (after a model change or a lost snapshot)')
+  .action(() =>
+    withIndexContext(async (index) => {
+      const started = Date.now();
+      await index.rebuild();
+      console.log(`rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(index.sizes())}`);
     }),
   );
 

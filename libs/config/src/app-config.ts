@@ -22,12 +22,19 @@ export interface AppConfig {
   log: { level: RawConfig['LOG_LEVEL'] };
   database: { url?: string; embedded: { dir: string; port: number } };
   redis: { url: string };
-  index: { snapshotDir: string; syncMs: number; snapshotEveryMs: number };
+  index: {
+    snapshotDir: string;
+    syncMs: number;
+    snapshotEveryMs: number;
+    hnsw: { m: number; efConstruction: number; efSearch: number; exactScanBelow: number };
+  };
   matching: {
     /** Score weights: defaults of libs/matching, overridden by MATCH_WEIGHTS. */
     weights: Record<(typeof WEIGHT_NAMES)[number], number>;
     /** Nearest neighbours scored per request. */
     candidates: number;
+    /** Weight of the dense ranking in hybrid search (BM25: 1). */
+    denseWeight: number;
   };
   embedding: {
     modelsDir: string;
@@ -66,8 +73,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
     log: { level: c.LOG_LEVEL },
     database: { url: c.DATABASE_URL, embedded: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT } },
     redis: { url: c.REDIS_URL },
-    matching: { weights: { ...DEFAULT_MATCH_WEIGHTS, ...c.MATCH_WEIGHTS }, candidates: c.MATCH_CANDIDATES },
-    index: { snapshotDir: c.INDEX_SNAPSHOT_DIR, syncMs: c.INDEX_SYNC_MS, snapshotEveryMs: c.INDEX_SNAPSHOT_EVERY_MS },
+    matching: {
+      weights: { ...DEFAULT_MATCH_WEIGHTS, ...c.MATCH_WEIGHTS },
+      candidates: c.MATCH_CANDIDATES,
+      denseWeight: c.SEARCH_DENSE_WEIGHT,
+    },
+    index: {
+      snapshotDir: c.INDEX_SNAPSHOT_DIR,
+      syncMs: c.INDEX_SYNC_MS,
+      snapshotEveryMs: c.INDEX_SNAPSHOT_EVERY_MS,
+      hnsw: {
+        m: c.INDEX_M,
+        efConstruction: c.INDEX_EF_CONSTRUCTION,
+        efSearch: c.INDEX_EF_SEARCH,
+        exactScanBelow: c.INDEX_EXACT_SCAN_BELOW,
+      },
+    },
     embedding: {
       modelsDir: c.MODELS_DIR,
       model: c.EMBEDDING_MODEL,

@@ -27,6 +27,11 @@ export const configSchema = z.object({
   RUN_WORKER: z.stringbool().default(true),
   // Empty disables snapshots (each start then rebuilds the index from PostgreSQL).
   INDEX_SNAPSHOT_DIR: z.string().default(resolve(repoRoot, '.data/index')),
+  INDEX_M: integer(4, 128).default(16),
+  INDEX_EF_CONSTRUCTION: integer(10, 2000).default(200),
+  INDEX_EF_SEARCH: integer(10, 2000).default(64),
+  // At most this many eligible records: exact scan instead of filtered HNSW (bench:filter shows the crossover).
+  INDEX_EXACT_SCAN_BELOW: integer(0, 100_000_000).default(2000),
   INDEX_SYNC_MS: integer(100, 3_600_000).default(1000),
   INDEX_SNAPSHOT_EVERY_MS: integer(10_000, 86_400_000).default(600_000),
   // JSON object of score weights (semantic, keywords, industry, region, readiness, price, cooperation, green); the
@@ -44,7 +49,9 @@ export const configSchema = z.object({
         return z.NEVER;
       }
     }),
-  MATCH_CANDIDATES: integer(10, 1000).default(50),
+  MATCH_CANDIDATES: integer(10, 1000).default(30),
+  // Hybrid search: weight of the dense ranking against 1 for BM25 in rank fusion (README: why 3).
+  SEARCH_DENSE_WEIGHT: z.coerce.number().min(0).max(100).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default(resolve(repoRoot, '.data/postgres')),

@@ -16,22 +16,21 @@ export function foldDuplicates<T extends Foldable>(
   vectorOf: (id: string) => Float32Array | undefined,
   threshold = 0.97,
 ): (T & Pick<Foldable, 'alsoListedAs'>)[] {
-  const kept: (T & Pick<Foldable, 'alsoListedAs'>)[] = [];
+  const kept: { item: T & Pick<Foldable, 'alsoListedAs'>; title: string; vector?: Float32Array }[] = [];
   for (const item of ranked) {
-    const twin = kept.find((k) => sameListing(k, item, vectorOf, threshold));
-    if (twin) (twin.alsoListedAs ??= []).push({ id: item.id, organisationId: item.organisationId });
-    else kept.push({ ...item });
+    const title = squash(item.title);
+    const vector = vectorOf(item.id);
+    const twin = kept.find((k) => k.title === title || (vector && k.vector && dot(vector, k.vector) >= threshold));
+    if (twin) (twin.item.alsoListedAs ??= []).push({ id: item.id, organisationId: item.organisationId });
+    else kept.push({ item: { ...item }, title, vector });
   }
-  return kept;
+  return kept.map((k) => k.item);
 }
 
-function sameListing(a: Foldable, b: Foldable, vectorOf: (id: string) => Float32Array | undefined, threshold: number) {
-  if (squash(a.title) === squash(b.title)) return true;
-  const [va, vb] = [vectorOf(a.id), vectorOf(b.id)];
-  if (!va || !vb) return false;
-  let dot = 0;
-  for (let i = 0; i < va.length; i++) dot += va[i] * vb[i];
-  return dot >= threshold;
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
 }
 
 const squash = (title: string) => title.replace(/[\s\p{P}]/gu, '').toLowerCase();

@@ -309,7 +309,7 @@ export class MatchingService {
     return this.index.dense(
       kind,
       vector,
-      Math.max(this.config.matching.candidates, limit * 3),
+      Math.max(this.config.matching.candidates, limit * 2),
       extra ? (m) => filter(m) && extra(m) : filter,
     ).hits;
   }
@@ -365,8 +365,24 @@ function needOfDemand(d: Demand): Need {
   };
 }
 
-function termsOf(kind: ProfileKind, record: unknown): string[] {
-  return contentTerms(embeddingText(kind, record as Record<string, unknown>));
+// Segmenting a record's text is the costliest step of scoring; a record's terms change only with its text, and
+// the update time says when (for the viewer's form of a demand, the blanked fields are part of the key).
+const termsCache = new Map<string, string[]>();
+const TERMS_CACHE_SIZE = 50_000;
+
+function termsOf(kind: ProfileKind, record: ProfileByKind[ProfileKind]): string[] {
+  const blanked =
+    kind === 'demand'
+      ? (record as Demand).confidentialFields.filter((f) => (record as unknown as Record<string, unknown>)[f] === null)
+      : [];
+  const key = `${kind}:${record.id}:${record.updatedAt}:${blanked.join(',')}`;
+  let terms = termsCache.get(key);
+  if (!terms) {
+    terms = contentTerms(embeddingText(kind, record as unknown as Record<string, unknown>));
+    if (termsCache.size >= TERMS_CACHE_SIZE) termsCache.delete(termsCache.keys().next().value!);
+    termsCache.set(key, terms);
+  }
+  return terms;
 }
 
 /** A programme's region, widened to its city: commissioners serve the counties around them. */

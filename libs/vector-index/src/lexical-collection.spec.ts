@@ -23,6 +23,18 @@ describe('LexicalCollection', () => {
     expect(sut.search('动力电池', 3)).toEqual([]);
   });
 
+  it('keeps answering correctly after many replacements (compaction)', () => {
+    const sut = new LexicalCollection();
+    for (let i = 0; i < 3000; i++) sut.upsert(`d${i % 10}`, i % 2 ? '海水淡化反渗透膜' : '光伏组件清洗');
+    expect(sut.size).toBe(10);
+    expect(
+      sut
+        .search('反渗透', 20)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(['d1', 'd3', 'd5', 'd7', 'd9']);
+  });
+
   it('survives a round trip through JSON', () => {
     const sut = new LexicalCollection();
     sut.upsert('a', '海水淡化反渗透膜');

@@ -1,4 +1,3 @@
-import MiniSearch from 'minisearch';
 import { normaliseText } from '@app/embedding';
 
 /**
@@ -20,47 +19,138 @@ export function bigrams(text: string): string[] {
   return terms;
 }
 
-interface Doc {
-  id: string;
-  text: string;
+const K1 = 1.2;
+const B = 0.75;
+
+interface LexicalSnapshot {
+  ids: (string | null)[];
+  lengths: number[];
+  postings: [string, number[], number[]][];
 }
 
-const OPTIONS = {
-  fields: ['text'],
-  storeFields: [] as string[],
-  tokenize: bigrams,
-  processTerm: (term: string) => term,
-  searchOptions: { tokenize: bigrams, processTerm: (term: string) => term, combineWith: 'OR' as const },
-};
-
-/** BM25 over character bigrams (MiniSearch), with the add/replace/remove a changing catalogue needs. */
+/**
+ * BM25 (k1 1.2, b 0.75) over character bigrams, with the add/replace/remove a changing catalogue needs: an inverted
+ * index of postings per term. A replaced or removed document is tombstoned and skipped. Written for this use
+ * because general-purpose engines (MiniSearch was tried) index Chinese bigrams ten times slower: 0.8 ms a document,
+ * 80 s for 100,000 abstracts.
+ */
 export class LexicalCollection {
-  private index = new MiniSearch<Doc>(OPTIONS);
+  private ids: (string | null)[] = [];
+  private lengths: number[] = [];
+  private readonly slots = new Map<string, number>();
+  private postings = new Map<string, { docs: number[]; tfs: number[] }>();
+  private live = 0;
+  private totalLength = 0;
 
   upsert(id: string, text: string): void {
-    if (this.index.has(id)) this.index.replace({ id, text });
-    else this.index.add({ id, text });
+    this.remove(id);
+    const counts = new Map<string, number>();
+    const terms = bigrams(text);
+    for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const doc = this.ids.length;
+    this.ids.push(id);
+    this.lengths.push(terms.length);
+    this.slots.set(id, doc);
+    this.live++;
+    this.totalLength += terms.length;
+    for (const [term, tf] of counts) {
+      let p = this.postings.get(term);
+      if (!p) this.postings.set(term, (p = { docs: [], tfs: [] }));
+      p.docs.push(doc);
+      p.tfs.push(tf);
+    }
   }
 
   remove(id: string): void {
-    if (this.index.has(id)) this.index.discard(id);
+    const doc = this.slots.get(id);
+    if (doc === undefined) return;
+    this.slots.delete(id);
+    this.ids[doc] = null;
+    this.live--;
+    this.totalLength -= this.lengths[doc];
+    if (this.ids.length > 2 * this.live + 1000) this.compact();
+  }
+
+  /** Drops the postings of removed documents once they outnumber the live ones. */
+  private compact(): void {
+    const renumber = new Map<number, number>();
+    const ids: string[] = [];
+    const lengths: number[] = [];
+    this.ids.forEach((id, doc) => {
+      if (id === null) return;
+      renumber.set(doc, ids.length);
+      this.slots.set(id, ids.length);
+      ids.push(id);
+      lengths.push(this.lengths[doc]);
+    });
+    for (const [term, p] of this.postings) {
+      const docs: number[] = [];
+      const tfs: number[] = [];
+      p.docs.forEach((doc, i) => {
+        const to = renumber.get(doc);
+        if (to === undefined) return;
+        docs.push(to);
+        tfs.push(p.tfs[i]);
+      });
+      if (docs.length === 0) this.postings.delete(term);
+      else this.postings.set(term, { docs, tfs });
+    }
+    this.ids = ids;
+    this.lengths = lengths;
   }
 
   /** Best-first ids and BM25 scores; `accept` restricts the result set. */
   search(query: string, k: number, accept?: (id: string) => boolean): { id: string; score: number }[] {
-    const results = this.index.search(query, accept ? { filter: (r) => accept(r.id as string) } : undefined);
-    return results.slice(0, k).map((r) => ({ id: r.id as string, score: r.score }));
+    const scores = new Map<number, number>();
+    const avg = this.totalLength / Math.max(1, this.live);
+    for (const term of new Set(bigrams(query))) {
+      const p = this.postings.get(term);
+      if (!p) continue;
+      const idf = Math.log(1 + (this.live - p.docs.length + 0.5) / (p.docs.length + 0.5));
+      for (let i = 0; i < p.docs.length; i++) {
+        const doc = p.docs[i];
+        if (this.ids[doc] === null) continue;
+        const tf = p.tfs[i];
+        const norm = tf + K1 * (1 - B + (B * this.lengths[doc]) / avg);
+        scores.set(doc, (scores.get(doc) ?? 0) + (idf * tf * (K1 + 1)) / norm);
+      }
+    }
+    const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+    const out: { id: string; score: number }[] = [];
+    for (const [doc, score] of ranked) {
+      const id = this.ids[doc]!;
+      if (!accept || accept(id)) out.push({ id, score });
+      if (out.length === k) break;
+    }
+    return out;
   }
 
   get size(): number {
-    return this.index.documentCount;
+    return this.live;
   }
 
   toJSON(): string {
-    return JSON.stringify(this.index);
+    const snapshot: LexicalSnapshot = {
+      ids: this.ids,
+      lengths: this.lengths,
+      postings: [...this.postings].map(([t, p]) => [t, p.docs, p.tfs]),
+    };
+    return JSON.stringify(snapshot);
   }
 
   load(json: string): void {
-    this.index = MiniSearch.loadJSON<Doc>(json, OPTIONS);
+    const s = JSON.parse(json) as LexicalSnapshot;
+    this.ids = s.ids;
+    this.lengths = s.lengths;
+    this.postings = new Map(s.postings.map(([t, docs, tfs]) => [t, { docs, tfs }]));
+    this.slots.clear();
+    this.live = 0;
+    this.totalLength = 0;
+    s.ids.forEach((id, doc) => {
+      if (id === null) return;
+      this.slots.set(id, doc);
+      this.live++;
+      this.totalLength += s.lengths[doc];
+    });
   }
 }

@@ -15,7 +15,7 @@ import {
 } from '@app/profiles';
 import { indexMeta, type IndexMeta } from './index-meta';
 import { LexicalCollection } from './lexical-collection';
-import { VectorCollection, type SearchResult } from './vector-collection';
+import { VectorCollection, type HnswOptions, type SearchResult } from './vector-collection';
 
 export const KINDS: ProfileKind[] = ['achievement', 'demand', 'expert', 'broker'];
 
@@ -36,8 +36,9 @@ class Catalogue {
   constructor(
     readonly kind: ProfileKind,
     dimension: number,
+    hnsw: HnswOptions,
   ) {
-    this.dense = new VectorCollection<IndexMeta>(dimension);
+    this.dense = new VectorCollection<IndexMeta>(dimension, hnsw);
   }
 }
 
@@ -63,10 +64,9 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     private readonly embedding: EmbeddingService,
     private readonly notifier: IndexNotifier,
   ) {
-    this.catalogues = Object.fromEntries(KINDS.map((k) => [k, new Catalogue(k, embedding.dimension)])) as Record<
-      ProfileKind,
-      Catalogue
-    >;
+    this.catalogues = Object.fromEntries(
+      KINDS.map((k) => [k, new Catalogue(k, embedding.dimension, config.index.hnsw)]),
+    ) as Record<ProfileKind, Catalogue>;
   }
 
   onApplicationBootstrap(): void {
@@ -140,7 +140,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
   /** Drops every copy and rebuilds from the database (after a model change, or when a snapshot is lost). */
   async rebuild(): Promise<void> {
     for (const kind of KINDS) {
-      this.catalogues[kind] = new Catalogue(kind, this.embedding.dimension);
+      this.catalogues[kind] = this.newCatalogue(kind);
       if (this.config.index.snapshotDir)
         await rm(join(this.config.index.snapshotDir, kind), { recursive: true, force: true });
     }
@@ -171,7 +171,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     if (!state) return;
     if (state.modelId !== this.embedding.modelId) {
       this.logger.warn({ kind, snapshotModel: state.modelId }, 'snapshot of another model ignored: rebuilding');
-      this.catalogues[kind] = new Catalogue(kind, this.embedding.dimension);
+      this.catalogues[kind] = this.newCatalogue(kind);
       return;
     }
     try {
@@ -179,8 +179,12 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       c.meta = new Map(JSON.parse(await readFile(join(dir, kind, 'meta.json'), 'utf8')) as [string, IndexMeta][]);
       c.position = state.position;
     } catch {
-      this.catalogues[kind] = new Catalogue(kind, this.embedding.dimension);
+      this.catalogues[kind] = this.newCatalogue(kind);
     }
+  }
+
+  private newCatalogue(kind: ProfileKind): Catalogue {
+    return new Catalogue(kind, this.embedding.dimension, this.config.index.hnsw);
   }
 
   sizes(): Record<ProfileKind, number> {

@@ -26,7 +26,7 @@ export type SearchPlan = 'hnsw' | 'filtered-hnsw' | 'exact';
 export interface SearchResult<M> {
   hits: Hit<M>[];
   plan: SearchPlan;
-  /** How many live records passed the filter (all of them without one). */
+  /** How many live records passed the filter (all of them without one; estimated from a sample on large sets). */
   eligible: number;
 }
 
@@ -131,15 +131,24 @@ export class VectorCollection<M> {
       const n = Math.min(k, this.size);
       return { hits: n === 0 ? [] : this.hnsw(q, n), plan: 'hnsw', eligible: this.size };
     }
-    const eligible = this.eligibleLabels(filter);
-    if (eligible.length <= this.options.exactScanBelow) {
-      return { hits: this.exact(q, k, eligible), plan: 'exact', eligible: eligible.length };
+    // Counting the eligible records exactly costs a pass over all of them; a sample tells which plan to take.
+    const estimate = this.estimateEligible(filter);
+    if (estimate <= this.options.exactScanBelow * 2) {
+      const eligible = this.eligibleLabels(filter);
+      if (eligible.length <= this.options.exactScanBelow) {
+        return { hits: this.exact(q, k, eligible), plan: 'exact', eligible: eligible.length };
+      }
     }
-    const hits = this.hnsw(q, Math.min(k, eligible.length), (label) => filter(this.meta[label]!));
-    if (hits.length < Math.min(k, eligible.length)) {
-      return { hits: this.exact(q, k, eligible), plan: 'exact', eligible: eligible.length };
+    const hits = this.hnsw(q, Math.min(k, this.size), (label) => filter(this.meta[label]!));
+    if (hits.length < k) {
+      // Fewer than k: either fewer than k are eligible, or the walk missed some. The exact scan settles it.
+      const eligible = this.eligibleLabels(filter);
+      if (hits.length < Math.min(k, eligible.length)) {
+        return { hits: this.exact(q, k, eligible), plan: 'exact', eligible: eligible.length };
+      }
+      return { hits, plan: 'filtered-hnsw', eligible: eligible.length };
     }
-    return { hits, plan: 'filtered-hnsw', eligible: eligible.length };
+    return { hits, plan: 'filtered-hnsw', eligible: estimate };
   }
 
   /** Exact search over every live record (the baseline benchmarks compare HNSW with). */
@@ -215,6 +224,19 @@ export class VectorCollection<M> {
     vectors.set(this.vectors);
     this.vectors = vectors;
     this.capacity = capacity;
+  }
+
+  /** Live records the filter accepts, estimated from an evenly spaced sample of at most 1,000 labels. */
+  private estimateEligible(filter: (meta: M) => boolean): number {
+    const labels = this.ids.length;
+    if (labels <= 1000) return this.eligibleLabels(filter).length;
+    const step = labels / 1000;
+    let accepted = 0;
+    for (let i = 0; i < 1000; i++) {
+      const label = Math.floor(i * step);
+      if (!this.deleted.has(label) && filter(this.meta[label]!)) accepted++;
+    }
+    return Math.round((accepted / 1000) * labels);
   }
 
   private eligibleLabels(filter: (meta: M) => boolean): number[] {

@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { ConfigModule } from '@app/config';
+import { EmbeddingService } from '@app/embedding';
+import { JobsModule } from '@app/jobs';
+import { ObservabilityModule } from '@app/observability';
+import { PersistenceModule } from '@app/persistence';
+import { contentHash, embeddingText, OrganisationsService, ProfilesRepository, ProfilesService } from '@app/profiles';
+import { SearchIndexService } from './search-index.service';
+import { VectorIndexModule } from './vector-index.module';
+
+const root = join(__dirname, '../../..');
+
+/** One process's view: the index and what it needs, with its own snapshot folder (or none). */
+async function start(snapshotDir: string): Promise<TestingModule> {
+  process.env.INDEX_SNAPSHOT_DIR = snapshotDir;
+  const moduleRef = await Test.createTestingModule({
+    imports: [ConfigModule, ObservabilityModule.forProcess('test'), PersistenceModule, JobsModule, VectorIndexModule],
+  }).compile();
+  await moduleRef.init();
+  return moduleRef;
+}
+
+async function until<T>(check: () => T | undefined | Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
+  let writer: TestingModule;
+  let organisationId: string;
+
+  /** Writes an achievement and its real vector straight to the database, as the worker would. */
+  const addAchievement = async (title: string) => {
+    const repository = writer.get(ProfilesRepository);
+    const values = { title, abstract: `${title}的技术方案与应用。`, readinessLevel: 5, regionCode: '330100' };
+    const hash = contentHash(embeddingText('achievement', values));
+    const created = await repository.insert('achievement', organisationId, values, hash);
+    const embedding = writer.get(EmbeddingService);
+    await repository.storeEmbedding(
+      'achievement',
+      created.id,
+      hash,
+      embedding.modelId,
+      await embedding.embedOne(embeddingText('achievement', values)),
+    );
+    return created.id;
+  };
+  const query = (m: TestingModule, text: string) => m.get(EmbeddingService).embedOne(text, 'query');
+
+  beforeAll(async () => {
+    writer = await start('');
+    organisationId = (
+      await writer
+        .get(OrganisationsService)
+        .create('system', { kind: 'university', name: '索引测试大学', regionCode: '330100' })
+    ).id;
+  });
+  afterAll(() => writer.close());
+
+  it('restarts from its snapshot, catching up on what was written and withdrawn while it was down', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'search-index-'));
+    const kept = await addAchievement('海水淡化反渗透膜抗污染改性');
+    const doomed = await addAchievement('稀土永磁材料晶界扩散');
+
+    const first = await start(dir);
+    const index = first.get(SearchIndexService);
+    await until(() => (index.state === 'ready' ? true : undefined), 30_000);
+    expect(index.dense('achievement', await query(first, '反渗透膜'), 1).hits[0].id).toBe(kept);
+    await first.close(); // writes the snapshot
+
+    // While no index runs: one new record, one withdrawn.
+    const added = await addAchievement('钠离子电池正极材料');
+    await writer
+      .get(ProfilesService)
+      .withdraw({ apiKeyId: 't', role: 'admin', organisationId: null, brokerId: null }, 'achievement', doomed);
+
+    const second = await start(dir);
+    const restarted = second.get(SearchIndexService);
+    await until(() => (restarted.state === 'ready' ? true : undefined), 30_000);
+    expect(restarted.dense('achievement', await query(second, '钠离子电池'), 1).hits[0].id).toBe(added);
+    expect(restarted.vectorOf('achievement', doomed)).toBeUndefined();
+    expect(restarted.vectorOf('achievement', kept)).toBeDefined();
+    await second.close();
+  });
+
+  it('converges with a write made by another process (a real worker) within 2 seconds of it', async () => {
+    const reader = await start('');
+    const index = reader.get(SearchIndexService);
+    await until(() => (index.state === 'ready' ? true : undefined), 30_000);
+    const worker: ChildProcess = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'],
+      { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', INDEX_SNAPSHOT_DIR: '' }, stdio: 'ignore' },
+    );
+    try {
+      const actor = { apiKeyId: 't', role: 'admin' as const, organisationId: null, brokerId: null };
+      const created = await writer.get(ProfilesService).create(actor, 'achievement', {
+        organisationId,
+        title: '茶叶加工品质在线检测',
+        abstract: '基于近红外光谱的茶叶品质在线检测技术。',
+        readinessLevel: 6,
+        regionCode: '330100',
+      });
+      // The worker process embeds it; from the moment the vector is stored, the reader must find it within 2 s.
+      const repository = writer.get(ProfilesRepository);
+      await until(
+        async () =>
+          (await repository.findById('achievement', created.id))?.embedding.status === 'ready' ? true : undefined,
+        60_000,
+      );
+      const storedAt = Date.now();
+      await until(() => index.vectorOf('achievement', created.id), 2_000);
+      expect(Date.now() - storedAt).toBeLessThan(2_000);
+      expect(index.dense('achievement', await query(reader, '茶叶品质检测'), 1).hits[0].id).toBe(created.id);
+    } finally {
+      worker.kill('SIGTERM');
+      await reader.close();
+    }
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * Matching at scale, through the HTTP API, next to exact brute-force search in the same run.
+ *
+ * For each size (10k and 100k achievements with synthetic clustered 512-d vectors, stored in PostgreSQL like real
+ * ones): index build time, restart time from a snapshot, recall@10 of the HNSW path against exact search, and latency
+ * p50/p95/p99 of (1) matches of a stored demand with 8 concurrent clients and (2) free-text search, query embedding
+ * included, with 4 concurrent clients. The baseline is the same API with INDEX_EXACT_SCAN_BELOW set above the
+ * catalogue size, so every search is an exact scan. Needs PostgreSQL (DATABASE_URL) and Redis; cleans up after itself.
+ *
+ *   npm run bench:match [-- --sizes 10000,100000 --requests 400]
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Command } from 'commander';
+import { ApiKeysService } from '@app/access';
+import { EmbeddingService } from '@app/embedding';
+import { Db } from '@app/persistence';
+import { OrganisationsService } from '@app/profiles';
+import { SearchIndexService, type IndexMeta } from '@app/vector-index';
+import { ApiModule } from '../apps/api/src/api.module';
+import { configureHttp } from '../apps/api/src/http/configure-http';
+import { readCsl } from './lib/csl';
+import { percentile } from './lib/stats';
+import { clusteredVectors } from './lib/synthetic';
+
+const program = new Command()
+  .option('--sizes <list>', 'catalogue sizes', '10000,100000')
+  .option('--requests <n>', 'requests per latency cell', '400')
+  .option(
+    '--csl <dir>',
+    'CSL dev split (texts for the lexical side)',
+    join(__dirname, '../../shared/eval-data/csl-dev'),
+  )
+  .parse();
+
+const DEMANDS = 200;
+const live = (m: IndexMeta) => ['listed', 'under_negotiation'].includes(m.status) && m.public;
+
+async function startApi(
+  env: Record<string, string>,
+): Promise<{ app: NestExpressApplication; url: string; ms: number }> {
+  Object.assign(process.env, env);
+  const started = Date.now();
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register({ runWorker: false }), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  configureHttp(app);
+  await app.listen(0, '127.0.0.1');
+  const index = app.get(SearchIndexService);
+  while (index.state !== 'ready') await new Promise((r) => setTimeout(r, 100));
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://127.0.0.1:${address.port}`, ms: Date.now() - started };
+}
+
+async function load(url: string, key: string, paths: string[], concurrency: number): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  const client = async () => {
+    while (next < paths.length) {
+      const path = paths[next++];
+      const started = performance.now();
+      const res = await fetch(url + path, { headers: { 'X-Api-Key': key } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+      latencies.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return latencies.sort((a, b) => a - b);
+}
+
+const ms = (sorted: number[]) =>
+  ['50', '95', '99'].map((p) => percentile(sorted, Number(p)).toFixed(1).padStart(6)).join(' ');
+
+async function main(): Promise<void> {
+  const opts = program.opts<{ sizes: string; requests: string; csl: string }>();
+  const requests = Number(opts.requests);
+  const papers = readCsl(opts.csl);
+  const baseEnv = {
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    INDEX_SNAPSHOT_DIR: '',
+    INDEX_SYNC_MS: '3600000',
+  };
+
+  for (const size of opts.sizes.split(',').map(Number)) {
+    // Data: a university with `size` achievements and an enterprise with 200 demands, vectors from the same clusters.
+    const setup = await startApi({ ...baseEnv });
+    const db = setup.app.get(Db);
+    const modelId = setup.app.get(EmbeddingService).modelId;
+    const university = await setup.app
+      .get(OrganisationsService)
+      .create('system', { kind: 'university', name: 'bench-match', regionCode: '330100' });
+    const enterprise = await setup.app
+      .get(OrganisationsService)
+      .create('system', { kind: 'enterprise', name: 'bench-match', regionCode: '330502' });
+    const { secret: key } = await setup.app
+      .get(ApiKeysService)
+      .create('system', { role: 'enterprise', organisationId: enterprise.id });
+    const vectors = clusteredVectors(size + DEMANDS, 512);
+    const bytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    const started = Date.now();
+    for (let from = 0; from < size; from += 2000) {
+      const rows = Array.from({ length: Math.min(2000, size - from) }, (_, i) => from + i);
+      await db.query(
+        `INSERT INTO achievements (organisation_id, title, abstract, readiness_level, region_code, content_hash, embedding,
+           embedding_model, embedding_status, embedded_at)
+         SELECT $1, t, a, 1 + (n % 9), '330100', md5(t), e, $2, 'ready', now()
+         FROM unnest($3::text[], $4::text[], $5::int[], $6::bytea[]) AS u(t, a, n, e)`,
+        [
+          university.id,
+          modelId,
+          rows.map((i) => `${papers[i % papers.length].title}（${i}）`),
+          rows.map((i) => papers[i % papers.length].abstract),
+          rows,
+          rows.map((i) => bytes(vectors[i])),
+        ],
+      );
+    }
+    const demandIds = (
+      await db.query<{ id: string }>(
+        `INSERT INTO demands (organisation_id, title, description, region_code, content_hash, embedding, embedding_model,
+           embedding_status, embedded_at)
+         SELECT $1, '需求 ' || n, '合成需求', '330502', md5(n::text), e, $2, 'ready', now()
+         FROM unnest($3::int[], $4::bytea[]) AS u(n, e) RETURNING id`,
+        [enterprise.id, modelId, Array.from({ length: DEMANDS }, (_, i) => i), vectors.slice(size).map(bytes)],
+      )
+    ).map((r) => r.id);
+    const insertS = (Date.now() - started) / 1000;
+    await setup.app.close();
+
+    // The product: HNSW. Build from PostgreSQL, snapshot, then a restart from the snapshot.
+    const snapshotDir = mkdtempSync(join(tmpdir(), 'bench-match-'));
+    const hnsw = await startApi({ ...baseEnv, INDEX_SNAPSHOT_DIR: snapshotDir });
+    const index = hnsw.app.get(SearchIndexService);
+    let recall = 0;
+    for (const v of vectors.slice(size)) {
+      const truth = new Set(index.exact('achievement', v, 10, live).map((h) => h.id));
+      recall += index.dense('achievement', v, 10, live).hits.filter((h) => truth.has(h.id)).length / truth.size;
+    }
+    recall /= DEMANDS;
+    const matchPaths = Array.from({ length: requests }, (_, i) => `/v1/demands/${demandIds[i % DEMANDS]}/matches`);
+    const searchPaths = Array.from(
+      { length: requests / 2 },
+      (_, i) => `/v1/search?collection=achievements&q=${encodeURIComponent(papers[(i * 7) % papers.length].title)}`,
+    );
+    await load(hnsw.url, key, matchPaths.slice(0, 40), 8); // warm-up
+    const hnswMatch = await load(hnsw.url, key, matchPaths, 8);
+    const hnswSearch = await load(hnsw.url, key, searchPaths, 4);
+    await hnsw.app.close(); // writes the snapshot
+    const restart = await startApi({ ...baseEnv, INDEX_SNAPSHOT_DIR: snapshotDir });
+    await restart.app.close();
+    rmSync(snapshotDir, { recursive: true, force: true });
+
+    // The baseline: the same API, every search an exact scan.
+    const exact = await startApi({ ...baseEnv, INDEX_EXACT_SCAN_BELOW: String(size * 10) });
+    await load(exact.url, key, matchPaths.slice(0, 40), 8);
+    const exactMatch = await load(exact.url, key, matchPaths, 8);
+    const exactSearch = await load(exact.url, key, searchPaths, 4);
+    await exact.app.close();
+
+    console.log(
+      `\n${size} achievements (512-d, 100 clusters), ${DEMANDS} demands; inserted in ${insertS.toFixed(1)} s`,
+    );
+    console.log(
+      `index build from PostgreSQL ${(hnsw.ms / 1000).toFixed(1)} s; restart from snapshot ${(restart.ms / 1000).toFixed(1)} s (process start and model load included)`,
+    );
+    console.log(`recall@10 of the HNSW path against exact search: ${recall.toFixed(4)}`);
+    console.log('                                              p50    p95    p99 ms');
+    console.log(`(1) demand matches, 8 clients    HNSW    ${ms(hnswMatch)}`);
+    console.log(`                                 exact   ${ms(exactMatch)}`);
+    console.log(`(2) free-text search, 4 clients  HNSW    ${ms(hnswSearch)}`);
+    console.log(`                                 exact   ${ms(exactSearch)}`);
+
+    const cleanup = await startApi({ ...baseEnv, INDEX_SYNC_MS: '3600000' });
+    const cdb = cleanup.app.get(Db);
+    await cdb.query('DELETE FROM achievements WHERE organisation_id = $1', [university.id]);
+    await cdb.query('DELETE FROM demands WHERE organisation_id = $1', [enterprise.id]);
+    await cdb.query('DELETE FROM api_keys WHERE organisation_id = $1', [enterprise.id]);
+    await cdb.query('DELETE FROM organisations WHERE id = ANY($1::uuid[])', [[university.id, enterprise.id]]);
+    await cleanup.app.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
