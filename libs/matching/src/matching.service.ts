@@ -13,6 +13,7 @@ import {
   type ProfileByKind,
   type ProfileKind,
 } from '@app/profiles';
+import { industryDivision } from '@app/taxonomy';
 import { SearchIndexService, type IndexMeta } from '@app/vector-index';
 import { foldDuplicates } from './duplicates';
 import { reciprocalRankFusion } from './fusion';
@@ -29,6 +30,7 @@ import {
   regionPart,
   semanticPart,
   type MatchScore,
+  type ScorePart,
 } from './scoring';
 import { contentTerms } from './terms';
 
@@ -134,16 +136,7 @@ export class MatchingService {
       // Only what the viewer may read of the demand takes part (its public form, unless the viewer owns it).
       const need = needOfDemand(d);
       const score = combine(
-        [
-          semanticPart(c.similarity),
-          keywordPart(need.terms, offerTerms),
-          industryPart(d.industryCode, achievement.industryCode ? [achievement.industryCode] : []),
-          regionPart(d.regionCode, [achievement.regionCode]),
-          readinessPart(achievement.readinessLevel, d.minReadinessLevel),
-          pricePart(achievement.askingPrice, d.budgetMin, d.budgetMax),
-          cooperationPart(d.cooperationModes, achievement.cooperationModes),
-          greenPart(d.greenPreferred, achievement.green),
-        ],
+        [semanticPart(c.similarity), ...achievementParts(need, achievement, offerTerms)],
         this.config.matching.weights,
       );
       return [{ ...score, id: c.id, kind: 'demand' as const, similarity: c.similarity, record: d }];
@@ -157,9 +150,7 @@ export class MatchingService {
       throw new ForbiddenError("search this programme's partners");
     }
     this.requireReady();
-    const industryNames = query.industryCodes
-      .map((c) => embeddingText('broker', { expertise: '', industryCodes: [c] }))
-      .join('、');
+    const industryNames = query.industryCodes.map((c) => industryDivision(c)?.name ?? '').join('、');
     const text = [query.text, industryNames].filter((t) => t && t.trim()).join('\n') || '科技成果 技术需求';
     const vector = await this.embedding.embedOne(text, 'query');
     const need: Need = {
@@ -218,8 +209,11 @@ export class MatchingService {
         ? []
         : this.index.dense(kind, await this.embedding.embedOne(text, 'query'), pool, filter).hits.map((h) => h.id);
     const lexical = mode === 'dense' ? [] : this.index.lexical(kind, text, pool, filter).map((h) => h.id);
-    const fused = reciprocalRankFusion(
-      mode === 'hybrid' ? [dense, lexical] : [mode === 'dense' ? dense : lexical],
+    // Hybrid weighs the dense ranking SEARCH_DENSE_WEIGHT : 1 against BM25 (README, "Retrieval quality").
+    const fused = (
+      mode === 'hybrid'
+        ? reciprocalRankFusion([dense, lexical], 60, [this.config.matching.denseWeight, 1])
+        : reciprocalRankFusion([mode === 'dense' ? dense : lexical])
     ).slice(0, limit);
     const records = await this.load(
       actor,
@@ -255,22 +249,15 @@ export class MatchingService {
       const r = records.get(c.id);
       if (!r) return [];
       const offerTerms = new Set(termsOf(kind, r));
-      const parts = [semanticPart(c.similarity), keywordPart(need.terms, offerTerms)];
+      const parts: (ScorePart | undefined)[] = [semanticPart(c.similarity)];
       if (kind === 'achievement') {
-        const a = r as Achievement;
-        parts.push(
-          industryPart(need.industryCode, a.industryCode ? [a.industryCode] : []),
-          regionPart(need.regionCode, [a.regionCode]),
-          readinessPart(a.readinessLevel, need.minReadinessLevel),
-          pricePart(a.askingPrice, need.budgetMin, need.budgetMax),
-          cooperationPart(need.cooperationModes, a.cooperationModes),
-          greenPart(need.greenPreferred, a.green),
-        );
+        parts.push(...achievementParts(need, r as Achievement, offerTerms));
       } else if (kind === 'expert') {
-        parts.push(regionPart(need.regionCode, (r as Expert).regionCodes));
+        parts.push(keywordPart(need.terms, offerTerms), regionPart(need.regionCode, (r as Expert).regionCodes));
       } else {
         const d = r as Demand;
         parts.push(
+          keywordPart(need.terms, offerTerms),
           industryPart(need.industryCode, d.industryCode ? [d.industryCode] : []),
           regionPart(need.regionCode, [d.regionCode]),
         );
@@ -350,6 +337,19 @@ export class MatchingService {
   private requireReady(): void {
     if (this.index.state !== 'ready') throw new IndexNotReadyError();
   }
+}
+
+/** How an achievement fits a need, apart from the semantic similarity. */
+function achievementParts(need: Need, a: Achievement, offerTerms: ReadonlySet<string>) {
+  return [
+    keywordPart(need.terms, offerTerms),
+    industryPart(need.industryCode, a.industryCode ? [a.industryCode] : []),
+    regionPart(need.regionCode, [a.regionCode]),
+    readinessPart(a.readinessLevel, need.minReadinessLevel),
+    pricePart(a.askingPrice, need.budgetMin, need.budgetMax),
+    cooperationPart(need.cooperationModes, a.cooperationModes),
+    greenPart(need.greenPreferred, a.green),
+  ];
 }
 
 function needOfDemand(d: Demand): Need {

@@ -33,7 +33,12 @@ export function httpLoggerOptions(logger: Logger): PinoHttpOptions {
     },
     customProps: (req: IncomingMessage) => ({ requestId: (req as IncomingMessage & { id: string }).id }),
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      // The query string may carry what a user searched for: only the path is logged.
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url.split('?')[0],
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health/live') ?? false },

@@ -12,7 +12,7 @@ export interface HnswOptions {
   exactScanBelow: number;
 }
 
-export const DEFAULT_HNSW: HnswOptions = { m: 16, efConstruction: 200, efSearch: 64, exactScanBelow: 2000 };
+export const DEFAULT_HNSW: HnswOptions = { m: 16, efConstruction: 200, efSearch: 128, exactScanBelow: 2000 };
 
 export interface Hit<M> {
   id: string;
