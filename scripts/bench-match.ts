@@ -23,7 +23,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { resolveModel } from '@app/embedding';
 import { Db } from '@app/persistence';
 import { OrganisationsService } from '@app/profiles';
-import { DEFAULT_HNSW, VectorCollection } from '@app/vector-index';
+import { VectorCollection } from '@app/vector-index';
 import { CliModule } from '../apps/cli/src/cli.module';
 import { readCsl } from './lib/csl';
 import { percentile } from './lib/stats';
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     const insertS = (Date.now() - started) / 1000;
 
     // Recall of the path the API takes (filtered HNSW with the live-records filter) against exact search.
-    const local = new VectorCollection<{ live: boolean }>(512, DEFAULT_HNSW, size);
+    const local = new VectorCollection<{ live: boolean }>(512, context.get<AppConfig>(APP_CONFIG).index.hnsw, size);
     vectors.slice(0, size).forEach((v, i) => local.upsert(String(i), v, { live: true }));
     let recall = 0;
     for (const v of vectors.slice(size)) {

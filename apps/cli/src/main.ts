@@ -8,6 +8,7 @@
  */
 import 'reflect-metadata';
 import { createReadStream, statSync } from 'node:fs';
+import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, Option } from 'commander';
@@ -24,19 +25,13 @@ import {
 import { SearchIndexService } from '@app/vector-index';
 import { CliIndexModule, CliModule } from './cli.module';
 
-async function withContext<T>(work: (get: <S>(token: unknown) => S) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+async function withContext<T>(
+  work: (get: <S>(token: unknown) => S) => Promise<T>,
+  module: Type = CliModule,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });
   try {
     return await work((token) => app.get(token as string));
-  } finally {
-    await app.close();
-  }
-}
-
-async function withIndexContext(work: (index: SearchIndexService) => Promise<void>): Promise<void> {
-  const app = await NestFactory.createApplicationContext(CliIndexModule, { logger: ['error', 'warn'] });
-  try {
-    await work(app.get(SearchIndexService));
   } finally {
     await app.close();
   }
@@ -137,11 +132,12 @@ program
   .command('rebuild')
   .description('rebuild the search index snapshot from PostgreSQL (after a model change or a lost snapshot)')
   .action(() =>
-    withIndexContext(async (index) => {
+    withContext(async (get) => {
+      const index = get<SearchIndexService>(SearchIndexService);
       const started = Date.now();
       await index.rebuild();
       console.log(`rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(index.sizes())}`);
-    }),
+    }, CliIndexModule),
   );
 
 program.parseAsync().catch((e: Error) => {

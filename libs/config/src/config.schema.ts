@@ -29,7 +29,7 @@ export const configSchema = z.object({
   INDEX_SNAPSHOT_DIR: z.string().default(resolve(repoRoot, '.data/index')),
   INDEX_M: integer(4, 128).default(16),
   INDEX_EF_CONSTRUCTION: integer(10, 2000).default(200),
-  // 128: recall@10 0.9975 at 100k clustered vectors, against 0.96 at 64, for 0.1 ms more a query (README).
+  // 128: recall@10 0.9975 in bench:match at 100k clustered vectors, against 0.96 at 64 (README).
   INDEX_EF_SEARCH: integer(10, 2000).default(128),
   // At most this many eligible records: exact scan instead of filtered HNSW (bench:filter shows the crossover).
   INDEX_EXACT_SCAN_BELOW: integer(0, 100_000_000).default(2000),
