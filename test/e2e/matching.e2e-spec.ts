@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
 import request from 'supertest';
 import { SearchIndexService } from '@app/vector-index';
 import { startApi } from '../app';
@@ -118,6 +119,11 @@ describe('matching (e2e, real model and index)', () => {
   };
 
   beforeAll(async () => {
+    // Other suites list the same battery result; this one needs a catalogue of its own (suites run one at a time).
+    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    await db.query('TRUNCATE achievements, demands, experts, brokers CASCADE');
+    await db.end();
     app = await startApi();
     institution = await makeParty(app, 'university', 'institution', '330106');
     cityMarket = await makeParty(app, 'institute', 'institution', '330100');
