@@ -11,17 +11,19 @@ export interface Foldable {
  * better-ranked one, which then names the others. Two listings are the same when their vectors are nearly
  * identical, or their titles are the same once punctuation and spaces are ignored.
  */
-export function foldDuplicates<T extends Foldable>(
+export function foldDuplicates<T extends Pick<Foldable, 'id'>>(
   ranked: readonly T[],
   vectorOf: (id: string) => Float32Array | undefined,
+  listing: (item: T) => Pick<Foldable, 'organisationId' | 'title'> = (item) => item as unknown as Foldable,
   threshold = 0.97,
 ): (T & Pick<Foldable, 'alsoListedAs'>)[] {
   const kept: { item: T & Pick<Foldable, 'alsoListedAs'>; title: string; vector?: Float32Array }[] = [];
   for (const item of ranked) {
-    const title = squash(item.title);
+    const { organisationId, title: rawTitle } = listing(item);
+    const title = squash(rawTitle);
     const vector = vectorOf(item.id);
     const twin = kept.find((k) => k.title === title || (vector && k.vector && dot(vector, k.vector) >= threshold));
-    if (twin) (twin.item.alsoListedAs ??= []).push({ id: item.id, organisationId: item.organisationId });
+    if (twin) (twin.item.alsoListedAs ??= []).push({ id: item.id, organisationId });
     else kept.push({ item: { ...item }, title, vector });
   }
   return kept.map((k) => k.item);

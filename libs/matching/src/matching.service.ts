@@ -268,19 +268,12 @@ export class MatchingService {
     const folded =
       kind === 'achievement'
         ? foldDuplicates(
-            matches.map((m) => ({
-              ...m,
-              organisationId: m.record.organisationId,
-              title: (m.record as Achievement).title,
-            })),
+            matches,
             (id) => this.index.vectorOf('achievement', id),
+            (m) => ({ organisationId: m.record.organisationId, title: (m.record as Achievement).title }),
           )
         : matches;
-    return folded.slice(0, limit).map(({ ...m }) => {
-      delete (m as Partial<{ organisationId: string; title: string }>).organisationId;
-      delete (m as Partial<{ organisationId: string; title: string }>).title;
-      return m;
-    });
+    return folded.slice(0, limit);
   }
 
   private candidates(

@@ -22,6 +22,14 @@ export interface NewOrganisation {
   creditCode?: string;
 }
 
+/** The organisation kinds that may own each kind of profile. */
+const OWNER_KINDS: Record<ProfileKind, readonly OrganisationKind[]> = {
+  achievement: ['university', 'institute', 'enterprise'],
+  demand: ['enterprise'],
+  expert: ['university', 'institute', 'enterprise', 'programme', 'transfer_organisation'],
+  broker: ['transfer_organisation'],
+};
+
 const COLUMNS = 'id, kind, name, region_code, credit_code, created_at, updated_at, created_at::text AS cursor_at';
 
 /** Organisations: universities, institutes, enterprises, transfer organisations, commissioner programmes. */
@@ -73,9 +81,11 @@ export class OrganisationsService {
   }
 
   /** The organisation exists and is of a kind that may own this kind of profile. */
-  async requireKind(id: string, profileKind: ProfileKind, allowed: readonly OrganisationKind[]): Promise<void> {
+  async requireOwnerOf(id: string, profileKind: ProfileKind): Promise<void> {
     const organisation = await this.get(id);
-    if (!allowed.includes(organisation.kind)) throw new OrganisationKindMismatchError(profileKind, organisation.kind);
+    if (!OWNER_KINDS[profileKind].includes(organisation.kind)) {
+      throw new OrganisationKindMismatchError(profileKind, organisation.kind);
+    }
   }
 }
 

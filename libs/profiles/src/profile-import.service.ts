@@ -28,7 +28,6 @@ export interface ImportSummary {
 }
 
 const DTO: Record<ImportKind, new () => object> = { achievement: CreateAchievementDto, demand: CreateDemandDto };
-const OWNER_KINDS = { achievement: ['university', 'institute', 'enterprise'], demand: ['enterprise'] } as const;
 const BATCH = 500;
 const MAX_REJECTED_ROWS = 100;
 
@@ -68,7 +67,7 @@ export class ProfileImportService {
     const organisationId = actor.role === 'admin' ? options.organisationId : (actor.organisationId ?? undefined);
     if (!organisationId) throw new OrganisationRequiredError();
     if (!mayWrite(actor, kind, organisationId)) throw new ForbiddenError(`import ${kind}s`);
-    await this.organisations.requireKind(organisationId, kind, OWNER_KINDS[kind]);
+    await this.organisations.requireOwnerOf(organisationId, kind);
 
     const summary: ImportSummary = { accepted: 0, rejected: 0, rejectedByReason: {}, rejectedRows: [] };
     const reject = (line: number, reasons: string[]) => {

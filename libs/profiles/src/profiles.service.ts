@@ -6,15 +6,7 @@ import { contentHash, embeddingText } from './embedding-text';
 import { OrganisationsService } from './organisations.service';
 import { ProfileNotFoundError, OrganisationRequiredError } from './profiles.errors';
 import { ProfilesRepository, type ProfileFilter } from './profiles.repository';
-import type { Demand, OrganisationKind, Page, Profile, ProfileByKind, ProfileKind } from './profiles.types';
-
-/** The organisation kinds that may own each kind of profile. */
-const OWNER_KINDS: Record<ProfileKind, readonly OrganisationKind[]> = {
-  achievement: ['university', 'institute', 'enterprise'],
-  demand: ['enterprise'],
-  expert: ['university', 'institute', 'enterprise', 'programme', 'transfer_organisation'],
-  broker: ['transfer_organisation'],
-};
+import type { Demand, Page, Profile, ProfileByKind, ProfileKind } from './profiles.types';
 
 export interface ListOptions extends Omit<ProfileFilter, 'publicOnlyExceptFor'> {
   limit?: number;
@@ -49,17 +41,17 @@ export class ProfilesService {
     if (requested && requested !== organisationId)
       throw new ForbiddenError(`create a ${kind} for another organisation`);
     if (!mayWrite(actor, kind, organisationId)) throw new ForbiddenError(`create a ${kind}`);
-    await this.organisations.requireKind(organisationId, kind, OWNER_KINDS[kind]);
+    await this.organisations.requireOwnerOf(organisationId, kind);
     const hash = contentHash(embeddingText(kind, values));
     const created = await this.repository.insert(kind, organisationId, values, hash);
     await this.requestEmbedding(kind, created.id, hash, requestId);
-    return this.view(actor, kind, created);
+    return this.visibleTo(actor, kind, created);
   }
 
   async get<K extends ProfileKind>(actor: Actor, kind: K, id: string): Promise<ProfileByKind[K]> {
     const record = await this.repository.findById(kind, id);
     if (!record || !this.maySee(actor, kind, record)) throw new ProfileNotFoundError(kind, id);
-    return this.view(actor, kind, record);
+    return this.visibleTo(actor, kind, record);
   }
 
   async update<K extends ProfileKind>(
@@ -80,7 +72,7 @@ export class ProfilesService {
       await this.requestEmbedding(kind, id, updated.embedding.contentHash, requestId);
     }
     await this.notifier.changed(kind);
-    return this.view(actor, kind, updated);
+    return this.visibleTo(actor, kind, updated);
   }
 
   async withdraw<K extends ProfileKind>(actor: Actor, kind: K, id: string): Promise<ProfileByKind[K]> {
@@ -91,14 +83,14 @@ export class ProfilesService {
       return this.repository.withdraw(kind, id, tx);
     });
     await this.notifier.changed(kind);
-    return this.view(actor, kind, withdrawn);
+    return this.visibleTo(actor, kind, withdrawn);
   }
 
   async list<K extends ProfileKind>(actor: Actor, kind: K, options: ListOptions): Promise<Page<ProfileByKind[K]>> {
     const { limit = 20, cursor, ...filter } = options;
     const publicOnlyExceptFor = actor.role === 'admin' ? undefined : actor.organisationId;
     const page = await this.repository.list(kind, { ...filter, publicOnlyExceptFor }, limit, cursor);
-    return { ...page, items: page.items.map((p) => this.view(actor, kind, p)) };
+    return { ...page, items: page.items.map((p) => this.visibleTo(actor, kind, p)) };
   }
 
   /**
@@ -125,10 +117,6 @@ export class ProfilesService {
 
   /** What the actor may read of a record: a demand's confidential fields are blanked for everyone but its owner. */
   visibleTo<K extends ProfileKind>(actor: Actor, kind: K, record: ProfileByKind[K]): ProfileByKind[K] {
-    return this.view(actor, kind, record);
-  }
-
-  private view<K extends ProfileKind>(actor: Actor, kind: K, record: ProfileByKind[K]): ProfileByKind[K] {
     if (kind !== 'demand') return record;
     const demand = record as Demand;
     if (demandForm(actor, demand.organisationId) === 'full') return record;
