@@ -18,7 +18,9 @@ export default async function globalSetup(): Promise<void> {
   await runMigrations(url, pino({ level: 'warn' }));
   const db = new Client({ connectionString: url });
   await db.connect();
-  await db.query('TRUNCATE idempotency_keys, api_keys, achievements, demands, experts, brokers, organisations CASCADE');
+  await db.query(
+    'TRUNCATE outbox, idempotency_keys, api_keys, achievements, demands, experts, brokers, organisations CASCADE',
+  );
   await db.end();
   const redis = new Redis(process.env.REDIS_URL);
   await redis.flushdb();

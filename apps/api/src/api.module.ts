@@ -6,6 +6,7 @@ import { AccessModule } from '@app/access';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@app/config';
 import { EmbeddingModule } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
+import { LeadsModule } from '@app/leads';
 import { MatchingModule } from '@app/matching';
 import { ObservabilityModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
@@ -14,6 +15,8 @@ import { VectorIndexModule } from '@app/vector-index';
 import { ProcessorsModule } from '../../worker/src/processors/processors.module';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { HealthController } from './health/health.controller';
+import { LeadsController } from './leads/leads.controller';
+import { OperationsController } from './leads/operations.controller';
 import { MatchingController } from './matching/matching.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
@@ -49,6 +52,7 @@ export class ApiModule {
         AccessModule,
         ProfilesModule,
         MatchingModule,
+        LeadsModule,
         VectorIndexModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ThrottlerModule.forRootAsync({
@@ -68,6 +72,8 @@ export class ApiModule {
         BrokersController,
         ImportController,
         MatchingController,
+        LeadsController,
+        OperationsController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },

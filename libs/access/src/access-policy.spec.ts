@@ -1,5 +1,14 @@
 import type { Actor, Role } from './actor';
-import { demandForm, isOwnerOrAdmin, mayWrite, type ProfileKind } from './access-policy';
+import {
+  demandForm,
+  isOwnerOrAdmin,
+  leadDemandForm,
+  leadPartyOf,
+  mayConsentToLead,
+  mayMoveLead,
+  mayWrite,
+  type ProfileKind,
+} from './access-policy';
 
 const ORG = 'org-1';
 const OTHER = 'org-2';
@@ -38,5 +47,35 @@ describe('access policy', () => {
 
   it('treats an actor without organisation as owner of nothing', () => {
     expect(isOwnerOrAdmin(actor('enterprise', null), ORG)).toBe(false);
+  });
+});
+
+describe('lead access', () => {
+  const lead = { brokerId: 'b', demandOrganisationId: ORG, partnerOrganisationId: OTHER };
+
+  it('knows each party of a lead, and nobody else', () => {
+    expect(leadPartyOf(actor('admin', null), lead)).toBe('admin');
+    expect(leadPartyOf(actor('broker'), lead)).toBe('broker');
+    expect(leadPartyOf({ ...actor('broker'), brokerId: 'someone-else' }, lead)).toBeNull();
+    expect(leadPartyOf(actor('enterprise'), lead)).toBe('demand_owner');
+    expect(leadPartyOf(actor('institution', OTHER), lead)).toBe('partner_owner');
+    expect(leadPartyOf(actor('institution', 'org-3'), lead)).toBeNull();
+  });
+
+  it('lets the broker move the lead, the enterprise only refuse it, the partner neither', () => {
+    expect(mayMoveLead('broker', 'contract_signed')).toBe(true);
+    expect(mayMoveLead('demand_owner', 'declined')).toBe(true);
+    expect(mayMoveLead('demand_owner', 'accepted')).toBe(false);
+    expect(mayMoveLead('partner_owner', 'declined')).toBe(false);
+    expect(mayConsentToLead('demand_owner')).toBe(true);
+    expect(mayConsentToLead('broker')).toBe(false);
+  });
+
+  it('shows the partner only the teaser until consent, the broker only once accepted', () => {
+    expect(leadDemandForm('partner_owner', 'accepted', false)).toBe('public');
+    expect(leadDemandForm('partner_owner', 'accepted', true)).toBe('full');
+    expect(leadDemandForm('broker', 'offered', false)).toBe('public');
+    expect(leadDemandForm('broker', 'accepted', false)).toBe('full');
+    expect(leadDemandForm('demand_owner', 'offered', false)).toBe('full');
   });
 });

@@ -32,12 +32,64 @@ export function isOwnerOrAdmin(actor: Actor, ownerOrganisationId: string): boole
 
 /**
  * A demand's confidential fields are shown to its owner and an admin only; everyone else gets its public form.
- * (The broker of an accepted lead will join them when leads exist.)
+ * Within a lead, `leadDemandForm` widens this for the broker who accepted it and, after consent, the partner.
  */
 export function demandForm(actor: Actor, ownerOrganisationId: string): 'full' | 'public' {
   return isOwnerOrAdmin(actor, ownerOrganisationId) ? 'full' : 'public';
 }
 
 export function mayManageOrganisations(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
+/** How an actor takes part in a lead, if at all. */
+export type LeadParty = 'admin' | 'broker' | 'demand_owner' | 'partner_owner';
+
+export interface LeadPartiesView {
+  brokerId: string | null;
+  demandOrganisationId: string;
+  partnerOrganisationId: string;
+}
+
+/** The broker holding the lead, the enterprise of the demand, the owner of the achievement or expert; or nobody. */
+export function leadPartyOf(actor: Actor, lead: LeadPartiesView): LeadParty | null {
+  if (actor.role === 'admin') return 'admin';
+  if (actor.role === 'broker') return actor.brokerId !== null && actor.brokerId === lead.brokerId ? 'broker' : null;
+  if (actor.organisationId === lead.demandOrganisationId) return 'demand_owner';
+  if (actor.organisationId === lead.partnerOrganisationId) return 'partner_owner';
+  return null;
+}
+
+/**
+ * The broker moves the lead along; the enterprise may refuse the introduction (decline) at any open state; an
+ * admin may do both. The partner's owner follows but does not move it.
+ */
+export function mayMoveLead(party: LeadParty, to: string): boolean {
+  if (party === 'admin' || party === 'broker') return true;
+  return party === 'demand_owner' && to === 'declined';
+}
+
+/** Only the enterprise (or an admin) gives consent to show its demand in full to the partner's owner. */
+export function mayConsentToLead(party: LeadParty): boolean {
+  return party === 'admin' || party === 'demand_owner';
+}
+
+/**
+ * Within a lead the demand is shown in full to its owner and admins, to the broker once the lead is accepted, and
+ * to the partner's owner once the enterprise consented; until then they see its public teaser.
+ */
+export function leadDemandForm(party: LeadParty, state: string, consented: boolean): 'full' | 'public' {
+  if (party === 'admin' || party === 'demand_owner') return 'full';
+  if (party === 'broker') return state === 'offered' || state === 'unassigned' ? 'public' : 'full';
+  return consented ? 'full' : 'public';
+}
+
+/** Introductions by hand: operators (admin) and brokers. */
+export function mayIntroduce(actor: Actor): boolean {
+  return actor.role === 'admin' || actor.role === 'broker';
+}
+
+/** The funnel, rankings, escalations, webhooks and their deliveries, subsidy rules: the operators' (admin). */
+export function mayOperate(actor: Actor): boolean {
   return actor.role === 'admin';
 }

@@ -5,9 +5,17 @@ export { AccessError, ForbiddenError, InvalidApiKeyRequestError, Unauthenticated
 export {
   demandForm,
   isOwnerOrAdmin,
+  leadDemandForm,
+  leadPartyOf,
+  mayConsentToLead,
+  mayIntroduce,
   mayManageOrganisations,
+  mayMoveLead,
+  mayOperate,
   mayWrite,
   writableKinds,
+  type LeadParty,
+  type LeadPartiesView,
   type ProfileKind,
 } from './access-policy';
 export { ROLES, type Actor, type Role } from './actor';

@@ -36,6 +36,14 @@ export interface AppConfig {
     /** Weight of the dense ranking in hybrid search (BM25: 1). */
     denseWeight: number;
   };
+  leads: {
+    minScore: number;
+    perProfile: number;
+    offerTtlMs: number;
+    maxOffers: number;
+    outboxPollMs: number;
+    webhook: { attempts: number; backoffMs: number; timeoutMs: number };
+  };
   embedding: {
     modelsDir: string;
     model: string;
@@ -88,6 +96,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
         efSearch: c.INDEX_EF_SEARCH,
         exactScanBelow: c.INDEX_EXACT_SCAN_BELOW,
       },
+    },
+    leads: {
+      minScore: c.LEAD_MIN_SCORE,
+      perProfile: c.LEADS_PER_PROFILE,
+      offerTtlMs: c.LEAD_OFFER_TTL_MS,
+      maxOffers: c.LEAD_MAX_OFFERS,
+      outboxPollMs: c.OUTBOX_POLL_MS,
+      webhook: { attempts: c.WEBHOOK_ATTEMPTS, backoffMs: c.WEBHOOK_BACKOFF_MS, timeoutMs: c.WEBHOOK_TIMEOUT_MS },
     },
     embedding: {
       modelsDir: c.MODELS_DIR,

@@ -53,6 +53,18 @@ export const configSchema = z.object({
   MATCH_CANDIDATES: integer(10, 1000).default(30),
   // Hybrid search: weight of the dense ranking against 1 for BM25 in rank fusion (README: why 3).
   SEARCH_DENSE_WEIGHT: z.coerce.number().min(0).max(100).default(3),
+  // A match at or above this total score becomes a lead (README, "Leads").
+  LEAD_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),
+  // At most this many leads from one new or changed demand or achievement, per direction.
+  LEADS_PER_PROFILE: integer(0, 100).default(5),
+  // An offered lead not accepted within this time goes to the next eligible broker (default 48 h).
+  LEAD_OFFER_TTL_MS: integer(1000, 30 * 86_400_000).default(48 * 3_600_000),
+  // Offers of one lead before it is escalated to the operators' queue.
+  LEAD_MAX_OFFERS: integer(1, 20).default(3),
+  OUTBOX_POLL_MS: integer(50, 60_000).default(500),
+  WEBHOOK_ATTEMPTS: integer(1, 30).default(8),
+  WEBHOOK_BACKOFF_MS: integer(100, 3_600_000).default(5_000),
+  WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default(resolve(repoRoot, '.data/postgres')),

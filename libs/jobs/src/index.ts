@@ -3,5 +3,14 @@
 export { IndexNotifier } from './index-notifier';
 export { JobsModule } from './jobs.module';
 export { REDIS } from './redis.token';
-export { JOBS, QUEUES, type EmbedProfilePayload, type ProfilesJobPayload } from './job-names';
+export {
+  JOBS,
+  QUEUES,
+  type EmbedProfilePayload,
+  type GenerateLeadsPayload,
+  type LeadsJobPayload,
+  type OfferPayload,
+  type ProfilesJobPayload,
+} from './job-names';
+export { LeadJobs } from './lead-jobs';
 export { ProfileJobs } from './profile-jobs';

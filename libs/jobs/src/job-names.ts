@@ -1,7 +1,14 @@
 /** Queues are nouns, jobs verb-noun. */
-export const QUEUES = { profiles: 'profiles' } as const;
+export const QUEUES = { profiles: 'profiles', leads: 'leads' } as const;
 
-export const JOBS = { embedProfile: 'embed-profile', reconcileEmbeddings: 'reconcile-embeddings' } as const;
+export const JOBS = {
+  embedProfile: 'embed-profile',
+  reconcileEmbeddings: 'reconcile-embeddings',
+  generateLeads: 'generate-leads',
+  deliverLead: 'deliver-lead',
+  expireOffer: 'expire-offer',
+  assignWaitingLeads: 'assign-waiting-leads',
+} as const;
 
 /** Payload of `embed-profile`: ids only; the worker reads the record. */
 export type ProfilesJobPayload = EmbedProfilePayload | Record<string, never>;
@@ -13,3 +20,17 @@ export interface EmbedProfilePayload {
   /** The request that caused the job, carried into the worker's logs. */
   requestId?: string;
 }
+
+/** `generate-leads`: a demand or achievement was embedded with this content; find its leads. */
+export interface GenerateLeadsPayload {
+  kind: 'demand' | 'achievement';
+  id: string;
+  contentHash: string;
+}
+
+/** `deliver-lead` and `expire-offer`: one offer of a lead to a broker. */
+export interface OfferPayload {
+  offerId: string;
+}
+
+export type LeadsJobPayload = GenerateLeadsPayload | OfferPayload | Record<string, never>;

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { LOGGER, type Logger } from '@app/observability';
 import { QUEUES } from './job-names';
 import { IndexNotifier } from './index-notifier';
+import { LeadJobs } from './lead-jobs';
 import { ProfileJobs } from './profile-jobs';
 import { REDIS } from './redis.token';
 
@@ -15,10 +16,11 @@ import { REDIS } from './redis.token';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ connection: { url: config.redis.url, maxRetriesPerRequest: null } }),
     }),
-    BullModule.registerQueue({ name: QUEUES.profiles }),
+    BullModule.registerQueue({ name: QUEUES.profiles }, { name: QUEUES.leads }),
   ],
   providers: [
     ProfileJobs,
+    LeadJobs,
     IndexNotifier,
     {
       provide: REDIS,
@@ -36,7 +38,7 @@ import { REDIS } from './redis.token';
       },
     },
   ],
-  exports: [REDIS, BullModule, ProfileJobs, IndexNotifier],
+  exports: [REDIS, BullModule, ProfileJobs, LeadJobs, IndexNotifier],
 })
 export class JobsModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -5,7 +5,9 @@ import { EmbeddingService } from '@app/embedding';
 import {
   embeddingText,
   ProfilesRepository,
+  ProfileNotFoundError,
   ProfilesService,
+  publicFormOf,
   regionPrefix,
   type Achievement,
   type Demand,
@@ -110,11 +112,38 @@ export class MatchingService {
     target: 'achievement' | 'expert',
     filters: MatchFilters,
     limit = 10,
+    options: { publicNeed?: boolean } = {},
   ): Promise<Match[]> {
     const demand = await this.profiles.get(actor, 'demand', demandId);
     if (!isOwnerOrAdmin(actor, demand.organisationId)) throw new ForbiddenError('see the matches of this demand');
     const vector = await this.vectorOf('demand', demandId);
-    return this.rank(actor, target, vector, needOfDemand(demand), filters, limit, demand.organisationId);
+    // publicNeed: scored on what others may read, so that the explanation can be shown to them (leads).
+    const need = needOfDemand(options.publicNeed ? publicFormOf(demand) : demand);
+    return this.rank(actor, target, vector, need, filters, limit, demand.organisationId);
+  }
+
+  /**
+   * The score of one given pair, on the demand's public form: for an introduction someone asks for by hand. Both
+   * sides must be embedded; the index is not needed.
+   */
+  async scorePair(demandId: string, partnerKind: 'achievement' | 'expert', partnerId: string): Promise<Match> {
+    const [[demand], [partner]] = await Promise.all([
+      this.repository.findByIds('demand', [demandId]),
+      this.repository.findByIds(partnerKind, [partnerId]),
+    ]);
+    if (!demand) throw new ProfileNotFoundError('demand', demandId);
+    if (!partner) throw new ProfileNotFoundError(partnerKind, partnerId);
+    const [a, b] = await Promise.all([this.vectorOf('demand', demandId), this.vectorOf(partnerKind, partnerId)]);
+    let similarity = 0;
+    for (let i = 0; i < a.length; i++) similarity += a[i] * b[i];
+    const parts = partsFor(partnerKind, needOfDemand(publicFormOf(demand)), partner, similarity);
+    return {
+      ...combine(parts, this.config.matching.weights),
+      id: partnerId,
+      kind: partnerKind,
+      similarity,
+      record: partner,
+    };
   }
 
   /** achievement -> demands: an institution looking for buyers. Demands are shown in their public form. */
@@ -248,20 +277,7 @@ export class MatchingService {
     const matches: Match[] = candidates.flatMap((c) => {
       const r = records.get(c.id);
       if (!r) return [];
-      const offerTerms = new Set(termsOf(kind, r));
-      const parts: (ScorePart | undefined)[] = [semanticPart(c.similarity)];
-      if (kind === 'achievement') {
-        parts.push(...achievementParts(need, r as Achievement, offerTerms));
-      } else if (kind === 'expert') {
-        parts.push(keywordPart(need.terms, offerTerms), regionPart(need.regionCode, (r as Expert).regionCodes));
-      } else {
-        const d = r as Demand;
-        parts.push(
-          keywordPart(need.terms, offerTerms),
-          industryPart(need.industryCode, d.industryCode ? [d.industryCode] : []),
-          regionPart(need.regionCode, [d.regionCode]),
-        );
-      }
+      const parts = partsFor(kind, need, r, c.similarity);
       return [{ ...combine(parts, w), id: c.id, kind, similarity: c.similarity, record: r }];
     });
     matches.sort((a, b) => b.total - a.total);
@@ -330,6 +346,30 @@ export class MatchingService {
   private requireReady(): void {
     if (this.index.state !== 'ready') throw new IndexNotReadyError();
   }
+}
+
+/** The parts of the score of a record of `kind` against a need. */
+function partsFor(
+  kind: 'achievement' | 'expert' | 'demand',
+  need: Need,
+  r: ProfileByKind['achievement' | 'expert' | 'demand'],
+  similarity: number,
+): (ScorePart | undefined)[] {
+  const offerTerms = new Set(termsOf(kind, r));
+  const parts: (ScorePart | undefined)[] = [semanticPart(similarity)];
+  if (kind === 'achievement') {
+    parts.push(...achievementParts(need, r as Achievement, offerTerms));
+  } else if (kind === 'expert') {
+    parts.push(keywordPart(need.terms, offerTerms), regionPart(need.regionCode, (r as Expert).regionCodes));
+  } else {
+    const d = r as Demand;
+    parts.push(
+      keywordPart(need.terms, offerTerms),
+      industryPart(need.industryCode, d.industryCode ? [d.industryCode] : []),
+      regionPart(need.regionCode, [d.regionCode]),
+    );
+  }
+  return parts;
 }
 
 /** How an achievement fits a need, apart from the semantic similarity. */

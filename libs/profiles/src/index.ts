@@ -18,5 +18,5 @@ export { PROFILE_TABLES } from './profile-tables';
 export * from './profiles.errors';
 export { ProfilesModule } from './profiles.module';
 export { ProfilesRepository, regionPrefix, type ProfileChange, type ProfileFilter } from './profiles.repository';
-export { ProfilesService, type ListOptions } from './profiles.service';
+export { ProfilesService, publicFormOf, type ListOptions } from './profiles.service';
 export * from './profiles.types';

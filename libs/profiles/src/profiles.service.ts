@@ -120,10 +120,15 @@ export class ProfilesService {
     if (kind !== 'demand') return record;
     const demand = record as Demand;
     if (demandForm(actor, demand.organisationId) === 'full') return record;
-    const publicForm: Demand = { ...demand };
-    for (const field of demand.confidentialFields) (publicForm as unknown as Record<string, unknown>)[field] = null;
-    // The content hash is derived from the confidential text; it is not shown either.
-    publicForm.embedding = { ...demand.embedding, contentHash: '' };
-    return publicForm as ProfileByKind[K];
+    return publicFormOf(demand) as ProfileByKind[K];
   }
+}
+
+/** A demand as everyone but its owner sees it: confidential fields blanked. */
+export function publicFormOf(demand: Demand): Demand {
+  const publicForm: Demand = { ...demand };
+  for (const field of demand.confidentialFields) (publicForm as unknown as Record<string, unknown>)[field] = null;
+  // The content hash is derived from the confidential text; it is not shown either.
+  publicForm.embedding = { ...demand.embedding, contentHash: '' };
+  return publicForm;
 }

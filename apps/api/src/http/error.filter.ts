@@ -19,6 +19,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   EMBEDDING_EMPTY_TEXT: HttpStatus.UNPROCESSABLE_ENTITY,
   EMBEDDING_PENDING: HttpStatus.CONFLICT,
   INDEX_NOT_READY: HttpStatus.SERVICE_UNAVAILABLE,
+  INVALID_TRANSITION: HttpStatus.CONFLICT,
+  BROKER_UNAVAILABLE: HttpStatus.CONFLICT,
+  SAME_ORGANISATION: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 export interface ErrorBody {
@@ -27,6 +30,8 @@ export interface ErrorBody {
   message: string;
   /** Field-level problems, for validation errors. */
   details?: { field: string; problems: string[] }[];
+  /** For a refused lead transition: the states the lead may move to. */
+  allowed?: string[];
   requestId?: string;
 }
 
@@ -75,7 +80,13 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (isCoded(exception) && exception.code in STATUS_BY_CODE) {
       const status = STATUS_BY_CODE[exception.code];
-      return { statusCode: status, error: exception.code, message: exception.message };
+      const allowed = (exception as { allowed?: unknown }).allowed;
+      return {
+        statusCode: status,
+        error: exception.code,
+        message: exception.message,
+        ...(Array.isArray(allowed) ? { allowed: allowed as string[] } : {}),
+      };
     }
     return { statusCode: 500, error: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' };
   }

@@ -2,12 +2,13 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { EmbeddingError } from '@app/embedding';
-import { JOBS, ProfileJobs, QUEUES, type EmbedProfilePayload, type ProfilesJobPayload } from '@app/jobs';
+import { JOBS, LeadJobs, ProfileJobs, QUEUES, type EmbedProfilePayload, type ProfilesJobPayload } from '@app/jobs';
 import { ProfileEmbeddingService } from '@app/profiles';
 
 /**
- * The `profiles` queue: `embed-profile` (one profile's text to a vector) and `reconcile-embeddings` (catch up on
- * records whose job was lost or whose vector came from another model). Each job is one service call.
+ * The `profiles` queue: `embed-profile` (one profile's text to a vector, then a `generate-leads` job for demands and
+ * achievements) and `reconcile-embeddings` (catch up on records whose job was lost or whose vector came from
+ * another model).
  */
 @Processor(QUEUES.profiles, { concurrency: 1 })
 export class ProfilesProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -16,6 +17,7 @@ export class ProfilesProcessor extends WorkerHost implements OnApplicationBootst
   constructor(
     private readonly embeddings: ProfileEmbeddingService,
     private readonly jobs: ProfileJobs,
+    private readonly leadJobs: LeadJobs,
   ) {
     super();
   }
@@ -33,6 +35,12 @@ export class ProfilesProcessor extends WorkerHost implements OnApplicationBootst
         try {
           const outcome = await this.embeddings.embedProfile(payload);
           this.logger.debug({ ...payload, outcome }, 'embed-profile');
+          // A new or changed demand or achievement looks for leads; 'unchanged' too, in case a crash lost the job.
+          if (
+            (outcome === 'embedded' || outcome === 'unchanged') &&
+            (payload.kind === 'demand' || payload.kind === 'achievement')
+          )
+            await this.leadJobs.generateLeads({ kind: payload.kind, id: payload.id, contentHash: payload.contentHash });
           return outcome;
         } catch (e) {
           // Bad input (an empty text) will not get better with retries.

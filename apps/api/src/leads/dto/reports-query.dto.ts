@@ -1,0 +1,45 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDateString, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { FunnelDimension, WebhookDelivery } from '@app/leads';
+
+export class FunnelQueryDto {
+  @ApiProperty({ enum: ['organisation', 'broker', 'industry', 'region'] })
+  @IsIn(['organisation', 'broker', 'industry', 'region'])
+  by: FunnelDimension;
+
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'Leads created from this day; 1 January by default' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2027-01-01', description: 'Until this day (excluded); next 1 January by default' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  to?: string;
+}
+
+export class RankingQueryDto {
+  @ApiPropertyOptional({ example: 2026, description: 'This year by default' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number;
+}
+
+export class DeliveriesQueryDto {
+  @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'] })
+  @IsOptional()
+  @IsIn(['pending', 'delivered', 'failed'])
+  status?: WebhookDelivery['status'];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}

@@ -1,0 +1,116 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '@app/access';
+import {
+  AssignDto,
+  IntroduceDto,
+  LeadDeliveryService,
+  LeadListQueryDto,
+  LeadReportsService,
+  LeadsService,
+  TransitionDto,
+  type InboxItem,
+  type LeadView,
+} from '@app/leads';
+import { CurrentActor } from '../http/current-actor.decorator';
+
+@ApiTags('leads')
+@ApiBearerAuth()
+@Controller()
+export class LeadsController {
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly delivery: LeadDeliveryService,
+    private readonly reports: LeadReportsService,
+  ) {}
+
+  @Post('leads')
+  @ApiOperation({
+    summary:
+      'Introduce a demand to an achievement or expert by hand (admin, broker); 200 with the lead if the pair exists',
+  })
+  async introduce(
+    @CurrentActor() actor: Actor,
+    @Body() dto: IntroduceDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LeadView> {
+    const { lead, created } = await this.leads.introduce(actor, dto);
+    res.status(created ? 201 : 200);
+    return lead;
+  }
+
+  @Get('leads')
+  @ApiOperation({
+    summary: "Leads the key may see: a broker's own, an organisation's (either side), all for an admin; newest first",
+  })
+  list(@CurrentActor() actor: Actor, @Query() query: LeadListQueryDto) {
+    return this.leads.list(actor, query);
+  }
+
+  @Get('leads/:id')
+  @ApiOperation({
+    summary: 'A lead with its demand (teaser until accepted / consented), partner, why its broker was chosen, events',
+  })
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<LeadView> {
+    return this.leads.view(actor, id);
+  }
+
+  @Post('leads/:id/transitions')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Move a lead: accepted, declined (reason), contacted, negotiating, contract_signed (contract), closed_*',
+    description: 'A move the lifecycle does not allow is a 409 whose `allowed` lists the moves that are.',
+  })
+  transition(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: TransitionDto,
+  ): Promise<LeadView> {
+    return this.leads.transition(actor, id, dto);
+  }
+
+  @Post('leads/:id/consent')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "The enterprise agrees to the introduction: the partner's owner may read the demand in full",
+  })
+  consent(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<LeadView> {
+    return this.leads.consent(actor, id);
+  }
+
+  @Post('leads/:id/assign')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Offer a waiting or escalated lead to a broker, or to the best eligible one (admin)' })
+  assign(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AssignDto,
+  ): Promise<LeadView> {
+    return this.leads.assign(actor, id, dto);
+  }
+
+  @Get('inbox')
+  @ApiOperation({ summary: "The broker's inbox: offers delivered to this broker key, newest first, with why" })
+  inbox(@CurrentActor() actor: Actor): Promise<InboxItem[]> {
+    return this.delivery.inbox(actor);
+  }
+
+  @Get('achievements/:id/decline-reasons')
+  @ApiOperation({ summary: "Why this achievement's leads were declined, by reason (its owner, admin)" })
+  achievementDeclines(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reports.declineReasons(actor, 'achievement', id);
+  }
+
+  @Get('demands/:id/decline-reasons')
+  @ApiOperation({ summary: "Why this demand's leads were declined, by reason (its owner, admin)" })
+  demandDeclines(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reports.declineReasons(actor, 'demand', id);
+  }
+
+  @Get('experts/:id/decline-reasons')
+  @ApiOperation({ summary: "Why this expert's leads were declined, by reason (its owner, admin)" })
+  expertDeclines(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reports.declineReasons(actor, 'expert', id);
+  }
+}

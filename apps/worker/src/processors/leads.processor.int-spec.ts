@@ -1,0 +1,213 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Test, type TestingModule } from '@nestjs/testing';
+import type { Actor } from '@app/access';
+import { ConfigModule } from '@app/config';
+import { EmbeddingService } from '@app/embedding';
+import { JobsModule } from '@app/jobs';
+import { InvalidTransitionError, LeadDeliveryService, LeadsService, verifySignature } from '@app/leads';
+import { ObservabilityModule } from '@app/observability';
+import { Db, PersistenceModule } from '@app/persistence';
+import { OrganisationsService, ProfilesRepository, type ProfileKind } from '@app/profiles';
+import { ProcessorsModule } from './processors.module';
+
+const admin: Actor = { apiKeyId: 'test-admin', role: 'admin', organisationId: null, brokerId: null };
+
+/** A unit vector leaning towards axis `axis`, so that pairs and brokers have a controlled similarity. */
+function vector(axis: number, jitter = 0.1): Float32Array {
+  const v = new Float32Array(512).map((_, i) => (i === axis ? 1 : jitter * Math.sin(i * (axis + 1))));
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
+  let moduleRef: TestingModule;
+  let sut: LeadsService;
+  let db: Db;
+  let repository: ProfilesRepository;
+  let modelId: string;
+  let receiver: Server;
+  const received: Received[] = [];
+  let failuresLeft = 0;
+  const ids: Record<string, string> = {};
+
+  const insert = async (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) => {
+    const hash = `${kind}-${axis}-${Math.random()}`;
+    const record = await repository.insert(kind, organisationId, values, hash);
+    await repository.storeEmbedding(kind, record.id, hash, modelId, vector(axis));
+    return record.id;
+  };
+
+  const leadRow = (id: string) =>
+    db.one<{ state: string; broker_id: string | null; offers_made: number; escalated_at: Date | null }>(
+      'SELECT state, broker_id, offers_made, escalated_at FROM leads WHERE id = $1',
+      [id],
+    );
+
+  async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.statusCode = failuresLeft-- > 0 ? 500 : 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    Object.assign(process.env, {
+      LEAD_OFFER_TTL_MS: '1500',
+      LEAD_MAX_OFFERS: '2',
+      OUTBOX_POLL_MS: '100',
+      WEBHOOK_BACKOFF_MS: '100',
+      WEBHOOK_ATTEMPTS: '4',
+    });
+    moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule, ObservabilityModule.forProcess('test'), PersistenceModule, JobsModule, ProcessorsModule],
+    }).compile();
+    await moduleRef.init();
+    sut = moduleRef.get(LeadsService);
+    db = moduleRef.get(Db);
+    repository = moduleRef.get(ProfilesRepository);
+    modelId = moduleRef.get(EmbeddingService).modelId;
+    const organisations = moduleRef.get(OrganisationsService);
+    const org = async (kind: 'enterprise' | 'university' | 'transfer_organisation', regionCode: string) =>
+      (await organisations.create('system', { kind, name: `线索测试 ${kind} ${Math.random()}`, regionCode })).id;
+    const [enterprise, university, office] = await Promise.all([
+      org('enterprise', '330502'),
+      org('university', '330106'),
+      org('transfer_organisation', '330500'),
+    ]);
+    ids.office = office;
+    const base = { industryCode: '42', regionCode: '330502', status: 'open' };
+    ids.demand = await insert('demand', enterprise, { ...base, title: '退役电池回收', description: '回收工艺' }, 1);
+    ids.demand2 = await insert('demand', enterprise, { ...base, title: '电池拆解', description: '自动拆解' }, 3);
+    const achievement = { abstract: '湿法回收', readinessLevel: 6, regionCode: '330106', industryCode: '42' };
+    ids.achievement = await insert('achievement', university, { ...achievement, title: '正极材料回收' }, 1);
+    ids.achievement2 = await insert('achievement', university, { ...achievement, title: '拆解机器人' }, 3);
+    const broker = { industryCodes: ['42'], regionCodes: ['330500'], capacity: 10 };
+    ids.close = await insert('broker', office, { ...broker, name: '近', expertise: '电池回收' }, 1);
+    ids.far = await insert('broker', office, { ...broker, name: '远', expertise: '其他' }, 7);
+    await moduleRef
+      .get(LeadDeliveryService)
+      .setWebhook(admin, office, `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`)
+      .then(({ secret }) => (ids.secret = secret));
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    receiver?.close();
+  });
+
+  it('creates one lead per pair however many times the same introduction runs at once', async () => {
+    const pair = { demandId: ids.demand, partnerKind: 'achievement' as const, partnerId: ids.achievement };
+    const results = await Promise.all(Array.from({ length: 6 }, () => sut.introduce(admin, pair)));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.lead.id)).size).toBe(1);
+    const counts = await db.one<{ leads: number; offers: number; outbox: number }>(
+      `SELECT (SELECT count(*) FROM leads WHERE demand_id = $1)::int AS leads,
+              (SELECT count(*) FROM lead_offers o JOIN leads l ON l.id = o.lead_id WHERE l.demand_id = $1)::int AS offers,
+              (SELECT count(*) FROM outbox WHERE payload->>'offerId' IN
+                 (SELECT o.id::text FROM lead_offers o JOIN leads l ON l.id = o.lead_id WHERE l.demand_id = $1))::int AS outbox`,
+      [ids.demand],
+    );
+    expect(counts).toEqual({ leads: 1, offers: 1, outbox: 1 });
+    ids.lead = results[0].lead.id;
+    // The broker whose expertise is closest to the pair got it, with the reasons recorded.
+    expect(results[0].lead.brokerId).toBe(ids.close);
+    expect(results[0].lead.assignment?.explanation.en).toContain('expertise similarity');
+  });
+
+  it('delivers the offer to the inbox once and to the webhook, signed, retrying until it answers', async () => {
+    const offer = await db.one<{ id: string }>('SELECT id FROM lead_offers WHERE lead_id = $1 AND attempt = 1', [
+      ids.lead,
+    ]);
+    const inbox = await eventually(() =>
+      db.one<{ deliveries: number }>('SELECT deliveries FROM inbox_items WHERE offer_id = $1', [offer!.id]),
+    );
+    expect(inbox.deliveries).toBeGreaterThanOrEqual(1);
+    const calls = await eventually(async () => {
+      const c = received.filter((r) => r.headers['idempotency-key'] === offer!.id);
+      return c.length > 0 ? c : undefined;
+    });
+    expect(verifySignature(ids.secret, calls[0].body, String(calls[0].headers['x-signature']))).toBe(true);
+    expect(JSON.parse(calls[0].body)).toMatchObject({ event: 'lead.offered', leadId: ids.lead, offerId: offer!.id });
+  });
+
+  it('re-offers a lead nobody accepted to the next broker, then escalates it after the last offer', async () => {
+    const reoffered = await eventually(async () => {
+      const row = await leadRow(ids.lead);
+      return row?.offers_made === 2 && row.state === 'offered' ? row : undefined;
+    });
+    expect(reoffered.broker_id).toBe(ids.far);
+    const first = await db.one<{ outcome: string }>(
+      'SELECT outcome FROM lead_offers WHERE lead_id = $1 AND attempt = 1',
+      [ids.lead],
+    );
+    expect(first!.outcome).toBe('expired');
+    const escalated = await eventually(async () => {
+      const row = await leadRow(ids.lead);
+      return row?.escalated_at ? row : undefined;
+    });
+    expect(escalated).toMatchObject({ state: 'unassigned', broker_id: null, offers_made: 2 });
+    const lead = await sut.view(admin, ids.lead);
+    expect(lead.events.map((e) => e.toState)).toEqual(['unassigned', 'offered', 'offered', 'unassigned']);
+    expect(lead.events.at(-1)?.data).toEqual({ escalated: true });
+  });
+
+  it('retries a failing webhook with backoff and records each attempt', async () => {
+    failuresLeft = 2;
+    const { lead } = await sut.introduce(admin, {
+      demandId: ids.demand2,
+      partnerKind: 'achievement',
+      partnerId: ids.achievement2,
+    });
+    const offer = await db.one<{ id: string }>('SELECT id FROM lead_offers WHERE lead_id = $1', [lead.id]);
+    const delivery = await eventually(() =>
+      db.one<{ status: string; attempts: number; last_status_code: number }>(
+        `SELECT status, attempts, last_status_code FROM webhook_deliveries WHERE offer_id = $1 AND status = 'delivered'`,
+        [offer!.id],
+      ),
+    );
+    expect(delivery).toEqual({ status: 'delivered', attempts: 3, last_status_code: 204 });
+    const keys = received.filter((r) => r.headers['idempotency-key'] === offer!.id);
+    expect(keys).toHaveLength(3);
+    const inbox = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM inbox_items WHERE offer_id = $1', [
+      offer!.id,
+    ]);
+    expect(inbox!.n).toBe(1);
+    ids.lead2 = lead.id;
+  });
+
+  it('refuses moves the lifecycle does not allow, naming the allowed ones', async () => {
+    const broker: Actor = { apiKeyId: 'k', role: 'broker', organisationId: ids.office, brokerId: null };
+    const row = await leadRow(ids.lead2);
+    broker.brokerId = row!.broker_id;
+    await expect(sut.transition(broker, ids.lead2, { to: 'negotiating' })).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION',
+      allowed: ['accepted', 'declined'],
+    });
+    await sut.transition(broker, ids.lead2, { to: 'accepted' });
+    await expect(sut.transition(broker, ids.lead2, { to: 'accepted' })).rejects.toBeInstanceOf(InvalidTransitionError);
+    await sut.transition(broker, ids.lead2, { to: 'closed_lost' });
+    await expect(sut.transition(broker, ids.lead2, { to: 'contacted' })).rejects.toMatchObject({ allowed: [] });
+    // Accepting closed the offer: its service level cannot fire any more.
+    const offer = await db.one<{ outcome: string }>('SELECT outcome FROM lead_offers WHERE lead_id = $1', [ids.lead2]);
+    expect(offer!.outcome).toBe('accepted');
+  });
+});

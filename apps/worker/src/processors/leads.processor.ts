@@ -1,0 +1,55 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { JOBS, LeadJobs, QUEUES, type GenerateLeadsPayload, type LeadsJobPayload, type OfferPayload } from '@app/jobs';
+import { LeadDeliveryService, LeadsService, OutboxRelay } from '@app/leads';
+
+/**
+ * The `leads` queue: `generate-leads` (a demand or achievement was embedded), `deliver-lead` (inbox and webhook),
+ * `expire-offer` (the service level lapsed) and `assign-waiting-leads` (every minute). Each job is one service call.
+ * The process that runs these jobs also runs the outbox relay that feeds them.
+ */
+@Processor(QUEUES.leads, { concurrency: 4 })
+export class LeadsProcessor extends WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(LeadsProcessor.name);
+
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly delivery: LeadDeliveryService,
+    private readonly relay: OutboxRelay,
+    private readonly jobs: LeadJobs,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.relay.start();
+    await this.jobs
+      .scheduleAssignment()
+      .catch((e: Error) => this.logger.warn(`assignment not scheduled: ${e.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+
+  async process(job: Job<LeadsJobPayload>): Promise<unknown> {
+    switch (job.name) {
+      case JOBS.generateLeads: {
+        const { kind, id, contentHash } = job.data as GenerateLeadsPayload;
+        return this.leads.generateFor(kind, id, contentHash);
+      }
+      case JOBS.deliverLead: {
+        const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        const replay = String(job.id).includes('.replay.');
+        return this.delivery.deliver((job.data as OfferPayload).offerId, { finalAttempt, replay });
+      }
+      case JOBS.expireOffer:
+        return this.leads.expireOffer((job.data as OfferPayload).offerId);
+      case JOBS.assignWaitingLeads:
+        return this.leads.assignWaiting();
+      default:
+        throw new UnrecoverableError(`unknown job ${job.name}`);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { chooseBroker, pairVector, type BrokerCandidate, type PairFacts } from './broker-assignment';
+
+const unit = (...xs: number[]) => {
+  const n = Math.hypot(...xs);
+  return Float32Array.from(xs.map((x) => x / n));
+};
+
+const broker = (id: string, over: Partial<BrokerCandidate> = {}): BrokerCandidate => ({
+  id,
+  name: id,
+  industryCodes: [],
+  regionCodes: [],
+  capacity: 10,
+  openLeads: 0,
+  vector: unit(1, 0, 0),
+  accepted: 0,
+  answered: 0,
+  medianResponseHours: null,
+  lastOfferedAt: null,
+  ...over,
+});
+
+const pair: PairFacts = { vector: unit(1, 0, 0), industryCode: '39', regionCode: '330502' };
+
+describe('chooseBroker', () => {
+  it('prefers the broker whose expertise, industry and region fit the pair, and says so', () => {
+    const sut = chooseBroker(
+      pair,
+      [
+        broker('far', { vector: unit(0, 1, 0), industryCodes: ['13'], regionCodes: ['440100'] }),
+        broker('near', { industryCodes: ['39'], regionCodes: ['330500'] }),
+      ],
+      new Set(),
+    );
+    expect(sut?.brokerId).toBe('near');
+    expect(sut?.explanation.zh).toContain('专长相似度 1.00');
+    expect(sut?.explanation.en).toContain('covers the region (吴兴区)');
+    expect(sut?.explanation.en).toContain('covers the industry (39)');
+    expect(sut?.eligible).toBe(2);
+  });
+
+  it('skips brokers at capacity and brokers already offered the lead; null when none is left', () => {
+    const full = broker('full', { openLeads: 10 });
+    const offered = broker('offered');
+    expect(chooseBroker(pair, [full, offered], new Set(['offered']))).toBeNull();
+    expect(chooseBroker(pair, [full, offered, broker('free')], new Set(['offered']))?.brokerId).toBe('free');
+  });
+
+  it('spreads ties to the broker with the least work, then the longest wait', () => {
+    const busy = broker('a', { openLeads: 3 });
+    const idle = broker('b', { openLeads: 2 });
+    // Free capacity is scored too, so both tie within the margin only when the load gap is small.
+    const sut = chooseBroker(pair, [busy, idle], new Set());
+    expect(sut?.brokerId).toBe('b');
+    const recent = broker('c', { lastOfferedAt: new Date('2026-11-25T10:00:00Z') });
+    const waiting = broker('d', { lastOfferedAt: new Date('2026-11-24T10:00:00Z') });
+    const tie = chooseBroker(pair, [recent, waiting], new Set());
+    expect(tie?.brokerId).toBe('d');
+    expect(tie?.tieBroken).toBe(true);
+    expect(tie?.explanation.en).toContain('tied with another broker');
+  });
+
+  it('weighs acceptance history against a newcomer', () => {
+    const reluctant = broker('r', { accepted: 1, answered: 20, medianResponseHours: 72 });
+    const reliable = broker('s', { accepted: 18, answered: 20, medianResponseHours: 2 });
+    expect(chooseBroker(pair, [reluctant, reliable], new Set())?.brokerId).toBe('s');
+  });
+
+  it('scores expertise 0 when the pair or the broker has no vector yet', () => {
+    const sut = chooseBroker({ ...pair, vector: null }, [broker('x')], new Set());
+    expect(sut?.factors.find((f) => f.name === 'expertise')?.value).toBe(0);
+  });
+});
+
+describe('pairVector', () => {
+  it('is the unit-length direction between two vectors', () => {
+    const v = pairVector(unit(1, 0), unit(0, 1))!;
+    expect(v[0]).toBeCloseTo(Math.SQRT1_2);
+    expect(v[1]).toBeCloseTo(Math.SQRT1_2);
+    expect(pairVector(unit(1, 0), null)).toBeNull();
+  });
+});

@@ -1,0 +1,40 @@
+/** Base of the errors this lib raises; `code` is stable and mapped to HTTP statuses by the API. */
+export abstract class LeadError extends Error {
+  abstract readonly code: string;
+}
+
+export class LeadNotFoundError extends LeadError {
+  readonly code = 'NOT_FOUND';
+  constructor(id: string) {
+    super(`No lead ${id}, or not one this API key may see`);
+  }
+}
+
+/** A move the lifecycle does not allow from the current state; names the moves that are allowed. */
+export class InvalidTransitionError extends LeadError {
+  readonly code = 'INVALID_TRANSITION';
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly allowed: string[],
+  ) {
+    super(
+      `A lead in state ${from} cannot move to ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (final state)'}`,
+    );
+  }
+}
+
+export class BrokerUnavailableError extends LeadError {
+  readonly code = 'BROKER_UNAVAILABLE';
+  constructor(brokerId: string, why: string) {
+    super(`Broker ${brokerId} cannot take this lead: ${why}`);
+  }
+}
+
+/** An introduction of a demand to a partner of the same organisation. */
+export class SameOrganisationError extends LeadError {
+  readonly code = 'SAME_ORGANISATION';
+  constructor() {
+    super('The demand and the partner belong to the same organisation');
+  }
+}

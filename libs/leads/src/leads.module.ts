@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { EmbeddingModule } from '@app/embedding';
+import { MatchingModule } from '@app/matching';
+import { ProfilesModule } from '@app/profiles';
+import { LeadDeliveryService } from './lead-delivery.service';
+import { LeadReportsService } from './lead-reports.service';
+import { LeadsRepository } from './leads.repository';
+import { LeadsService } from './leads.service';
+import { OutboxRelay } from './outbox-relay';
+import { SubsidyRulesRepository } from './subsidy-rules.repository';
+
+@Module({
+  imports: [EmbeddingModule, ProfilesModule, MatchingModule],
+  providers: [
+    LeadsRepository,
+    SubsidyRulesRepository,
+    LeadsService,
+    LeadDeliveryService,
+    LeadReportsService,
+    OutboxRelay,
+  ],
+  exports: [LeadsService, LeadDeliveryService, LeadReportsService, OutboxRelay],
+})
+export class LeadsModule {}

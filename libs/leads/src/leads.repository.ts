@@ -1,0 +1,311 @@
+import { Injectable } from '@nestjs/common';
+import { Db, decodeCursor, encodeCursor, type Queryable } from '@app/persistence';
+import type { BrokerCandidate } from './broker-assignment';
+import { OPEN_STATES, type LeadState } from './lead-lifecycle';
+import type { Lead, LeadEvent, LeadOffer, LeadParties, NewLead } from './leads.types';
+
+type Row = Record<string, unknown>;
+
+/** Filters of a lead list; the service fills in what the actor's role restricts it to. */
+export interface LeadFilter {
+  brokerId?: string;
+  demandOrganisationId?: string;
+  partnerOrganisationId?: string;
+  /** Leads whose demand or partner belongs to this organisation. */
+  involvingOrganisationId?: string;
+  state?: LeadState;
+  escalated?: boolean;
+  /** Offered leads whose service level ends within `dueSoonMs`, or has ended. */
+  due?: 'soon' | 'overdue';
+  dueSoonMs?: number;
+  demandId?: string;
+  partnerId?: string;
+}
+
+export interface LeadRow extends Lead {
+  parties: LeadParties;
+  dueAt: string | null;
+}
+
+const OPEN = OPEN_STATES.map((s) => `'${s}'`).join(', ');
+
+const SELECT_LEAD = `
+  SELECT l.*, l.created_at::text AS created_at_text, d.organisation_id AS demand_organisation_id,
+         COALESCE(a.organisation_id, e.organisation_id) AS partner_organisation_id,
+         b.organisation_id AS broker_organisation_id, o.due_at
+    FROM leads l
+    JOIN demands d ON d.id = l.demand_id
+    LEFT JOIN achievements a ON l.partner_kind = 'achievement' AND a.id = l.partner_id
+    LEFT JOIN experts e ON l.partner_kind = 'expert' AND e.id = l.partner_id
+    LEFT JOIN brokers b ON b.id = l.broker_id
+    LEFT JOIN lead_offers o ON o.lead_id = l.id AND o.outcome IS NULL`;
+
+/** The SQL of leads, their offers and events, and the outbox rows written with them. */
+@Injectable()
+export class LeadsRepository {
+  constructor(readonly db: Db) {}
+
+  /** Inserts the lead unless its pair exists; undefined then (the unique constraint decides, not a prior read). */
+  async insert(tx: Queryable, lead: NewLead): Promise<Lead | undefined> {
+    const { rows } = await tx.query<Row>(
+      `INSERT INTO leads (demand_id, partner_kind, partner_id, origin, score, match, state)
+       VALUES ($1, $2, $3, $4, $5, $6, 'unassigned')
+       ON CONFLICT (demand_id, partner_kind, partner_id) DO NOTHING RETURNING *`,
+      [lead.demandId, lead.partnerKind, lead.partnerId, lead.origin, lead.match.total, JSON.stringify(lead.match)],
+    );
+    return rows[0] && toLead(rows[0]);
+  }
+
+  async find(id: string, tx: Queryable = this.db.pool): Promise<LeadRow | undefined> {
+    const { rows } = await tx.query<Row>(`${SELECT_LEAD} WHERE l.id = $1`, [id]);
+    return rows[0] && toLeadRow(rows[0]);
+  }
+
+  /** Locks the lead row for the rest of the transaction: transitions of one lead are serialised. */
+  async lock(tx: Queryable, id: string): Promise<LeadRow | undefined> {
+    await tx.query('SELECT 1 FROM leads WHERE id = $1 FOR UPDATE', [id]);
+    return this.find(id, tx);
+  }
+
+  async findByPair(demandId: string, partnerKind: string, partnerId: string): Promise<LeadRow | undefined> {
+    const { rows } = await this.db.pool.query<Row>(
+      `${SELECT_LEAD} WHERE l.demand_id = $1 AND l.partner_kind = $2 AND l.partner_id = $3`,
+      [demandId, partnerKind, partnerId],
+    );
+    return rows[0] && toLeadRow(rows[0]);
+  }
+
+  async list(
+    filter: LeadFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: LeadRow[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.brokerId) add((p) => `l.broker_id = ${p}`, filter.brokerId);
+    if (filter.demandOrganisationId) add((p) => `d.organisation_id = ${p}`, filter.demandOrganisationId);
+    if (filter.partnerOrganisationId)
+      add((p) => `COALESCE(a.organisation_id, e.organisation_id) = ${p}`, filter.partnerOrganisationId);
+    if (filter.involvingOrganisationId)
+      add(
+        (p) => `(d.organisation_id = ${p} OR COALESCE(a.organisation_id, e.organisation_id) = ${p})`,
+        filter.involvingOrganisationId,
+      );
+    if (filter.state) add((p) => `l.state = ${p}`, filter.state);
+    if (filter.demandId) add((p) => `l.demand_id = ${p}`, filter.demandId);
+    if (filter.partnerId) add((p) => `l.partner_id = ${p}`, filter.partnerId);
+    if (filter.escalated !== undefined) where.push(`l.escalated_at IS ${filter.escalated ? 'NOT ' : ''}NULL`);
+    if (filter.due === 'overdue') where.push(`l.state = 'offered' AND o.due_at <= now()`);
+    if (filter.due === 'soon')
+      add(
+        (p) => `l.state = 'offered' AND o.due_at > now() AND o.due_at <= now() + ${p} * interval '1 millisecond'`,
+        filter.dueSoonMs ?? 0,
+      );
+    if (cursor) {
+      const [createdAt, id] = decodeCursor(cursor);
+      params.push(createdAt, id);
+      where.push(`(l.created_at, l.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const { rows } = await this.db.pool.query<Row>(
+      `${SELECT_LEAD} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY l.created_at DESC, l.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, limit).map(toLeadRow);
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor(String(last.created_at_text), String(last.id)) : null };
+  }
+
+  async update(tx: Queryable, id: string, fields: Partial<Record<LeadColumn, unknown>>): Promise<void> {
+    const entries = Object.entries(fields);
+    await tx.query(
+      `UPDATE leads SET ${entries.map(([c], i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`,
+      [id, ...entries.map(([, v]) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v))],
+    );
+  }
+
+  async addEvent(
+    tx: Queryable,
+    leadId: string,
+    from: LeadState | null,
+    to: LeadState,
+    actor: string,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    await tx.query('INSERT INTO lead_events (lead_id, from_state, to_state, actor, data) VALUES ($1, $2, $3, $4, $5)', [
+      leadId,
+      from,
+      to,
+      actor,
+      JSON.stringify(data),
+    ]);
+  }
+
+  async events(leadId: string): Promise<LeadEvent[]> {
+    const rows = await this.db.query<Row>('SELECT * FROM lead_events WHERE lead_id = $1 ORDER BY id', [leadId]);
+    return rows.map((r) => ({
+      id: String(r.id),
+      fromState: r.from_state as LeadState | null,
+      toState: r.to_state as LeadState,
+      actor: String(r.actor),
+      data: r.data as Record<string, unknown>,
+      at: iso(r.at)!,
+    }));
+  }
+
+  async addOffer(
+    tx: Queryable,
+    offer: Pick<LeadOffer, 'leadId' | 'brokerId' | 'attempt' | 'reasons'> & { dueAt: Date },
+  ): Promise<LeadOffer> {
+    const { rows } = await tx.query<Row>(
+      `INSERT INTO lead_offers (lead_id, broker_id, attempt, reasons, due_at) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+      [offer.leadId, offer.brokerId, offer.attempt, JSON.stringify(offer.reasons), offer.dueAt],
+    );
+    return toOffer(rows[0]);
+  }
+
+  async offer(id: string, tx: Queryable = this.db.pool): Promise<LeadOffer | undefined> {
+    const { rows } = await tx.query<Row>('SELECT * FROM lead_offers WHERE id = $1', [id]);
+    return rows[0] && toOffer(rows[0]);
+  }
+
+  async offers(leadId: string, tx: Queryable = this.db.pool): Promise<LeadOffer[]> {
+    const { rows } = await tx.query<Row>('SELECT * FROM lead_offers WHERE lead_id = $1 ORDER BY attempt', [leadId]);
+    return rows.map(toOffer);
+  }
+
+  /** Closes the lead's open offer, if any, with how it ended. */
+  async closeOffer(tx: Queryable, leadId: string, outcome: NonNullable<LeadOffer['outcome']>): Promise<void> {
+    await tx.query('UPDATE lead_offers SET outcome = $2, responded_at = now() WHERE lead_id = $1 AND outcome IS NULL', [
+      leadId,
+      outcome,
+    ]);
+  }
+
+  /**
+   * Active brokers with what assignment weighs: open leads, answered and accepted offers, median response time.
+   * Called under the assignment lock, so that two assignments cannot both take a broker's last free place.
+   */
+  async brokerCandidates(tx: Queryable, modelId: string): Promise<BrokerCandidate[]> {
+    const { rows } = await tx.query<Row>(
+      `SELECT b.id, b.name, b.industry_codes, b.region_codes, b.capacity,
+              CASE WHEN b.embedding_model = $1 THEN b.embedding END AS embedding,
+              (SELECT count(*) FROM leads l WHERE l.broker_id = b.id AND l.state IN (${OPEN}))::int AS open_leads,
+              s.accepted, s.answered, s.median_hours, s.last_offered_at
+         FROM brokers b
+         LEFT JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE o.outcome = 'accepted')::int AS accepted,
+                  count(*) FILTER (WHERE o.outcome IN ('accepted', 'declined', 'expired'))::int AS answered,
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM o.responded_at - o.offered_at) / 3600)
+                    FILTER (WHERE o.outcome = 'accepted') AS median_hours,
+                  max(o.offered_at) AS last_offered_at
+             FROM lead_offers o WHERE o.broker_id = b.id) s ON true
+        WHERE b.active`,
+      [modelId],
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      name: String(r.name),
+      industryCodes: r.industry_codes as string[],
+      regionCodes: r.region_codes as string[],
+      capacity: Number(r.capacity),
+      openLeads: Number(r.open_leads),
+      vector: r.embedding ? toVector(r.embedding as Buffer) : null,
+      accepted: Number(r.accepted ?? 0),
+      answered: Number(r.answered ?? 0),
+      medianResponseHours: r.median_hours === null || r.median_hours === undefined ? null : Number(r.median_hours),
+      lastOfferedAt: r.last_offered_at ? new Date(r.last_offered_at as string) : null,
+    }));
+  }
+
+  /** Serialises broker assignment across processes for the rest of the transaction. */
+  async lockAssignment(tx: Queryable): Promise<void> {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext('lead-assignment'))");
+  }
+
+  /** Leads waiting for a broker that were never escalated (escalated ones wait for an operator). */
+  async waiting(limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM leads WHERE state = 'unassigned' AND escalated_at IS NULL ORDER BY created_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async addToOutbox(tx: Queryable, topic: string, payload: Record<string, unknown>): Promise<void> {
+    await tx.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [topic, JSON.stringify(payload)]);
+  }
+}
+
+type LeadColumn =
+  | 'state'
+  | 'broker_id'
+  | 'offers_made'
+  | 'escalated_at'
+  | 'consent_at'
+  | 'decline_reason'
+  | 'decline_note'
+  | 'contract'
+  | 'contract_amount'
+  | 'contract_signed_at'
+  | 'subsidy';
+
+export function toVector(b: Buffer): Float32Array {
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+
+function toLead(r: Row): Lead {
+  return {
+    id: String(r.id),
+    demandId: String(r.demand_id),
+    partnerKind: r.partner_kind as Lead['partnerKind'],
+    partnerId: String(r.partner_id),
+    origin: r.origin as Lead['origin'],
+    score: Number(r.score),
+    match: r.match as Lead['match'],
+    state: r.state as LeadState,
+    brokerId: (r.broker_id as string | null) ?? null,
+    offersMade: Number(r.offers_made),
+    escalatedAt: iso(r.escalated_at),
+    consentAt: iso(r.consent_at),
+    declineReason: (r.decline_reason as Lead['declineReason']) ?? null,
+    declineNote: (r.decline_note as string | null) ?? null,
+    contract: (r.contract as Lead['contract']) ?? null,
+    subsidy: (r.subsidy as Lead['subsidy']) ?? null,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+  };
+}
+
+function toLeadRow(r: Row): LeadRow {
+  return {
+    ...toLead(r),
+    parties: {
+      demandOrganisationId: String(r.demand_organisation_id),
+      partnerOrganisationId: String(r.partner_organisation_id),
+      brokerOrganisationId: (r.broker_organisation_id as string | null) ?? null,
+    },
+    dueAt: iso(r.due_at),
+  };
+}
+
+function toOffer(r: Row): LeadOffer {
+  return {
+    id: String(r.id),
+    leadId: String(r.lead_id),
+    brokerId: String(r.broker_id),
+    attempt: Number(r.attempt),
+    reasons: r.reasons as LeadOffer['reasons'],
+    offeredAt: iso(r.offered_at)!,
+    dueAt: iso(r.due_at)!,
+    outcome: (r.outcome as LeadOffer['outcome']) ?? null,
+    respondedAt: iso(r.responded_at),
+  };
+}

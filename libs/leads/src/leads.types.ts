@@ -1,0 +1,75 @@
+import type { MatchScore } from '@app/matching';
+import type { TransactionMode } from '@app/profiles';
+import type { Assignment } from './broker-assignment';
+import type { DeclineReason, LeadState } from './lead-lifecycle';
+import type { SubsidyEstimate } from './subsidy';
+
+export type PartnerKind = 'achievement' | 'expert';
+
+/** The contract recorded when a lead reaches contract_signed. */
+export interface ContractRecord {
+  amount: number;
+  paidAmount?: number;
+  transactionMode: TransactionMode;
+  registrationNumber: string;
+  settledOnExchange: boolean;
+  challengeWinner: boolean;
+  signedAt: string;
+}
+
+export interface Lead {
+  id: string;
+  demandId: string;
+  partnerKind: PartnerKind;
+  partnerId: string;
+  origin: 'matching' | 'manual';
+  score: number;
+  match: MatchScore;
+  state: LeadState;
+  brokerId: string | null;
+  offersMade: number;
+  escalatedAt: string | null;
+  consentAt: string | null;
+  declineReason: DeclineReason | null;
+  declineNote: string | null;
+  contract: ContractRecord | null;
+  subsidy: SubsidyEstimate | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LeadOffer {
+  id: string;
+  leadId: string;
+  brokerId: string;
+  attempt: number;
+  reasons: Assignment;
+  offeredAt: string;
+  dueAt: string;
+  outcome: 'accepted' | 'declined' | 'expired' | 'withdrawn' | null;
+  respondedAt: string | null;
+}
+
+export interface LeadEvent {
+  id: string;
+  fromState: LeadState | null;
+  toState: LeadState;
+  actor: string;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+/** The organisations on each side of a lead, for the access decisions. */
+export interface LeadParties {
+  demandOrganisationId: string;
+  partnerOrganisationId: string;
+  brokerOrganisationId: string | null;
+}
+
+export interface NewLead {
+  demandId: string;
+  partnerKind: PartnerKind;
+  partnerId: string;
+  origin: Lead['origin'];
+  match: MatchScore;
+}
