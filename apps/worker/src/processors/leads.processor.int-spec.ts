@@ -9,6 +9,7 @@ import { InvalidTransitionError, LeadDeliveryService, LeadsService, verifySignat
 import { ObservabilityModule } from '@app/observability';
 import { Db, PersistenceModule } from '@app/persistence';
 import { OrganisationsService, ProfilesRepository, type ProfileKind } from '@app/profiles';
+import { eventually } from '../../../../test/fixtures';
 import { ProcessorsModule } from './processors.module';
 
 const admin: Actor = { apiKeyId: 'test-admin', role: 'admin', organisationId: null, brokerId: null };
@@ -48,16 +49,6 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
       'SELECT state, broker_id, offers_made, escalated_at FROM leads WHERE id = $1',
       [id],
     );
-
-  async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -141,9 +132,9 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
       db.one<{ deliveries: number }>('SELECT deliveries FROM inbox_items WHERE offer_id = $1', [offer!.id]),
     );
     expect(inbox.deliveries).toBeGreaterThanOrEqual(1);
-    const calls = await eventually(async () => {
+    const calls = await eventually(() => {
       const c = received.filter((r) => r.headers['idempotency-key'] === offer!.id);
-      return c.length > 0 ? c : undefined;
+      return Promise.resolve(c.length > 0 ? c : undefined);
     });
     expect(verifySignature(ids.secret, calls[0].body, String(calls[0].headers['x-signature']))).toBe(true);
     expect(JSON.parse(calls[0].body)).toMatchObject({ event: 'lead.offered', leadId: ids.lead, offerId: offer!.id });

@@ -1,0 +1,226 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { ApiKeysService } from '@app/access';
+import { SearchIndexService } from '@app/vector-index';
+import { startApi } from '../app';
+import { eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
+
+const battery = {
+  title: '退役动力电池正极材料高效湿法回收技术',
+  abstract: '针对退役三元锂电池，采用选择性浸出与萃取分离工艺回收锂、钴、镍，回收率超过95%，已完成中试验证。',
+  keywords: ['动力电池', '回收', '湿法冶金'],
+  industryCode: '42',
+  readinessLevel: 6,
+  askingPrice: 800000,
+  transactionMode: 'negotiated',
+  cooperationModes: ['transfer', 'licence'],
+  regionCode: '330106',
+};
+const unrelated = {
+  title: '一种治疗2型糖尿病的中药组合物',
+  abstract: '由黄芪、葛根等组成的中药复方，可改善胰岛素抵抗，已获发明专利授权。',
+  industryCode: '27',
+  readinessLevel: 4,
+  regionCode: '330106',
+};
+// Traditional Chinese, with a confidential description.
+const demand = {
+  title: '尋求退役動力電池回收技術',
+  description: '我公司每年產生約兩千噸退役動力電池，希望引進正極材料高回收率的回收工藝。',
+  keywords: ['動力電池', '回收'],
+  industryCode: '42',
+  regionCode: '330502',
+  minReadinessLevel: 5,
+  budgetMin: 500000,
+  budgetMax: 1000000,
+  cooperationModes: ['transfer'],
+  confidentialFields: ['description'],
+};
+
+describe('leads (e2e: real model, index, queues and outbox relay)', () => {
+  let app: NestExpressApplication;
+  let admin: string;
+  let institution: Party;
+  let enterprise: Party;
+  let office: Party;
+  const brokerKeys: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  const http = () => request(app.getHttpServer());
+  let leadId: string;
+  let brokerKey: string;
+
+  beforeAll(async () => {
+    app = await startApi();
+    admin = await makeAdminKey(app);
+    institution = await makeParty(app, 'university', 'institution', '330106');
+    enterprise = await makeParty(app, 'enterprise', 'enterprise', '330502');
+    office = await makeParty(app, 'transfer_organisation', 'enterprise', '330500');
+    for (const [name, expertise] of [
+      ['陈经纪', '新能源电池回收与循环利用领域技术转移'],
+      ['林经纪', '生物医药与中药现代化成果转化'],
+    ]) {
+      const b = await http()
+        .post('/v1/brokers')
+        .set('X-Api-Key', admin)
+        .send({
+          organisationId: office.organisationId,
+          name,
+          expertise,
+          industryCodes: ['42', '27'],
+          regionCodes: ['330000'],
+        })
+        .expect(201);
+      const key = await app
+        .get(ApiKeysService)
+        .create('system', { role: 'broker', organisationId: office.organisationId, brokerId: b.body.id });
+      brokerKeys[b.body.id] = key.secret;
+      ids[name] = b.body.id;
+    }
+    await eventually(() => Promise.resolve(app.get(SearchIndexService).state === 'ready' ? true : undefined));
+    for (const [name, a] of [
+      ['battery', battery],
+      ['unrelated', unrelated],
+    ] as const) {
+      ids[name] = (await http().post('/v1/achievements').set('X-Api-Key', institution.key).send(a).expect(201)).body.id;
+    }
+    // Brokers and achievements embedded and indexed before the demand arrives, as in a running market.
+    await eventually(async () => {
+      const r = await http().get('/v1/achievements').query({ embeddingStatus: 'pending' }).set('X-Api-Key', admin);
+      const b = await http().get('/v1/brokers').query({ embeddingStatus: 'pending' }).set('X-Api-Key', admin);
+      return r.body.items.length + b.body.items.length === 0 ? true : undefined;
+    }, 60_000);
+    await app.get(SearchIndexService).syncAll();
+    ids.demand = (await http().post('/v1/demands').set('X-Api-Key', enterprise.key).send(demand).expect(201)).body.id;
+  }, 120_000);
+  afterAll(() => app.close());
+
+  it("turns the demand's best match into a lead offered to the broker whose expertise fits, with the reasons", async () => {
+    const lead = await eventually(async () => {
+      const r = await http().get('/v1/leads').query({ demandId: ids.demand }).set('X-Api-Key', admin).expect(200);
+      return r.body.items.find(
+        (l: { partnerId: string; state: string }) => l.partnerId === ids.battery && l.state === 'offered',
+      );
+    }, 60_000);
+    leadId = lead.id;
+    expect(lead.origin).toBe('matching');
+    expect(lead.brokerId).toBe(ids['陈经纪']);
+    brokerKey = brokerKeys[lead.brokerId];
+    const full = await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', admin).expect(200);
+    expect(full.body.match.explanation.en).toContain('TRL 6 >= required 5');
+    expect(full.body.assignment.explanation.en).toContain('expertise similarity');
+    // The explanation was computed on the demand's public form: nothing confidential in it.
+    expect(JSON.stringify(full.body.match)).not.toMatch(/兩千噸|两千吨/);
+  });
+
+  it("puts the offer in the broker's inbox, with why it was assigned", async () => {
+    const item = await eventually(async () => {
+      const r = await http().get('/v1/inbox').set('X-Api-Key', brokerKey).expect(200);
+      return r.body.find((i: { leadId: string }) => i.leadId === leadId);
+    });
+    expect(item.why.zh).toContain('专长相似度');
+    await http().get('/v1/inbox').set('X-Api-Key', institution.key).expect(403);
+  });
+
+  it('shows the institution only the teaser until the enterprise consents', async () => {
+    const before = await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', institution.key).expect(200);
+    expect(before.body.demand.description).toBeNull();
+    expect(before.body.assignment).toBeNull();
+    await http().post(`/v1/leads/${leadId}/consent`).set('X-Api-Key', institution.key).expect(403);
+    await http().post(`/v1/leads/${leadId}/consent`).set('X-Api-Key', enterprise.key).expect(200);
+    const after = await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', institution.key).expect(200);
+    expect(after.body.demand.description).toBe(demand.description);
+    const stranger = await makeParty(app, 'enterprise', 'enterprise');
+    await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', stranger.key).expect(404);
+  });
+
+  it('refuses an invalid move with 409 naming the allowed ones, and a decline without a reason with 400', async () => {
+    const skip = await http()
+      .post(`/v1/leads/${leadId}/transitions`)
+      .set('X-Api-Key', brokerKey)
+      .send({ to: 'negotiating' })
+      .expect(409);
+    expect(skip.body).toMatchObject({ error: 'INVALID_TRANSITION', allowed: ['accepted', 'declined'] });
+    const noReason = await http()
+      .post(`/v1/leads/${leadId}/transitions`)
+      .set('X-Api-Key', brokerKey)
+      .send({ to: 'declined' })
+      .expect(400);
+    expect(noReason.body.details.map((d: { field: string }) => d.field)).toEqual(['reason']);
+    await http()
+      .post(`/v1/leads/${leadId}/transitions`)
+      .set('X-Api-Key', institution.key)
+      .send({ to: 'accepted' })
+      .expect(403);
+  });
+
+  it('follows the lead to a signed contract with its subsidy estimate, and counts it in the funnel and ranking', async () => {
+    for (const to of ['accepted', 'contacted', 'negotiating'])
+      await http().post(`/v1/leads/${leadId}/transitions`).set('X-Api-Key', brokerKey).send({ to }).expect(200);
+    const signed = await http()
+      .post(`/v1/leads/${leadId}/transitions`)
+      .set('X-Api-Key', brokerKey)
+      .send({
+        to: 'contract_signed',
+        contract: {
+          amount: 3_000_000,
+          transactionMode: 'negotiated',
+          registrationNumber: '2026330500000123',
+          settledOnExchange: true,
+          signedAt: '2026-11-20',
+        },
+      })
+      .expect(200);
+    expect(signed.body.subsidy.total).toBe(450_000);
+    expect(signed.body.subsidy.items[0].ruleId).toBe('zj-2019-standard');
+    expect(signed.body.demand.description).toBe(demand.description); // the broker who accepted sees it whole
+    const won = await http()
+      .post(`/v1/leads/${leadId}/transitions`)
+      .set('X-Api-Key', brokerKey)
+      .send({ to: 'closed_won' })
+      .expect(200);
+    expect(won.body.events.map((e: { toState: string }) => e.toState)).toEqual([
+      'unassigned',
+      'offered',
+      'offered', // consent: recorded as an event that keeps the state
+      'accepted',
+      'contacted',
+      'negotiating',
+      'contract_signed',
+      'closed_won',
+    ]);
+    const funnel = await http()
+      .get('/v1/reports/funnel')
+      .query({ by: 'organisation' })
+      .set('X-Api-Key', admin)
+      .expect(200);
+    const row = funnel.body.find((r: { key: string }) => r.key === office.organisationId);
+    expect(row).toMatchObject({ offered: expect.any(Number), accepted: 1, contracted: 1, contractAmount: 3_000_000 });
+    const ranking = await http().get('/v1/reports/ranking').query({ year: 2026 }).set('X-Api-Key', admin).expect(200);
+    expect(
+      ranking.body.find((r: { organisationId: string }) => r.organisationId === office.organisationId),
+    ).toMatchObject({
+      amount: 3_000_000,
+      contracts: 1,
+      rewardEligible: false,
+    });
+    await http().get('/v1/reports/ranking').set('X-Api-Key', enterprise.key).expect(403);
+  });
+
+  it('introduces a pair by hand once, and tells the owner why its leads were declined', async () => {
+    const pair = { demandId: ids.demand, partnerKind: 'achievement', partnerId: ids.unrelated };
+    const first = await http().post('/v1/leads').set('X-Api-Key', admin).send(pair).expect(201);
+    const again = await http().post('/v1/leads').set('X-Api-Key', admin).send(pair).expect(200);
+    expect(again.body.id).toBe(first.body.id);
+    await http()
+      .post(`/v1/leads/${first.body.id}/transitions`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ to: 'declined', reason: 'wrong_field' })
+      .expect(200);
+    const reasons = await http()
+      .get(`/v1/achievements/${ids.unrelated}/decline-reasons`)
+      .set('X-Api-Key', institution.key)
+      .expect(200);
+    expect(reasons.body).toEqual({ total: 1, reasons: [{ reason: 'wrong_field', count: 1, notes: [] }] });
+    await http().get(`/v1/achievements/${ids.unrelated}/decline-reasons`).set('X-Api-Key', enterprise.key).expect(403);
+  });
+});
