@@ -7,6 +7,7 @@ import { LeadReportsService } from './lead-reports.service';
 import { LeadsRepository } from './leads.repository';
 import { LeadsService } from './leads.service';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxRepository } from './outbox.repository';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
 
 @Module({
@@ -18,6 +19,7 @@ import { SubsidyRulesRepository } from './subsidy-rules.repository';
     LeadDeliveryService,
     LeadReportsService,
     OutboxRelay,
+    OutboxRepository,
   ],
   exports: [LeadsService, LeadDeliveryService, LeadReportsService, OutboxRelay],
 })

@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { LeadJobs } from '@app/jobs';
-import { Db } from '@app/persistence';
 import { OUTBOX_TOPICS } from './leads.service';
+import { OutboxRepository } from './outbox.repository';
 
 const BATCH = 200;
 /** A queue call that takes longer (Redis down) rolls the batch back; it is tried again at the next poll. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
+/** How often the relay looks for offers whose delivery job was lost, and how old they must be. */
+const LOST_CHECK_MS = 60_000;
+const LOST_GRACE_S = 120;
 
 /**
  * Moves outbox rows to the queues, in id order, and marks them relayed in the same transaction. Rows are claimed
@@ -21,10 +24,11 @@ export class OutboxRelay {
   private stopped = true;
   private lastError = '';
   private sincePrune = 0;
+  private lastLostCheck = Date.now();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly db: Db,
+    private readonly outbox: OutboxRepository,
     private readonly jobs: LeadJobs,
   ) {}
 
@@ -41,16 +45,29 @@ export class OutboxRelay {
 
   /** Relays one batch; returns how many rows it moved. */
   async relayOnce(): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string; topic: string; payload: Record<string, string> }>(
-        `SELECT id, topic, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [BATCH],
-      );
+    return this.outbox.db.transaction(async (tx) => {
+      const rows = await this.outbox.claim(tx, BATCH);
       for (const row of rows) await withTimeout(this.enqueue(row.topic, row.payload), ENQUEUE_TIMEOUT_MS);
       if (rows.length > 0)
-        await tx.query('UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+        await this.outbox.markRelayed(
+          tx,
+          rows.map((r) => r.id),
+        );
       return rows.length;
     });
+  }
+
+  /** Offers that reached no inbox long after they were relayed go to the queues again (same job ids). */
+  async redeliverLost(): Promise<number> {
+    const lost = await this.outbox.undelivered(LOST_GRACE_S, BATCH);
+    for (const { offerId, dueAt } of lost) {
+      await withTimeout(
+        this.enqueue(OUTBOX_TOPICS.leadOffered, { offerId, dueAt: dueAt.toISOString() }),
+        ENQUEUE_TIMEOUT_MS,
+      );
+    }
+    if (lost.length > 0) this.logger.warn({ offers: lost.length }, 'offers without delivery queued again');
+    return lost.length;
   }
 
   private async enqueue(topic: string, payload: Record<string, string>): Promise<void> {
@@ -77,7 +94,11 @@ export class OutboxRelay {
       this.lastError = '';
       if (++this.sincePrune >= 1000) {
         this.sincePrune = 0;
-        await this.db.query(`DELETE FROM outbox WHERE relayed_at < now() - interval '7 days'`);
+        await this.outbox.prune(7);
+      }
+      if (Date.now() - this.lastLostCheck > LOST_CHECK_MS) {
+        this.lastLostCheck = Date.now();
+        await this.redeliverLost();
       }
     } catch (e) {
       const message = (e as Error).message;

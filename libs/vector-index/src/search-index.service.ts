@@ -57,6 +57,9 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
   private readonly catalogues: Record<ProfileKind, Catalogue>;
   private timers: NodeJS.Timeout[] = [];
   state: IndexState = 'loading';
+  private closed = false;
+  private retry?: NodeJS.Timeout;
+  private lastBackgroundError = '';
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -70,14 +73,22 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
-    // In the background: the API answers (and says "not ready") while a first build runs.
-    void this.start().catch((e: Error) => {
-      this.state = 'failed';
-      this.logger.error({ err: e.message }, 'search index failed to start');
-    });
+    // In the background: the API answers (and says "not ready") while a first build runs; when the database cannot
+    // be reached, it tries again every few seconds.
+    const attempt = (): void => {
+      if (this.closed) return;
+      this.start().catch((e: Error) => {
+        this.state = 'failed';
+        this.logger.error({ err: e.message }, 'search index failed to start; retrying in 5 s');
+        this.retry = setTimeout(attempt, 5_000);
+      });
+    };
+    attempt();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
     for (const t of this.timers) clearInterval(t);
     if (this.state === 'ready') await this.snapshot();
   }
@@ -88,11 +99,32 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     await this.syncAll();
     this.state = 'ready';
     this.logger.log({ ms: Date.now() - started, sizes: this.sizes() }, 'search index ready');
-    await this.notifier.subscribe((kind) => KINDS.includes(kind as ProfileKind) && void this.sync(kind as ProfileKind));
-    this.timers.push(setInterval(() => void this.syncAll(), this.config.index.syncMs).unref());
+    await this.notifier.subscribe(
+      (kind) => KINDS.includes(kind as ProfileKind) && this.background(this.sync(kind as ProfileKind), 'catch-up'),
+    );
+    this.timers.push(setInterval(() => this.background(this.syncAll(), 'catch-up'), this.config.index.syncMs).unref());
     if (this.config.index.snapshotDir) {
-      this.timers.push(setInterval(() => void this.snapshot(), this.config.index.snapshotEveryMs).unref());
+      this.timers.push(
+        setInterval(() => this.background(this.snapshot(), 'snapshot'), this.config.index.snapshotEveryMs).unref(),
+      );
     }
+  }
+
+  /**
+   * Background work must never reject unhandled (the process would exit): a database restart makes catch-up fail
+   * until it is back, and the next tick catches up. Each distinct failure is logged once.
+   */
+  private background(work: Promise<unknown>, what: string): void {
+    work.then(
+      () => {
+        if (this.lastBackgroundError) this.logger.log(`search index ${what} recovered`);
+        this.lastBackgroundError = '';
+      },
+      (e: Error) => {
+        if (e.message !== this.lastBackgroundError) this.logger.warn({ err: e.message }, `search index ${what} failed`);
+        this.lastBackgroundError = e.message;
+      },
+    );
   }
 
   /** Catches every kind up with the database. */

