@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -24,6 +24,7 @@ import { loadConfig } from '@app/config';
 import { resolveModel } from '@app/embedding';
 import { verifySignature } from '@app/leads';
 import { runMigrations, startEmbeddedPostgres, type EmbeddedPostgres } from '@app/persistence';
+import { freePort, RedisServer } from './lib/services';
 import { clusteredVectors } from './lib/synthetic';
 
 const opts = new Command()
@@ -45,55 +46,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const say = (m: string) => console.log(`[${elapsed().padStart(7)}] ${m}`);
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Redis with its append-only file on, as BullMQ asks of production: a stop loses no queued job. */
-class RedisServer {
-  private child?: ChildProcess;
-  constructor(
-    readonly port: number,
-    private readonly dir: string,
-  ) {}
-
-  async start(): Promise<void> {
-    this.child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--save', ''],
-      { stdio: 'ignore' },
-    );
-    for (let i = 0; i < 100; i++) {
-      if (await pingRedis(this.port)) return;
-      await sleep(100);
-    }
-    throw new Error('redis-server did not start');
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
-
-async function pingRedis(port: number): Promise<boolean> {
-  const { Socket } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.setTimeout(500, () => (s.destroy(), resolve(false)));
-    s.once('error', () => resolve(false));
-    s.connect(port, '127.0.0.1', () => s.write('PING\r\n'));
-    s.once('data', (d) => (s.destroy(), resolve(d.toString().startsWith('+PONG'))));
-  });
-}
 
 function startApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess {
   const out = createWriteStream(join(ARTIFACTS, `${name}.log`), { flags: 'a' });

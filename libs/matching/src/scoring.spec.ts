@@ -85,6 +85,14 @@ describe('scoring parts', () => {
     expect(pricePart(5, null, null)).toBeUndefined();
   });
 
+  it('price: an open-ended budget is named by its one bound', () => {
+    expect(pricePart(300_000, null, 400_000)!.why).toEqual({
+      zh: '报价 30万 在预算 ≤40万 内',
+      en: 'asking 300k within budget up to 400k',
+    });
+    expect(pricePart(300_000, 500_000, null)!.why.en).toBe('asking 300k below budget from 500k');
+  });
+
   it('cooperation: a common mode fits, none does not', () => {
     expect(cooperationPart(['transfer', 'licence'], ['licence'])).toMatchObject({
       value: 1,

@@ -134,10 +134,13 @@ export function pricePart(
   max: number | null | undefined,
 ): ScorePart | undefined {
   if (asking == null || (min == null && max == null)) return undefined;
-  const range = {
-    zh: `${min != null ? wan(min) : ''}–${max != null ? wan(max) : ''}`,
-    en: `${min != null ? short(min) : ''}-${max != null ? short(max) : ''}`,
-  };
+  // An open-ended budget reads "≤40万" / "up to 400k" and "≥50万" / "from 500k", not "–40万".
+  const range =
+    min == null
+      ? { zh: `≤${wan(max!)}`, en: `up to ${short(max!)}` }
+      : max == null
+        ? { zh: `≥${wan(min)}`, en: `from ${short(min)}` }
+        : { zh: `${wan(min)}–${wan(max)}`, en: `${short(min)}-${short(max)}` };
   if (max != null && asking > max) {
     return {
       name: 'price',

@@ -1,0 +1,379 @@
+/**
+ * A walk through the service with a small Zhejiang market written for it: institutions list achievements, brokers of
+ * two transfer organisations register, enterprises post demands (one in Traditional Chinese, one with a confidential
+ * description); the service embeds them, matches them, creates leads, assigns each to a broker and delivers it.
+ * Prints the matches, what each broker received and why, then takes one lead to a signed contract with its subsidy
+ * estimate.
+ *
+ * Runs the service in this process on a throwaway embedded PostgreSQL and its own redis-server (both on spare ports),
+ * so it touches no other data.
+ *
+ *   npm run demo
+ */
+import 'reflect-metadata';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import pino from 'pino';
+import { ApiKeysService } from '@app/access';
+import { startEmbeddedPostgres, runMigrations } from '@app/persistence';
+import { ApiModule } from '../apps/api/src/api.module';
+import { configureHttp } from '../apps/api/src/http/configure-http';
+import { freePort, RedisServer } from './lib/services';
+
+const institutions = [
+  { key: 'zju', kind: 'university', name: '浙江大学', regionCode: '330106' },
+  { key: 'nimte', kind: 'institute', name: '中国科学院宁波材料技术与工程研究所', regionCode: '330211' },
+  { key: 'zjut', kind: 'university', name: '浙江工业大学', regionCode: '330105' },
+] as const;
+
+const achievements = [
+  {
+    by: 'zju',
+    title: '退役动力电池正极材料高效湿法回收技术',
+    abstract:
+      '针对退役三元锂电池，采用选择性浸出与溶剂萃取分离工艺回收锂、钴、镍，金属回收率超过95%，废水近零排放，已完成千吨级中试。',
+    keywords: ['动力电池', '回收', '湿法冶金'],
+    industryCode: '42',
+    readinessLevel: 6,
+    askingPrice: 800_000,
+    transactionMode: 'listing',
+    cooperationModes: ['transfer', 'licence'],
+    green: true,
+  },
+  {
+    by: 'zjut',
+    title: '基于机器视觉的织物瑕疵在线检测系统',
+    abstract: '利用工业相机与深度学习模型在织造和印染产线上实时识别断经、破洞、色差等瑕疵，检出率98%，可替代人工验布。',
+    keywords: ['机器视觉', '瑕疵检测', '纺织'],
+    industryCode: '17',
+    readinessLevel: 7,
+    askingPrice: 1_200_000,
+    transactionMode: 'negotiated',
+    cooperationModes: ['licence', 'joint_development'],
+  },
+  {
+    by: 'zju',
+    title: '茶园病虫害智能识别与精准施药技术',
+    abstract: '通过田间图像识别茶小绿叶蝉、茶尺蠖等主要病虫害，结合无人机变量喷施，农药用量减少30%以上。',
+    keywords: ['茶园', '病虫害', '精准施药'],
+    industryCode: '05',
+    readinessLevel: 5,
+    askingPrice: 300_000,
+    transactionMode: 'negotiated',
+    cooperationModes: ['service', 'joint_development'],
+    green: true,
+  },
+  {
+    by: 'nimte',
+    title: '高性能碳纤维复合材料低成本快速成型工艺',
+    abstract: '采用高压树脂传递模塑与快速固化树脂体系，将汽车结构件成型周期缩短至5分钟以内，成本降低40%。',
+    keywords: ['碳纤维', '复合材料', '成型'],
+    industryCode: '30',
+    readinessLevel: 6,
+    askingPrice: 3_000_000,
+    transactionMode: 'auction',
+    cooperationModes: ['transfer', 'equity'],
+  },
+  {
+    by: 'nimte',
+    title: '电镀废水重金属高效吸附材料',
+    abstract: '一种改性多孔吸附材料，对电镀废水中的铬、镍、铜去除率超过99%，可再生循环使用20次以上。',
+    keywords: ['废水处理', '重金属', '吸附材料'],
+    industryCode: '77',
+    readinessLevel: 6,
+    askingPrice: 600_000,
+    transactionMode: 'listing',
+    cooperationModes: ['transfer', 'licence'],
+    green: true,
+  },
+  {
+    // Written in Traditional Chinese.
+    by: 'zjut',
+    title: '基於深度學習的電機故障早期診斷系統',
+    abstract: '採集電機振動與電流信號，以卷積神經網絡識別軸承磨損、轉子偏心等早期故障，提前兩周預警，誤報率低於2%。',
+    keywords: ['電機', '故障診斷', '振動'],
+    industryCode: '38',
+    readinessLevel: 6,
+    askingPrice: 500_000,
+    transactionMode: 'negotiated',
+    cooperationModes: ['licence', 'service'],
+  },
+] as const;
+
+const experts = [
+  {
+    by: 'zju',
+    name: '王教授',
+    expertise: '锂离子电池材料回收与再生，湿法冶金，退役动力电池梯次利用',
+    regionCodes: ['330100'],
+  },
+  {
+    by: 'zjut',
+    name: '李研究员',
+    expertise: '工业视觉检测，纺织品表面缺陷识别，深度学习',
+    regionCodes: ['330100', '330600'],
+  },
+] as const;
+
+const offices = [
+  {
+    name: '浙江省技术转移中心',
+    regionCode: '330106',
+    brokers: [
+      {
+        name: '陈经纪',
+        expertise: '新能源与新材料领域技术转移，电池材料与复合材料',
+        industryCodes: ['42', '30'],
+        regionCodes: ['330000'],
+      },
+      {
+        name: '林经纪',
+        expertise: '现代农业与生物医药成果转化，茶产业',
+        industryCodes: ['05', '27'],
+        regionCodes: ['330000'],
+      },
+    ],
+  },
+  {
+    name: '湖州科技大市场',
+    regionCode: '330502',
+    brokers: [
+      {
+        name: '周经纪',
+        expertise: '智能制造、机器视觉与电机装备的技术经纪',
+        industryCodes: ['38', '17', '39'],
+        regionCodes: ['330500', '330600'],
+      },
+      {
+        name: '吴经纪',
+        expertise: '环保治理与资源循环利用项目对接',
+        industryCodes: ['77', '42'],
+        regionCodes: ['330500'],
+      },
+    ],
+  },
+] as const;
+
+const enterprises = [
+  {
+    name: '湖州绿能新能源科技有限公司',
+    regionCode: '330502',
+    demand: {
+      // Traditional Chinese, with a confidential description.
+      title: '尋求退役動力電池回收處理技術',
+      description: '我公司每年產生約兩千噸退役動力電池，希望引進正極材料高回收率、低污染的回收工藝，可聯合建設產線。',
+      keywords: ['動力電池', '回收'],
+      industryCode: '42',
+      minReadinessLevel: 5,
+      budgetMin: 500_000,
+      budgetMax: 1_000_000,
+      cooperationModes: ['transfer'],
+      greenPreferred: true,
+      confidentialFields: ['description'],
+    },
+  },
+  {
+    name: '绍兴柯桥华彩印染有限公司',
+    regionCode: '330603',
+    demand: {
+      title: '布匹瑕疵人工检验效率低，希望引入自动检测',
+      description: '验布全靠人工目检，漏检率高、招工难，希望在印染后整理工序上线自动识别破洞、色差等瑕疵的设备。',
+      industryCode: '17',
+      minReadinessLevel: 6,
+      budgetMin: 800_000,
+      budgetMax: 1_500_000,
+      cooperationModes: ['licence'],
+    },
+  },
+  {
+    name: '丽水松阳茶叶专业合作社',
+    regionCode: '331124',
+    demand: {
+      title: '茶园病虫害防治，希望减少农药使用',
+      description: '合作社管理茶园三千亩，小绿叶蝉危害严重，希望用新技术及早发现虫害并减少农药，保证出口检测合格。',
+      industryCode: '05',
+      budgetMax: 400_000,
+      cooperationModes: ['service'],
+      greenPreferred: true,
+    },
+  },
+] as const;
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'techtransfer-demo-'));
+  chmodSync(tmp, 0o755); // PostgreSQL runs as its own user when this runs as root
+  mkdirSync(join(tmp, 'redis'));
+  const quiet = pino({ level: 'error' });
+  const pg = await startEmbeddedPostgres(join(tmp, 'pg'), await freePort(), quiet);
+  const redis = new RedisServer(await freePort(), join(tmp, 'redis'));
+  await redis.start();
+  await runMigrations(pg.url, quiet);
+  Object.assign(process.env, {
+    DATABASE_URL: pg.url,
+    REDIS_URL: redis.url,
+    INDEX_SNAPSHOT_DIR: '',
+    LOG_LEVEL: 'error',
+    OUTBOX_POLL_MS: '100',
+  });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register({ runWorker: true }), {
+    bodyParser: false,
+    logger: ['error'],
+  });
+  configureHttp(app);
+  const port = await freePort();
+  await app.listen(port, '127.0.0.1');
+  const base = `http://127.0.0.1:${port}/v1`;
+  const admin = (await app.get(ApiKeysService).create('system', { role: 'admin' })).secret;
+  const call = async (key: string, method: string, path: string, body?: object): Promise<Json> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: body && JSON.stringify(body),
+    });
+    const json = (await res.json().catch(() => ({}))) as Json;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const keyFor = async (role: string, organisationId: string, brokerId?: string) =>
+    (await call(admin, 'POST', '/api-keys', { role, organisationId, ...(brokerId ? { brokerId } : {}) }))
+      .secret as string;
+  const waitEmbedded = async (path: string) => {
+    for (;;) {
+      const pending = await call(admin, 'GET', `/${path}?embeddingStatus=pending`);
+      if (pending.items.length === 0) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  try {
+    console.log('Loading the sample market …');
+    const institutionKeys: Record<string, string> = {};
+    for (const i of institutions) {
+      const org = await call(admin, 'POST', '/organisations', { kind: i.kind, name: i.name, regionCode: i.regionCode });
+      institutionKeys[i.key] = await keyFor('institution', org.id as string);
+    }
+    const titles: Record<string, string> = {};
+    for (const { by, ...a } of achievements) {
+      const org = institutions.find((i) => i.key === by)!;
+      const created = await call(institutionKeys[by], 'POST', '/achievements', { ...a, regionCode: org.regionCode });
+      titles[created.id as string] = a.title;
+    }
+    for (const { by, ...e } of experts) {
+      const created = await call(institutionKeys[by], 'POST', '/experts', e);
+      titles[created.id as string] = `${e.name}（专家）`;
+    }
+    const brokers: { id: string; name: string; office: string; key: string }[] = [];
+    for (const office of offices) {
+      const org = await call(admin, 'POST', '/organisations', {
+        kind: 'transfer_organisation',
+        name: office.name,
+        regionCode: office.regionCode,
+      });
+      for (const b of office.brokers) {
+        const broker = await call(admin, 'POST', '/brokers', { ...b, organisationId: org.id });
+        brokers.push({
+          id: broker.id,
+          name: b.name,
+          office: office.name,
+          key: await keyFor('broker', org.id, broker.id),
+        });
+      }
+    }
+    for (const path of ['achievements', 'experts', 'brokers']) await waitEmbedded(path);
+    console.log(`  ${achievements.length} achievements, ${experts.length} experts, ${brokers.length} brokers embedded`);
+
+    const demands: { id: string; title: string; key: string }[] = [];
+    for (const e of enterprises) {
+      const org = await call(admin, 'POST', '/organisations', {
+        kind: 'enterprise',
+        name: e.name,
+        regionCode: e.regionCode,
+      });
+      const key = await keyFor('enterprise', org.id);
+      const d = await call(key, 'POST', '/demands', { ...e.demand, regionCode: e.regionCode });
+      demands.push({ id: d.id, title: e.demand.title, key });
+      titles[d.id as string] = e.demand.title;
+    }
+    await waitEmbedded('demands');
+
+    // Leads are made by jobs after each embedding; wait until their number stops changing.
+    let leads: Json[] = [];
+    for (let stable = 0; stable < 10;) {
+      await new Promise((r) => setTimeout(r, 300));
+      const now = (await call(admin, 'GET', '/leads?limit=100')).items as Json[];
+      const offered = now.filter((l) => l.state !== 'unassigned').length;
+      stable =
+        now.length === leads.length && offered === leads.filter((l) => l.state !== 'unassigned').length
+          ? stable + 1
+          : 0;
+      leads = now;
+    }
+
+    console.log('\n== Matches of each demand (best three) ==');
+    for (const d of demands) {
+      console.log(`\n${d.title}`);
+      const matches = (await call(d.key, 'GET', `/demands/${d.id}/matches?limit=3`)) as unknown as Json[];
+      for (const m of matches)
+        console.log(`  ${m.total.toFixed(2)}  ${titles[m.id as string]}\n        ${m.explanation.zh}`);
+    }
+
+    console.log(`\n== Leads: ${leads.length} created (matches scoring at least LEAD_MIN_SCORE) ==`);
+    for (const b of brokers) {
+      const inbox = (await call(b.key, 'GET', '/inbox')) as unknown as Json[];
+      console.log(`\n${b.name}（${b.office}）: ${inbox.length} lead(s)`);
+      for (const item of inbox) {
+        const lead = await call(b.key, 'GET', `/leads/${item.leadId}`);
+        console.log(
+          `  ${titles[lead.demandId as string]}  →  ${titles[lead.partnerId as string]}   score ${lead.score.toFixed(2)}`,
+        );
+        console.log(`    match: ${item.explanation.zh}`);
+        console.log(`    why this broker: ${item.why.zh}`);
+      }
+    }
+    const waiting = leads.filter((l) => l.state === 'unassigned');
+    if (waiting.length) console.log(`\n${waiting.length} lead(s) wait for a broker (none eligible)`);
+
+    const first = leads.find((l) => l.state === 'offered');
+    if (first) {
+      const broker = brokers.find((b) => b.id === first.brokerId)!;
+      console.log(`\n== ${broker.name} takes one lead to a contract ==`);
+      for (const to of ['accepted', 'contacted', 'negotiating'])
+        await call(broker.key, 'POST', `/leads/${first.id}/transitions`, { to });
+      const signed = await call(broker.key, 'POST', `/leads/${first.id}/transitions`, {
+        to: 'contract_signed',
+        contract: {
+          amount: 1_200_000,
+          transactionMode: 'negotiated',
+          registrationNumber: '2026330500000001',
+          settledOnExchange: true,
+        },
+      });
+      console.log(`  ${signed.events.map((e: Json) => e.toState).join(' → ')}`);
+      console.log(`  subsidy estimate for the buyer: ${signed.subsidy.total} CNY`);
+      for (const item of signed.subsidy.items as Json[])
+        console.log(`    ${item.ruleId}: ${(item.evidence as Json[]).map((e) => e.zh).join('；')}`);
+      console.log(`    ${signed.subsidy.caveat.zh}`);
+    }
+    const funnel = (await call(admin, 'GET', '/reports/funnel?by=organisation')) as unknown as Json[];
+    console.log('\n== Funnel by transfer organisation ==');
+    for (const row of funnel)
+      console.log(
+        `  ${(row.label ?? '(unassigned)').padEnd(12)} created ${row.created}, offered ${row.offered}, accepted ${row.accepted}, contracted ${row.contracted}`,
+      );
+  } finally {
+    await app.close();
+    await redis.stop();
+    await pg.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
