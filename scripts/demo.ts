@@ -18,6 +18,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pino from 'pino';
 import { ApiKeysService } from '@app/access';
+import type { FunnelRow, InboxItem, LeadView } from '@app/leads';
+import type { Match } from '@app/matching';
 import { startEmbeddedPostgres, runMigrations } from '@app/persistence';
 import { ApiModule } from '../apps/api/src/api.module';
 import { configureHttp } from '../apps/api/src/http/configure-http';
@@ -202,7 +204,12 @@ const enterprises = [
   },
 ] as const;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** What the API answers, as the libs type it. */
+interface Created {
+  id: string;
+  secret: string;
+}
+type Page<T> = { items: T[] };
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'techtransfer-demo-'));
@@ -229,22 +236,21 @@ async function main(): Promise<void> {
   await app.listen(port, '127.0.0.1');
   const base = `http://127.0.0.1:${port}/v1`;
   const admin = (await app.get(ApiKeysService).create('system', { role: 'admin' })).secret;
-  const call = async (key: string, method: string, path: string, body?: object): Promise<Json> => {
+  const call = async <T = Created>(key: string, method: string, path: string, body?: object): Promise<T> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { 'content-type': 'application/json', 'x-api-key': key },
       body: body && JSON.stringify(body),
     });
-    const json = (await res.json().catch(() => ({}))) as Json;
+    const json = (await res.json().catch(() => ({}))) as T;
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
   const keyFor = async (role: string, organisationId: string, brokerId?: string) =>
-    (await call(admin, 'POST', '/api-keys', { role, organisationId, ...(brokerId ? { brokerId } : {}) }))
-      .secret as string;
+    (await call(admin, 'POST', '/api-keys', { role, organisationId, ...(brokerId ? { brokerId } : {}) })).secret;
   const waitEmbedded = async (path: string) => {
     for (;;) {
-      const pending = await call(admin, 'GET', `/${path}?embeddingStatus=pending`);
+      const pending = await call<Page<unknown>>(admin, 'GET', `/${path}?embeddingStatus=pending`);
       if (pending.items.length === 0) return;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -255,17 +261,17 @@ async function main(): Promise<void> {
     const institutionKeys: Record<string, string> = {};
     for (const i of institutions) {
       const org = await call(admin, 'POST', '/organisations', { kind: i.kind, name: i.name, regionCode: i.regionCode });
-      institutionKeys[i.key] = await keyFor('institution', org.id as string);
+      institutionKeys[i.key] = await keyFor('institution', org.id);
     }
     const titles: Record<string, string> = {};
     for (const { by, ...a } of achievements) {
       const org = institutions.find((i) => i.key === by)!;
       const created = await call(institutionKeys[by], 'POST', '/achievements', { ...a, regionCode: org.regionCode });
-      titles[created.id as string] = a.title;
+      titles[created.id] = a.title;
     }
     for (const { by, ...e } of experts) {
       const created = await call(institutionKeys[by], 'POST', '/experts', e);
-      titles[created.id as string] = `${e.name}（专家）`;
+      titles[created.id] = `${e.name}（专家）`;
     }
     const brokers: { id: string; name: string; office: string; key: string }[] = [];
     for (const office of offices) {
@@ -297,15 +303,15 @@ async function main(): Promise<void> {
       const key = await keyFor('enterprise', org.id);
       const d = await call(key, 'POST', '/demands', { ...e.demand, regionCode: e.regionCode });
       demands.push({ id: d.id, title: e.demand.title, key });
-      titles[d.id as string] = e.demand.title;
+      titles[d.id] = e.demand.title;
     }
     await waitEmbedded('demands');
 
     // Leads are made by jobs after each embedding; wait until their number stops changing.
-    let leads: Json[] = [];
+    let leads: LeadView[] = [];
     for (let stable = 0; stable < 10;) {
       await new Promise((r) => setTimeout(r, 300));
-      const now = (await call(admin, 'GET', '/leads?limit=100')).items as Json[];
+      const now = (await call<Page<LeadView>>(admin, 'GET', '/leads?limit=100')).items;
       const offered = now.filter((l) => l.state !== 'unassigned').length;
       stable =
         now.length === leads.length && offered === leads.filter((l) => l.state !== 'unassigned').length
@@ -317,20 +323,17 @@ async function main(): Promise<void> {
     console.log('\n== Matches of each demand (best three) ==');
     for (const d of demands) {
       console.log(`\n${d.title}`);
-      const matches = (await call(d.key, 'GET', `/demands/${d.id}/matches?limit=3`)) as unknown as Json[];
-      for (const m of matches)
-        console.log(`  ${m.total.toFixed(2)}  ${titles[m.id as string]}\n        ${m.explanation.zh}`);
+      const matches = await call<Match[]>(d.key, 'GET', `/demands/${d.id}/matches?limit=3`);
+      for (const m of matches) console.log(`  ${m.total.toFixed(2)}  ${titles[m.id]}\n        ${m.explanation.zh}`);
     }
 
     console.log(`\n== Leads: ${leads.length} created (matches scoring at least LEAD_MIN_SCORE) ==`);
     for (const b of brokers) {
-      const inbox = (await call(b.key, 'GET', '/inbox')) as unknown as Json[];
+      const inbox = await call<InboxItem[]>(b.key, 'GET', '/inbox');
       console.log(`\n${b.name}（${b.office}）: ${inbox.length} lead(s)`);
       for (const item of inbox) {
-        const lead = await call(b.key, 'GET', `/leads/${item.leadId}`);
-        console.log(
-          `  ${titles[lead.demandId as string]}  →  ${titles[lead.partnerId as string]}   score ${lead.score.toFixed(2)}`,
-        );
+        const lead = await call<LeadView>(b.key, 'GET', `/leads/${item.leadId}`);
+        console.log(`  ${titles[lead.demandId]}  →  ${titles[lead.partnerId]}   score ${lead.score.toFixed(2)}`);
         console.log(`    match: ${item.explanation.zh}`);
         console.log(`    why this broker: ${item.why.zh}`);
       }
@@ -344,7 +347,7 @@ async function main(): Promise<void> {
       console.log(`\n== ${broker.name} takes one lead to a contract ==`);
       for (const to of ['accepted', 'contacted', 'negotiating'])
         await call(broker.key, 'POST', `/leads/${first.id}/transitions`, { to });
-      const signed = await call(broker.key, 'POST', `/leads/${first.id}/transitions`, {
+      const signed = await call<LeadView>(broker.key, 'POST', `/leads/${first.id}/transitions`, {
         to: 'contract_signed',
         contract: {
           amount: 1_200_000,
@@ -353,13 +356,13 @@ async function main(): Promise<void> {
           settledOnExchange: true,
         },
       });
-      console.log(`  ${signed.events.map((e: Json) => e.toState).join(' → ')}`);
-      console.log(`  subsidy estimate for the buyer: ${signed.subsidy.total} CNY`);
-      for (const item of signed.subsidy.items as Json[])
-        console.log(`    ${item.ruleId}: ${(item.evidence as Json[]).map((e) => e.zh).join('；')}`);
-      console.log(`    ${signed.subsidy.caveat.zh}`);
+      console.log(`  ${signed.events.map((e) => e.toState).join(' → ')}`);
+      const subsidy = signed.subsidy!;
+      console.log(`  subsidy estimate for the buyer: ${subsidy.total} CNY`);
+      for (const item of subsidy.items) console.log(`    ${item.ruleId}: ${item.evidence.map((e) => e.zh).join('；')}`);
+      console.log(`    ${subsidy.caveat.zh}`);
     }
-    const funnel = (await call(admin, 'GET', '/reports/funnel?by=organisation')) as unknown as Json[];
+    const funnel = await call<FunnelRow[]>(admin, 'GET', '/reports/funnel?by=organisation');
     console.log('\n== Funnel by transfer organisation ==');
     for (const row of funnel)
       console.log(
