@@ -223,4 +223,20 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
     expect(reasons.body).toEqual({ total: 1, reasons: [{ reason: 'wrong_field', count: 1, notes: [] }] });
     await http().get(`/v1/achievements/${ids.unrelated}/decline-reasons`).set('X-Api-Key', enterprise.key).expect(403);
   });
+
+  it("shows each match's lead, and no longer shows a pair that was declined", async () => {
+    const res = await http().get(`/v1/demands/${ids.demand}/matches`).set('X-Api-Key', enterprise.key).expect(200);
+    const partners = res.body.map((m: { id: string }) => m.id);
+    expect(partners).not.toContain(ids.unrelated);
+    expect(res.body.find((m: { id: string }) => m.id === ids.battery).lead).toEqual({
+      id: leadId,
+      state: 'closed_won',
+    });
+    const byIndustry = await http()
+      .get('/v1/reports/funnel')
+      .query({ by: 'industry' })
+      .set('X-Api-Key', admin)
+      .expect(200);
+    expect(byIndustry.body.find((r: { key: string }) => r.key === '42')).toMatchObject({ contracted: 1 });
+  });
 });

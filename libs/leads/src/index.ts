@@ -14,7 +14,7 @@ export {
 } from './lead-reports.service';
 export { LeadError, InvalidTransitionError, LeadNotFoundError } from './leads.errors';
 export { LeadsModule } from './leads.module';
-export { LeadsService, OUTBOX_TOPICS, SYSTEM, type LeadView } from './leads.service';
+export { LeadsService, OUTBOX_TOPICS, SYSTEM, type LeadView, type MatchWithLead } from './leads.service';
 export type { ContractRecord, Lead, LeadEvent, LeadOffer } from './leads.types';
 export { OutboxRelay } from './outbox-relay';
 export { estimateSubsidy, type SubsidyEstimate, type SubsidyRule } from './subsidy';

@@ -75,6 +75,18 @@ export class LeadsRepository {
     return rows[0] && toLeadRow(rows[0]);
   }
 
+  /** The state of every lead of these demands with these partners, for annotating matches. */
+  async statesOfPairs(
+    demandIds: string[],
+    partnerIds: string[],
+  ): Promise<{ id: string; demandId: string; partnerId: string; state: LeadState }[]> {
+    const rows = await this.db.query<{ id: string; demand_id: string; partner_id: string; state: LeadState }>(
+      'SELECT id, demand_id, partner_id, state FROM leads WHERE demand_id = ANY($1::uuid[]) AND partner_id = ANY($2::uuid[])',
+      [demandIds, partnerIds],
+    );
+    return rows.map((r) => ({ id: r.id, demandId: r.demand_id, partnerId: r.partner_id, state: r.state }));
+  }
+
   async list(
     filter: LeadFilter,
     limit: number,

@@ -11,7 +11,7 @@ import {
 } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EmbeddingService } from '@app/embedding';
-import { MatchingService, type Match, type MatchScore } from '@app/matching';
+import { MatchingService, type Match, type MatchFilters, type MatchScore } from '@app/matching';
 import type { Queryable } from '@app/persistence';
 import { ProfilesRepository, ProfilesService, publicFormOf, type Demand, type Profile } from '@app/profiles';
 import { chooseBroker, pairVector, type Assignment } from './broker-assignment';
@@ -33,6 +33,9 @@ export const SYSTEM = 'system';
 
 /** Outbox topics; the relay turns each into jobs. */
 export const OUTBOX_TOPICS = { leadOffered: 'lead-offered' } as const;
+
+/** A match, with the lead its pair already has (null: none yet). */
+export type MatchWithLead = Match & { lead: { id: string; state: LeadState } | null };
 
 /** A lead as one party sees it: the demand in the form that party may read, the partner, the offer, the history. */
 export interface LeadView extends Lead {
@@ -108,6 +111,47 @@ export class LeadsService {
       if (lead) created++;
     }
     return created;
+  }
+
+  /**
+   * Matches of a demand with the lead each pair already has, if any; pairs whose lead was declined are suppressed.
+   * The matching itself (and who may see it) is MatchingService's.
+   */
+  async matchesForDemand(
+    actor: Actor,
+    demandId: string,
+    target: PartnerKind,
+    filters: MatchFilters,
+    limit?: number,
+  ): Promise<MatchWithLead[]> {
+    const matches = await this.matching.forDemand(actor, demandId, target, filters, limit);
+    return this.withLeads(matches, (m) => [demandId, m.id]);
+  }
+
+  /** Matches of an achievement (demands), annotated and suppressed the same way. */
+  async matchesForAchievement(
+    actor: Actor,
+    achievementId: string,
+    filters: MatchFilters,
+    limit?: number,
+  ): Promise<MatchWithLead[]> {
+    const matches = await this.matching.forAchievement(actor, achievementId, filters, limit);
+    return this.withLeads(matches, (m) => [m.id, achievementId]);
+  }
+
+  private async withLeads(matches: Match[], pairOf: (m: Match) => [string, string]): Promise<MatchWithLead[]> {
+    const pairs = matches.map(pairOf);
+    const leads = await this.leads.statesOfPairs(
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+    );
+    const byPair = new Map(leads.map((l) => [`${l.demandId}/${l.partnerId}`, l]));
+    return matches.flatMap((m) => {
+      const [demandId, partnerId] = pairOf(m);
+      const lead = byPair.get(`${demandId}/${partnerId}`);
+      if (lead?.state === 'declined') return [];
+      return [{ ...m, lead: lead ? { id: lead.id, state: lead.state } : null }];
+    });
   }
 
   /** An introduction by hand; idempotent on the pair (the existing lead is returned with created: false). */

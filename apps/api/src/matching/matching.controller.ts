@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@app/access';
-import { MatchingService, type Match, type SearchHit } from '@app/matching';
+import { LeadsService, type MatchWithLead } from '@app/leads';
+import { MatchingService, type SearchHit } from '@app/matching';
 import { CurrentActor } from '../http/current-actor.decorator';
 import { DemandMatchQueryDto, MatchQueryDto } from './dto/match-query.dto';
 import { PartnerQueryDto } from './dto/partner-query.dto';
@@ -11,28 +12,35 @@ import { SEARCHABLE, SearchQueryDto } from './dto/search-query.dto';
 @ApiBearerAuth()
 @Controller()
 export class MatchingController {
-  constructor(private readonly matching: MatchingService) {}
+  constructor(
+    private readonly matching: MatchingService,
+    private readonly leads: LeadsService,
+  ) {}
 
   @Get('demands/:id/matches')
   @ApiOperation({
-    summary: 'Achievements (or experts) for a demand, best first, each with its score parts and explanation',
+    summary: 'Achievements (or experts) for a demand, best first, each with its score parts, explanation and lead',
+    description: 'Pairs whose lead was declined are left out.',
   })
   forDemand(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() { target, limit, ...filters }: DemandMatchQueryDto,
-  ): Promise<Match[]> {
-    return this.matching.forDemand(actor, id, target === 'experts' ? 'expert' : 'achievement', filters, limit);
+  ): Promise<MatchWithLead[]> {
+    return this.leads.matchesForDemand(actor, id, target === 'experts' ? 'expert' : 'achievement', filters, limit);
   }
 
   @Get('achievements/:id/matches')
-  @ApiOperation({ summary: 'Demands for an achievement (an institution looking for buyers), in their public form' })
+  @ApiOperation({
+    summary: 'Demands for an achievement (an institution looking for buyers), in their public form, with their lead',
+    description: 'Pairs whose lead was declined are left out.',
+  })
   forAchievement(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() { limit, ...filters }: MatchQueryDto,
-  ): Promise<Match[]> {
-    return this.matching.forAchievement(actor, id, filters, limit);
+  ): Promise<MatchWithLead[]> {
+    return this.leads.matchesForAchievement(actor, id, filters, limit);
   }
 
   @Post('programmes/:id/partners')

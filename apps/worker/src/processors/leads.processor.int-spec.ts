@@ -34,7 +34,8 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
   let modelId: string;
   let receiver: Server;
   const received: Received[] = [];
-  let failuresLeft = 0;
+  /** Calls to fail before answering, per demand/partner pair (offers expire fast here, so ids come and go). */
+  const failuresLeft = new Map<string, number>();
   const ids: Record<string, string> = {};
 
   const insert = async (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) => {
@@ -56,7 +57,10 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         received.push({ headers: req.headers, body });
-        res.statusCode = failuresLeft-- > 0 ? 500 : 204;
+        const { demandId, partnerId } = JSON.parse(body) as { demandId: string; partnerId: string };
+        const left = failuresLeft.get(`${demandId}/${partnerId}`) ?? 0;
+        failuresLeft.set(`${demandId}/${partnerId}`, left - 1);
+        res.statusCode = left > 0 ? 500 : 204;
         res.end();
       });
     });
@@ -162,7 +166,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
   });
 
   it('retries a failing webhook with backoff and records each attempt', async () => {
-    failuresLeft = 2;
+    failuresLeft.set(`${ids.demand2}/${ids.achievement2}`, 2);
     const { lead } = await sut.introduce(admin, {
       demandId: ids.demand2,
       partnerKind: 'achievement',
@@ -182,13 +186,37 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
       offer!.id,
     ]);
     expect(inbox!.n).toBe(1);
-    ids.lead2 = lead.id;
+  });
+
+  it('marks a webhook failed after its last attempt, and delivers it when replayed', async () => {
+    failuresLeft.set(`${ids.demand2}/${ids.achievement}`, 4); // WEBHOOK_ATTEMPTS
+    const { lead } = await sut.introduce(admin, {
+      demandId: ids.demand2,
+      partnerKind: 'achievement',
+      partnerId: ids.achievement,
+    });
+    const offer = (await db.one<{ id: string }>('SELECT id FROM lead_offers WHERE lead_id = $1', [lead.id]))!;
+    const delivery = moduleRef.get(LeadDeliveryService);
+    const failed = await eventually(async () =>
+      (await delivery.webhookDeliveries(admin, 'failed')).find((d) => d.offerId === offer.id),
+    );
+    expect(failed).toMatchObject({ attempts: 4, lastStatusCode: 500, lastError: 'HTTP 500' });
+    await delivery.replay(admin, offer.id);
+    const replayed = await eventually(async () =>
+      (await delivery.webhookDeliveries(admin, 'delivered')).find((d) => d.offerId === offer.id),
+    );
+    expect(replayed.attempts).toBe(5);
   });
 
   it('refuses moves the lifecycle does not allow, naming the allowed ones', async () => {
-    const broker: Actor = { apiKeyId: 'k', role: 'broker', organisationId: ids.office, brokerId: null };
-    const row = await leadRow(ids.lead2);
-    broker.brokerId = row!.broker_id;
+    // A fresh lead: offers lapse after 1.5 s in this suite.
+    const { lead } = await sut.introduce(admin, {
+      demandId: ids.demand,
+      partnerKind: 'achievement',
+      partnerId: ids.achievement2,
+    });
+    ids.lead2 = lead.id;
+    const broker: Actor = { apiKeyId: 'k', role: 'broker', organisationId: ids.office, brokerId: lead.brokerId };
     await expect(sut.transition(broker, ids.lead2, { to: 'negotiating' })).rejects.toMatchObject({
       code: 'INVALID_TRANSITION',
       allowed: ['accepted', 'declined'],
