@@ -1,5 +1,6 @@
-// Three suites: unit (*.spec.ts, no services), integration (*.int-spec.ts: real model, PostgreSQL, Redis) and
-// end-to-end (test/**/*.e2e-spec.ts: the HTTP API over real services). `npm test` runs all three.
+// Four suites: unit (*.spec.ts, no services), integration (*.int-spec.ts: real model, PostgreSQL, Redis),
+// end-to-end (test/**/*.e2e-spec.ts: the HTTP API over real services) and browser (test/browser: the web app in
+// Chromium over the same). `npm test` runs them all.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -20,5 +21,7 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...base, ...services, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     { ...base, ...services, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // The web app in Debian's Chromium (playwright-core, no browser download), against the real service.
+    { ...base, ...services, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
   ],
 };

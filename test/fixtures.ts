@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { ApiKeysService, type Role } from '@app/access';
+import { Client } from 'pg';
 import { OrganisationsService, type OrganisationKind } from '@app/profiles';
 
 /** An organisation made for one test file, and a key of the given role for it. */
@@ -37,4 +38,16 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Starts a suite from an empty market (no profiles, leads or keys of other suites): matching and lead assignment look
+ * at everything in the database, and suites share it (they run one at a time). Call it before starting the API, so
+ * that its search index is built from the empty tables.
+ */
+export async function emptyMarket(): Promise<void> {
+  const db = new Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  await db.query('TRUNCATE achievements, demands, experts, brokers, outbox CASCADE');
+  await db.end();
 }

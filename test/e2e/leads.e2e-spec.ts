@@ -3,7 +3,7 @@ import request from 'supertest';
 import { ApiKeysService } from '@app/access';
 import { SearchIndexService } from '@app/vector-index';
 import { startApi } from '../app';
-import { eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
+import { eventually, makeAdminKey, makeParty, emptyMarket, type Party } from '../fixtures';
 
 const battery = {
   title: '退役动力电池正极材料高效湿法回收技术',
@@ -50,6 +50,7 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
   let brokerKey: string;
 
   beforeAll(async () => {
+    await emptyMarket();
     app = await startApi();
     admin = await makeAdminKey(app);
     institution = await makeParty(app, 'university', 'institution', '330106');

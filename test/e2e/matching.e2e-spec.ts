@@ -1,9 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Client } from 'pg';
 import request from 'supertest';
 import { SearchIndexService } from '@app/vector-index';
 import { startApi } from '../app';
-import { eventually, makeParty, type Party } from '../fixtures';
+import { emptyMarket, eventually, makeParty, type Party } from '../fixtures';
 
 const battery = {
   title: '废旧锂离子电池正极材料湿法回收技术',
@@ -120,10 +119,7 @@ describe('matching (e2e, real model and index)', () => {
 
   beforeAll(async () => {
     // Other suites list the same battery result; this one needs a catalogue of its own (suites run one at a time).
-    const db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
-    await db.query('TRUNCATE achievements, demands, experts, brokers CASCADE');
-    await db.end();
+    await emptyMarket();
     app = await startApi();
     institution = await makeParty(app, 'university', 'institution', '330106');
     cityMarket = await makeParty(app, 'institute', 'institution', '330100');

@@ -18,6 +18,8 @@ import { HealthController } from './health/health.controller';
 import { LeadsController } from './leads/leads.controller';
 import { OperationsController } from './leads/operations.controller';
 import { MatchingController } from './matching/matching.controller';
+import { MeController } from './me/me.controller';
+import { TaxonomyController } from './taxonomy/taxonomy.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
@@ -74,6 +76,8 @@ export class ApiModule {
         MatchingController,
         LeadsController,
         OperationsController,
+        MeController,
+        TaxonomyController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },

@@ -25,6 +25,9 @@ export interface LeadFilter {
 export interface LeadRow extends Lead {
   parties: LeadParties;
   dueAt: string | null;
+  /** Titles for lists: a demand's title is never confidential. */
+  demandTitle: string;
+  partnerTitle: string;
 }
 
 const OPEN = OPEN_STATES.map((s) => `'${s}'`).join(', ');
@@ -32,7 +35,8 @@ const OPEN = OPEN_STATES.map((s) => `'${s}'`).join(', ');
 const SELECT_LEAD = `
   SELECT l.*, l.created_at::text AS created_at_text, d.organisation_id AS demand_organisation_id,
          COALESCE(a.organisation_id, e.organisation_id) AS partner_organisation_id,
-         b.organisation_id AS broker_organisation_id, o.due_at
+         b.organisation_id AS broker_organisation_id, o.due_at,
+         d.title AS demand_title, COALESCE(a.title, e.name) AS partner_title
     FROM leads l
     JOIN demands d ON d.id = l.demand_id
     LEFT JOIN achievements a ON l.partner_kind = 'achievement' AND a.id = l.partner_id
@@ -305,6 +309,8 @@ function toLeadRow(r: Row): LeadRow {
       brokerOrganisationId: (r.broker_organisation_id as string | null) ?? null,
     },
     dueAt: iso(r.due_at),
+    demandTitle: String(r.demand_title),
+    partnerTitle: String(r.partner_title),
   };
 }
 

@@ -16,7 +16,7 @@ import type { Queryable } from '@app/persistence';
 import { ProfilesRepository, ProfilesService, publicFormOf, type Demand, type Profile } from '@app/profiles';
 import { chooseBroker, pairVector, type Assignment } from './broker-assignment';
 import type { AssignDto, IntroduceDto, LeadListQueryDto, TransitionDto } from './dto/lead.dto';
-import { canMove, manualNext, type LeadState } from './lead-lifecycle';
+import { canMove, isTerminal, manualNext, type LeadState } from './lead-lifecycle';
 import {
   BrokerUnavailableError,
   InvalidTransitionError,
@@ -45,6 +45,10 @@ export interface LeadView extends Lead {
   /** Why the current broker was chosen (absent for the partner's and the enterprise's view of an open offer). */
   assignment: Assignment | null;
   events: LeadEvent[];
+  /** What the viewer may do next: moves of the lifecycle its role allows, and `consent` for the enterprise. */
+  actions: string[];
+  /** `public`: the viewer sees the demand's teaser (confidential fields null). */
+  demandForm: 'full' | 'public';
 }
 
 /**
@@ -380,12 +384,16 @@ export class LeadsService {
     const form = leadDemandForm(party, lead.state, lead.consentAt !== null);
     const current = offers.filter((o) => o.brokerId === lead.brokerId).at(-1);
     const { parties, ...rest } = lead;
+    const moves = manualNext(lead.state).filter((to) => mayMoveLead(party, to));
+    const consent = mayConsentToLead(party) && !lead.consentAt && !isTerminal(lead.state) ? ['consent'] : [];
     return {
       ...rest,
       demand: form === 'full' ? demand : publicFormOf(demand),
       partner,
       assignment: party === 'admin' || party === 'broker' ? (current?.reasons ?? null) : null,
       events,
+      actions: [...moves, ...consent],
+      demandForm: form,
     };
   }
 

@@ -6,6 +6,7 @@ export {
   findRegion,
   isRegionCode,
   regionProximity,
+  regionsWithin,
   type Region,
   type RegionLevel,
   type RegionProximity,

@@ -47,3 +47,9 @@ export function regionProximity(a: string, b: string): RegionProximity {
   if (YANGTZE_RIVER_DELTA.has(a.slice(0, 2)) && YANGTZE_RIVER_DELTA.has(b.slice(0, 2))) return 'yangtze_river_delta';
   return 'elsewhere';
 }
+
+/** The cities and counties inside a province or city (for pickers), in code order. */
+export function regionsWithin(code: string): Region[] {
+  const prefix = code.endsWith('0000') ? code.slice(0, 2) : code.endsWith('00') ? code.slice(0, 4) : code;
+  return [...regions.values()].filter((r) => r.code !== code && r.code.startsWith(prefix));
+}

@@ -122,7 +122,10 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
       expect(Date.now() - storedAt).toBeLessThan(2_000);
       expect(index.dense('achievement', await query(reader, '茶叶品质检测'), 1).hits[0].id).toBe(created.id);
     } finally {
+      // Wait for it to be gone: a worker left running would take the jobs of the suites that follow.
+      const exited = new Promise((r) => worker.once('exit', r));
       worker.kill('SIGTERM');
+      await exited;
       await reader.close();
     }
   });

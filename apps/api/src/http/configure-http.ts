@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -15,4 +16,17 @@ export function configureHttp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: '1mb' });
   applyPrefix(app);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  serveWebApp(app);
+}
+
+/**
+ * The web app (apps/web/public) at `/`: static files and ES modules, no build step. Preact and htm are served from
+ * their packages under `/vendor`, where the page's import map points.
+ */
+function serveWebApp(app: NestExpressApplication): void {
+  const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+  app.useStaticAssets(join(__dirname, '../../../web/public'), { index: 'index.html', maxAge: '5m' });
+  app.useStaticAssets(join(packageDir('preact'), 'dist'), { prefix: '/vendor/preact', maxAge: '1d' });
+  app.useStaticAssets(join(packageDir('preact'), 'hooks/dist'), { prefix: '/vendor/preact-hooks', maxAge: '1d' });
+  app.useStaticAssets(join(packageDir('htm'), 'dist'), { prefix: '/vendor/htm', maxAge: '1d' });
 }

@@ -98,6 +98,8 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
     const broker = { industryCodes: ['42'], regionCodes: ['330500'], capacity: 10 };
     ids.close = await insert('broker', office, { ...broker, name: '近', expertise: '电池回收' }, 1);
     ids.far = await insert('broker', office, { ...broker, name: '远', expertise: '其他' }, 7);
+    // Assignment considers every active broker in the database; suites share it and run one at a time.
+    await db.query('UPDATE brokers SET active = false WHERE organisation_id <> $1', [office]);
     await moduleRef
       .get(LeadDeliveryService)
       .setWebhook(admin, office, `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`)

@@ -1,0 +1,244 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import request from 'supertest';
+import { ApiKeysService } from '@app/access';
+import { SearchIndexService } from '@app/vector-index';
+import { startApi } from '../app';
+import { eventually, makeAdminKey, makeParty, emptyMarket, type Party } from '../fixtures';
+
+const SHOTS = join(__dirname, '../../test-artifacts/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// Not the text of the other suites' battery result: identical listings would be folded into one across suites.
+const battery = {
+  title: '退役锂电池有价金属破碎分选与浸出回收工艺',
+  abstract: '通过破碎分选与湿法浸出回收退役锂电池中的锂、钴、镍，金属回收率超过95%，已建成示范线。',
+  keywords: ['动力电池', '回收', '湿法冶金'],
+  industryCode: '42',
+  readinessLevel: 6,
+  askingPrice: 800000,
+  transactionMode: 'negotiated',
+  cooperationModes: ['transfer', 'licence'],
+  regionCode: '330106',
+};
+
+describe('web app (Chromium, real service)', () => {
+  let app: NestExpressApplication;
+  let browser: Browser;
+  let base: string;
+  let admin: string;
+  let institution: Party;
+  let enterprise: Party;
+  let programme: Party;
+  const brokerKeys: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  const http = () => request(app.getHttpServer());
+
+  async function signIn(key: string, viewport = { width: 1280, height: 860 }): Promise<Page> {
+    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+    page.on('pageerror', (e) => {
+      throw e;
+    });
+    await page.goto(base);
+    await page.getByLabel('API 密钥').fill(key);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('nav[aria-label="main"]').waitFor();
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await emptyMarket();
+    app = await startApi();
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    admin = await makeAdminKey(app);
+    institution = await makeParty(app, 'university', 'institution', '330106');
+    enterprise = await makeParty(app, 'enterprise', 'enterprise', '330502');
+    programme = await makeParty(app, 'programme', 'programme', '330500');
+    const office = await makeParty(app, 'transfer_organisation', 'enterprise', '330500');
+    const b = await http()
+      .post('/v1/brokers')
+      .set('X-Api-Key', admin)
+      .send({
+        organisationId: office.organisationId,
+        name: '陈经纪',
+        expertise: '新能源电池回收与循环利用领域技术转移',
+        industryCodes: ['42'],
+        regionCodes: ['330000'],
+      })
+      .expect(201);
+    ids.broker = b.body.id;
+    brokerKeys.chen = (
+      await app
+        .get(ApiKeysService)
+        .create('system', { role: 'broker', organisationId: office.organisationId, brokerId: b.body.id })
+    ).secret;
+    ids.battery = (
+      await http().post('/v1/achievements').set('X-Api-Key', institution.key).send(battery).expect(201)
+    ).body.id;
+    await http()
+      .post('/v1/experts')
+      .set('X-Api-Key', programme.key)
+      .send({ name: '赵特派员', expertise: '动力电池回收利用与资源化', regionCodes: ['330500'] })
+      .expect(201);
+    await eventually(() => Promise.resolve(app.get(SearchIndexService).state === 'ready' ? true : undefined));
+    await eventually(async () => {
+      const pending = await Promise.all(
+        ['achievements', 'brokers', 'experts'].map((p) =>
+          http().get(`/v1/${p}`).query({ embeddingStatus: 'pending' }).set('X-Api-Key', admin),
+        ),
+      );
+      return pending.every((r) => r.body.items.length === 0) ? true : undefined;
+    }, 60_000);
+    await app.get(SearchIndexService).syncAll();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('enterprise: posts a demand, sees field errors beside the fields, then its ranked matches', async () => {
+    const page = await signIn(enterprise.key);
+    await page.getByRole('link', { name: '发布需求' }).click();
+    await page.getByRole('button', { name: '保存' }).click();
+    // The API's 400 names the fields; each error shows beside its field.
+    await expect(page.locator('[data-field="title"] .error').textContent()).resolves.toMatch(/title/);
+    await expect(page.locator('[data-field="regionCode"] .error').isVisible()).resolves.toBe(true);
+    // Focus moves to the first field in error.
+    await expect(page.locator('[data-field]:focus-within').getAttribute('data-field')).resolves.toBe('title');
+    await page.getByLabel('标题', { exact: false }).first().fill('尋求退役動力電池回收技術');
+    await page
+      .getByLabel('需求描述', { exact: false })
+      .fill('我公司每年產生約兩千噸退役動力電池，希望引進正極材料高回收率的回收工藝。');
+    await page.locator('[data-field="description"] ~ .secret-toggle input').check();
+    await page.getByLabel('行业', { exact: false }).selectOption('42');
+    await page.getByLabel('地区', { exact: false }).selectOption('330502');
+    await page.getByLabel('最低技术成熟度').selectOption('5');
+    await page.getByLabel('预算下限（元）', { exact: false }).fill('500000');
+    await page.getByLabel('预算上限（元）', { exact: false }).fill('1000000');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('heading', { name: '匹配结果' }).waitFor();
+    ids.demand = page.url().split('/').at(-1)!;
+    // Matches appear once the demand is embedded.
+    await eventually(async () => {
+      await page.reload();
+      return (await page.locator('.match').count()) > 0 ? true : undefined;
+    }, 60_000);
+    await expect(page.locator('.match').first().textContent()).resolves.toContain(battery.title);
+    await expect(page.locator('.match .why').first().textContent()).resolves.toContain('成熟度 TRL 6 ≥ 要求 5');
+    await shot(page, 'enterprise-demand-matches');
+    await page.close();
+  });
+
+  it('broker: sees the lead in the inbox with why it was assigned, and takes it to a signed contract', async () => {
+    await eventually(async () => {
+      const r = await http().get('/v1/leads').query({ demandId: ids.demand }).set('X-Api-Key', admin);
+      return r.body.items.find((l: { state: string }) => l.state === 'offered');
+    }, 60_000);
+    const page = await signIn(brokerKeys.chen);
+    await page.getByRole('button', { name: '新线索' }).click();
+    await page.locator('.lead-row').first().waitFor();
+    await shot(page, 'broker-inbox');
+    await page.locator('.lead-row a').first().click();
+    await page.getByRole('heading', { name: '为何分配给您' }).waitFor();
+    await expect(page.locator('main').textContent()).resolves.toContain('专长相似度');
+    // Before accepting, the broker sees the public teaser only.
+    await expect(page.locator('.notice').textContent()).resolves.toContain('公开摘要');
+    await page.getByRole('button', { name: '接受' }).click();
+    await page.getByRole('button', { name: '已联系双方' }).click();
+    await page.getByRole('button', { name: '进入洽谈' }).click();
+    await page.getByRole('button', { name: '登记合同' }).click();
+    await page.getByRole('button', { name: '确认' }).click();
+    await page.locator('[data-field="amount"] .error').waitFor();
+    await page.getByLabel('合同金额（元）', { exact: false }).fill('3000000');
+    await page.getByLabel('技术合同登记号', { exact: false }).fill('2026330500000123');
+    await page.getByRole('button', { name: '确认' }).click();
+    await page.getByRole('heading', { name: /补助估算/ }).waitFor();
+    await expect(page.getByRole('heading', { name: /补助估算/ }).textContent()).resolves.toContain('450,000');
+    await shot(page, 'broker-lead-contract');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}#/inbox`);
+    await page.locator('.lead-row').first().waitFor();
+    await shot(page, 'broker-inbox-phone');
+    await page.close();
+  });
+
+  it('enterprise: agrees to the introduction on the lead page', async () => {
+    const page = await signIn(enterprise.key);
+    await page.getByRole('link', { name: '对接线索' }).click();
+    await page.locator('.lead-row a').first().click();
+    await page.getByRole('button', { name: '同意对接' }).click();
+    await page.getByRole('button', { name: '同意对接' }).waitFor({ state: 'detached' });
+    await expect(page.locator('.timeline').textContent()).resolves.toContain('同意对接');
+    await page.close();
+  });
+
+  it('institution: sees the demands matching its achievement, and imports achievements with a summary', async () => {
+    const page = await signIn(institution.key);
+    await page.locator('.card a', { hasText: battery.title }).click();
+    await page.getByRole('heading', { name: '与之匹配的需求' }).waitFor();
+    await page.locator('.match').first().waitFor();
+    // Only the public form of the demand: its confidential description never reaches the page.
+    await expect(page.locator('main').textContent()).resolves.not.toContain('兩千噸');
+    await shot(page, 'institution-achievement-matches');
+    await page.goto(`${base}#/achievements/import`);
+    const file = join(SHOTS, 'import.jsonl');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ ...battery, title: '锂电池隔膜涂覆工艺' }),
+        JSON.stringify({ ...battery, title: '钠离子电池正极材料' }),
+        JSON.stringify({ ...battery, title: '', readinessLevel: 12 }),
+      ].join('\n'),
+    );
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByRole('button', { name: '上传' }).click();
+    await page.getByRole('status').waitFor();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('成功 2 条');
+    await expect(page.getByRole('status').textContent()).resolves.toContain('拒绝 1 条');
+    await shot(page, 'institution-import');
+    await page.close();
+  });
+
+  it('programme: searches partners by region and industries, grouped by kind', async () => {
+    const page = await signIn(programme.key);
+    await page.getByLabel('地区', { exact: false }).selectOption('330000');
+    await page.getByLabel('重点产业', { exact: false }).selectOption(['42']);
+    await page.getByLabel('补充描述').fill('动力电池回收');
+    await page.getByRole('button', { name: '搜索' }).click();
+    await page.getByRole('heading', { name: /有需求的企业/ }).waitFor();
+    await expect(page.locator('section.group').first().textContent()).resolves.toContain(battery.title);
+    await shot(page, 'programme-partners');
+    await page.close();
+  });
+
+  it('operator: the funnel as bars, the ranking and the subsidy estimates; English on request', async () => {
+    const page = await signIn(admin);
+    await page.locator('table.bars tbody tr').first().waitFor();
+    await expect(page.locator('table.plain').first().textContent()).resolves.toContain('3,000,000');
+    await shot(page, 'operator-dashboard');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Funnel' }).waitFor();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await page.close();
+  });
+
+  it("shows no page a role may not see: another role's page leads back to its own", async () => {
+    const page = await signIn(enterprise.key);
+    await expect(page.locator('nav').textContent()).resolves.not.toContain('运营看板');
+    await page.goto(`${base}#/operator`);
+    await page.waitForURL(/#\/demands$/);
+    await expect(page.locator('table.bars').count()).resolves.toBe(0);
+    // And the API refuses the data anyway.
+    await http().get('/v1/reports/funnel').query({ by: 'region' }).set('X-Api-Key', enterprise.key).expect(403);
+    await page.close();
+  });
+});
