@@ -205,8 +205,14 @@ async function main(): Promise<void> {
         (r) => r.ok,
         () => false,
       ))
-    )
+    ) {
+      for (const [name, child] of [
+        ['API', api],
+        ['worker', worker],
+      ] as const)
+        if (child.exitCode !== null) throw new Error(`the ${name} exited with ${child.exitCode}: see ${ARTIFACTS}`);
       await sleep(200);
+    }
     say('API and worker started');
 
     const inbox = () => count(pg!.url, 'SELECT count(*) AS n FROM inbox_items');

@@ -24,9 +24,10 @@ export function configureHttp(app: NestExpressApplication): void {
  * their packages under `/vendor`, where the page's import map points.
  */
 function serveWebApp(app: NestExpressApplication): void {
-  const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+  // The folders of the packages' entry files (their `exports` do not expose package.json).
+  const distOf = (entry: string) => dirname(require.resolve(entry));
   app.useStaticAssets(join(__dirname, '../../../web/public'), { index: 'index.html', maxAge: '5m' });
-  app.useStaticAssets(join(packageDir('preact'), 'dist'), { prefix: '/vendor/preact', maxAge: '1d' });
-  app.useStaticAssets(join(packageDir('preact'), 'hooks/dist'), { prefix: '/vendor/preact-hooks', maxAge: '1d' });
-  app.useStaticAssets(join(packageDir('htm'), 'dist'), { prefix: '/vendor/htm', maxAge: '1d' });
+  app.useStaticAssets(distOf('preact'), { prefix: '/vendor/preact', maxAge: '1d' });
+  app.useStaticAssets(distOf('preact/hooks'), { prefix: '/vendor/preact-hooks', maxAge: '1d' });
+  app.useStaticAssets(distOf('htm'), { prefix: '/vendor/htm', maxAge: '1d' });
 }
