@@ -126,6 +126,12 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
     const before = await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', institution.key).expect(200);
     expect(before.body.demand.description).toBeNull();
     expect(before.body.assignment).toBeNull();
+    // What each party may do next comes with the lead, so that pages show only those actions.
+    expect(before.body.actions).toEqual([]);
+    const asBroker = await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', brokerKey).expect(200);
+    expect(asBroker.body.actions).toEqual(['accepted', 'declined']);
+    const asEnterprise = await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', enterprise.key).expect(200);
+    expect(asEnterprise.body.actions).toEqual(['declined', 'consent']);
     await http().post(`/v1/leads/${leadId}/consent`).set('X-Api-Key', institution.key).expect(403);
     await http().post(`/v1/leads/${leadId}/consent`).set('X-Api-Key', enterprise.key).expect(200);
     const after = await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', institution.key).expect(200);
@@ -239,5 +245,15 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
       .set('X-Api-Key', admin)
       .expect(200);
     expect(byIndustry.body.find((r: { key: string }) => r.key === '42')).toMatchObject({ contracted: 1 });
+  });
+
+  it('counts leads, moves and deliveries on /metrics', async () => {
+    const metrics = (await http().get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/leads_created_total\{origin="matching"\} [1-9]/);
+    expect(metrics).toMatch(/leads_created_total\{origin="manual"\} 1/);
+    expect(metrics).toMatch(/lead_transitions_total\{to="contract_signed"\} 1/);
+    expect(metrics).toMatch(/lead_deliveries_total\{channel="inbox",outcome="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/outbox_backlog \d+/);
+    expect(metrics).toMatch(/queue_jobs\{queue="leads",state="waiting"\}/);
   });
 });

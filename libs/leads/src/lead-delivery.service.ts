@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, mayOperate, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { leadDeliveries } from '@app/observability';
 import { LeadJobs } from '@app/jobs';
 import { Db } from '@app/persistence';
 import { ProfileNotFoundError } from '@app/profiles';
@@ -70,6 +71,7 @@ export class LeadDeliveryService {
          FROM brokers b JOIN organisations o ON o.id = b.organisation_id WHERE b.id = $1`,
       [offer.brokerId],
     );
+    leadDeliveries.inc({ channel: 'inbox', outcome: 'delivered' });
     if (!target?.webhook_url || !target.webhook_secret) return 'inbox-only';
     const delivery = await this.db.one<{ status: string }>(
       `INSERT INTO webhook_deliveries (offer_id, organisation_id, url, status) VALUES ($1, $2, $3, 'pending')
@@ -119,6 +121,7 @@ export class LeadDeliveryService {
         WHERE offer_id = $1`,
       [offer.id, statusCode, error, opts.finalAttempt],
     );
+    leadDeliveries.inc({ channel: 'webhook', outcome: error ? (opts.finalAttempt ? 'failed' : 'retry') : 'delivered' });
     if (error) throw new Error(`webhook ${target.webhook_url}: ${error}`);
     return 'delivered';
   }

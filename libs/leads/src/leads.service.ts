@@ -10,6 +10,7 @@ import {
   type Actor,
 } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { leadsCreated, leadTransitions } from '@app/observability';
 import { EmbeddingService } from '@app/embedding';
 import { MatchingService, type Match, type MatchFilters, type MatchScore } from '@app/matching';
 import type { Queryable } from '@app/persistence';
@@ -179,6 +180,7 @@ export class LeadsService {
     return this.leads.db.transaction(async (tx) => {
       const lead = await this.leads.insert(tx, newLead);
       if (!lead) return undefined;
+      leadsCreated.inc({ origin: newLead.origin });
       await this.leads.addEvent(tx, lead.id, null, 'unassigned', actor, { origin: newLead.origin, score: lead.score });
       const row = (await this.leads.find(lead.id, tx))!;
       await this.offerToNext(tx, row, actor);
@@ -353,6 +355,7 @@ export class LeadsService {
       }
       await this.leads.update(tx, lead.id, fields);
       await this.leads.addEvent(tx, lead.id, lead.state, dto.to, actor.apiKeyId, data);
+      leadTransitions.inc({ to: dto.to });
     });
     return this.view(actor, leadId);
   }

@@ -43,6 +43,11 @@ export class OutboxRelay {
     await this.running;
   }
 
+  /** Outbox rows waiting for the relay (for /metrics). */
+  backlog(): Promise<number> {
+    return this.outbox.backlog();
+  }
+
   /** Relays one batch; returns how many rows it moved. */
   async relayOnce(): Promise<number> {
     return this.outbox.db.transaction(async (tx) => {

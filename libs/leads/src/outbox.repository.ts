@@ -25,6 +25,11 @@ export class OutboxRepository {
     await tx.query('UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])', [ids]);
   }
 
+  async backlog(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL');
+    return row.n;
+  }
+
   async prune(olderThanDays: number): Promise<void> {
     await this.db.query(`DELETE FROM outbox WHERE relayed_at < now() - $1 * interval '1 day'`, [olderThanDays]);
   }

@@ -39,3 +39,30 @@ export const indexSize = new Gauge({
   labelNames: ['kind'],
   registers: [metricsRegistry],
 });
+
+export const leadsCreated = new Counter({
+  name: 'leads_created_total',
+  help: 'Leads created, by origin (matching, manual)',
+  labelNames: ['origin'],
+  registers: [metricsRegistry],
+});
+
+export const leadTransitions = new Counter({
+  name: 'lead_transitions_total',
+  help: 'Lead state changes, by the state reached',
+  labelNames: ['to'],
+  registers: [metricsRegistry],
+});
+
+export const leadDeliveries = new Counter({
+  name: 'lead_deliveries_total',
+  help: 'Offer deliveries, by channel (inbox, webhook) and outcome (delivered, retry, failed)',
+  labelNames: ['channel', 'outcome'],
+  registers: [metricsRegistry],
+});
+
+export const outboxBacklog = new Gauge({
+  name: 'outbox_backlog',
+  help: 'Outbox rows not yet relayed to the queues',
+  registers: [metricsRegistry],
+});

@@ -1,21 +1,33 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ProfileJobs, QUEUES } from '@app/jobs';
-import { metricsRegistry, queueJobs } from '@app/observability';
+import { LeadJobs, ProfileJobs, QUEUES } from '@app/jobs';
+import { OutboxRelay } from '@app/leads';
+import { metricsRegistry, outboxBacklog, queueJobs } from '@app/observability';
 import { Public } from '../http/auth.guard';
 
-/** Prometheus scrape endpoint: request latency, queue depth, embedding throughput, process metrics. */
+/** Prometheus scrape endpoint: request latency, queue depths, outbox backlog, embeddings, leads, process metrics. */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly jobs: ProfileJobs) {}
+  constructor(
+    private readonly profileJobs: ProfileJobs,
+    private readonly leadJobs: LeadJobs,
+    private readonly relay: OutboxRelay,
+  ) {}
 
   @Get()
   @Header('Content-Type', metricsRegistry.contentType)
   async scrape(): Promise<string> {
-    const counts = await this.jobs.counts().catch(() => ({}));
-    for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue: QUEUES.profiles, state }, n);
+    for (const [queue, jobs] of [
+      [QUEUES.profiles, this.profileJobs],
+      [QUEUES.leads, this.leadJobs],
+    ] as const) {
+      const counts = await jobs.counts().catch(() => ({}));
+      for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue, state }, n);
+    }
+    const backlog = await this.relay.backlog().catch(() => undefined);
+    if (backlog !== undefined) outboxBacklog.set(backlog);
     return metricsRegistry.metrics();
   }
 }
