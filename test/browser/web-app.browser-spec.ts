@@ -51,6 +51,17 @@ describe('web app (Chromium, real service)', () => {
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
+  /** WCAG 2 A/AA violations axe-core finds on the page as it is (labels, names, contrast, landmarks …). */
+  const accessibilityProblems = async (page: Page): Promise<string[]> => {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const result = await page.evaluate(
+      `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })`,
+    );
+    return (result as { violations: { id: string; nodes: { target: string[] }[] }[] }).violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  };
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     await emptyMarket();
@@ -135,6 +146,7 @@ describe('web app (Chromium, real service)', () => {
     await expect(page.locator('.match').first().textContent()).resolves.toContain(battery.title);
     await expect(page.locator('.match .why').first().textContent()).resolves.toContain('成熟度 TRL 6 ≥ 要求 5');
     await shot(page, 'enterprise-demand-matches');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.close();
   });
 
@@ -164,10 +176,12 @@ describe('web app (Chromium, real service)', () => {
     await page.getByRole('heading', { name: /补助估算/ }).waitFor();
     await expect(page.getByRole('heading', { name: /补助估算/ }).textContent()).resolves.toContain('450,000');
     await shot(page, 'broker-lead-contract');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}#/inbox`);
     await page.locator('.lead-row').first().waitFor();
     await shot(page, 'broker-inbox-phone');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.close();
   });
 
@@ -189,6 +203,7 @@ describe('web app (Chromium, real service)', () => {
     // Only the public form of the demand: its confidential description never reaches the page.
     await expect(page.locator('main').textContent()).resolves.not.toContain('兩千噸');
     await shot(page, 'institution-achievement-matches');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.goto(`${base}#/achievements/import`);
     const file = join(SHOTS, 'import.jsonl');
     writeFileSync(
@@ -217,6 +232,7 @@ describe('web app (Chromium, real service)', () => {
     await page.getByRole('heading', { name: /有需求的企业/ }).waitFor();
     await expect(page.locator('section.group').first().textContent()).resolves.toContain(battery.title);
     await shot(page, 'programme-partners');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.close();
   });
 
@@ -225,9 +241,26 @@ describe('web app (Chromium, real service)', () => {
     await page.locator('table.bars tbody tr').first().waitFor();
     await expect(page.locator('table.plain').first().textContent()).resolves.toContain('3,000,000');
     await shot(page, 'operator-dashboard');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Funnel' }).waitFor();
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await page.close();
+  });
+
+  it('signs in with the keyboard alone, and the sign-in page passes the accessibility checks', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.goto(base);
+    await page.getByLabel('API 密钥').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // Tab until the key field has the focus: it must be reachable within the first few stops.
+    for (let i = 0; i < 5 && (await page.locator('#api-key:focus').count()) === 0; i++)
+      await page.keyboard.press('Tab');
+    await expect(page.locator('#api-key:focus').count()).resolves.toBe(1);
+    await page.keyboard.type(institution.key);
+    await page.keyboard.press('Enter');
+    await page.locator('nav[aria-label="main"]').waitFor();
+    await expect(page.locator('main h1').textContent()).resolves.toBe('我的成果');
     await page.close();
   });
 
