@@ -24,16 +24,10 @@ export const DECLINE_REASONS = [
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
 /** The states a person may move a lead to; `offered` and `unassigned` are reached only by assignment and escalation. */
-export const MANUAL_TARGETS = [
-  'accepted',
-  'declined',
-  'contacted',
-  'negotiating',
-  'contract_signed',
-  'closed_won',
-  'closed_lost',
-] as const satisfies readonly LeadState[];
-export type ManualTarget = (typeof MANUAL_TARGETS)[number];
+export type ManualTarget = Exclude<LeadState, 'unassigned' | 'offered'>;
+export const MANUAL_TARGETS: readonly ManualTarget[] = LEAD_STATES.filter(
+  (s): s is ManualTarget => s !== 'unassigned' && s !== 'offered',
+);
 
 const NEXT: Record<LeadState, readonly LeadState[]> = {
   unassigned: ['offered', 'declined'],

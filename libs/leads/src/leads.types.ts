@@ -1,21 +1,9 @@
 import type { MatchScore } from '@app/matching';
-import type { TransactionMode } from '@app/profiles';
 import type { Assignment } from './broker-assignment';
 import type { DeclineReason, LeadState } from './lead-lifecycle';
-import type { SubsidyEstimate } from './subsidy';
+import type { ContractRecord, SubsidyEstimate } from './subsidy';
 
 export type PartnerKind = 'achievement' | 'expert';
-
-/** The contract recorded when a lead reaches contract_signed. */
-export interface ContractRecord {
-  amount: number;
-  paidAmount?: number;
-  transactionMode: TransactionMode;
-  registrationNumber: string;
-  settledOnExchange: boolean;
-  challengeWinner: boolean;
-  signedAt: string;
-}
 
 export interface Lead {
   id: string;
@@ -73,3 +61,5 @@ export interface NewLead {
   origin: Lead['origin'];
   match: MatchScore;
 }
+
+export type { ContractRecord };

@@ -18,8 +18,8 @@ export interface SubsidyRule {
   source: string;
 }
 
-/** What was signed, as recorded on the lead. */
-export interface SignedContract {
+/** The contract recorded when a lead reaches contract_signed. */
+export interface ContractRecord {
   amount: number;
   /** The amount the buyer actually paid; the contract amount when not given. */
   paidAmount?: number;
@@ -29,8 +29,11 @@ export interface SignedContract {
   settledOnExchange: boolean;
   /** The demand was a challenge (张榜招贤) and this contract is its prize-winning project. */
   challengeWinner: boolean;
-  buyerRegionCode: string;
+  signedAt: string;
 }
+
+/** What was signed (as recorded on the lead), and where the buyer is. */
+export type SignedContract = Omit<ContractRecord, 'signedAt'> & { buyerRegionCode: string };
 
 export interface SubsidyItem {
   ruleId: string;
