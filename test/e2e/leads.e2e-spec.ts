@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ApiKeysService } from '@app/access';
@@ -213,6 +214,80 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
     await http().get('/v1/reports/ranking').set('X-Api-Key', enterprise.key).expect(403);
   });
 
+  it('lets operators add a city subsidy scheme as data, which then applies to contracts signed after it', async () => {
+    // Rules are never deleted (retired ones stay for the record): an id of its own for each run.
+    const rule = {
+      id: `huzhou-extra-${randomUUID().slice(0, 8)}`,
+      scheme: 'huzhou-city',
+      authority: '湖州市科学技术局',
+      regionPrefix: '3305',
+      minAmount: 500000,
+      rate: 0.05,
+      cap: 300000,
+      source: '湖州市科技成果转化补助办法 (示例)',
+    };
+    await http().post('/v1/subsidy-rules').set('X-Api-Key', enterprise.key).send(rule).expect(403);
+    const bad = await http()
+      .post('/v1/subsidy-rules')
+      .set('X-Api-Key', admin)
+      .send({ ...rule, rate: 2 })
+      .expect(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['rate']);
+    await http().post('/v1/subsidy-rules').set('X-Api-Key', admin).send(rule).expect(201);
+    await http().post('/v1/subsidy-rules').set('X-Api-Key', admin).send(rule).expect(409);
+    const rules = await http().get('/v1/subsidy-rules').set('X-Api-Key', admin).expect(200);
+    expect(rules.body.map((r: { id: string }) => r.id)).toEqual(
+      expect.arrayContaining(['zj-2019-standard', 'zj-2019-auction', rule.id]),
+    );
+    // The contract signed before keeps the estimate it got; a contract signed now gets both schemes (the buyer is
+    // in Huzhou): 15% of 2,000,000 from the province and 5% from the city.
+    const before = await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', admin).expect(200);
+    expect(before.body.subsidy.total).toBe(450_000);
+    const separator = (
+      await http()
+        .post('/v1/achievements')
+        .set('X-Api-Key', institution.key)
+        .send({
+          ...battery,
+          title: '三元正极材料前驱体再生技术',
+          abstract: '以回收所得镍钴锰溶液为原料，通过共沉淀直接再生三元正极前驱体，产品达到电池级标准。',
+          askingPrice: 2_000_000,
+        })
+        .expect(201)
+    ).body.id;
+    await eventually(async () => {
+      const r = await http().get(`/v1/achievements/${separator}`).set('X-Api-Key', admin);
+      return r.body.embedding.status === 'ready' ? true : undefined;
+    });
+    const introduced = await http()
+      .post('/v1/leads')
+      .set('X-Api-Key', admin)
+      .send({ demandId: ids.demand, partnerKind: 'achievement', partnerId: separator });
+    const key = brokerKeys[introduced.body.brokerId];
+    for (const to of ['accepted', 'contacted', 'negotiating'])
+      await http().post(`/v1/leads/${introduced.body.id}/transitions`).set('X-Api-Key', key).send({ to }).expect(200);
+    const signed = await http()
+      .post(`/v1/leads/${introduced.body.id}/transitions`)
+      .set('X-Api-Key', key)
+      .send({
+        to: 'contract_signed',
+        contract: {
+          amount: 2_000_000,
+          transactionMode: 'negotiated',
+          registrationNumber: '2026330500000456',
+          settledOnExchange: true,
+        },
+      })
+      .expect(200);
+    expect(signed.body.subsidy.total).toBe(300_000 + 100_000);
+    expect(signed.body.subsidy.items.map((i: { ruleId: string }) => i.ruleId).sort()).toEqual([
+      rule.id,
+      'zj-2019-standard',
+    ]);
+    await http().delete(`/v1/subsidy-rules/${rule.id}`).set('X-Api-Key', admin).expect(204);
+    await http().delete(`/v1/subsidy-rules/${rule.id}`).set('X-Api-Key', admin).expect(404);
+  });
+
   it('introduces a pair by hand once, and tells the owner why its leads were declined', async () => {
     const pair = { demandId: ids.demand, partnerKind: 'achievement', partnerId: ids.unrelated };
     const first = await http().post('/v1/leads').set('X-Api-Key', admin).send(pair).expect(201);
@@ -244,14 +319,14 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
       .query({ by: 'industry' })
       .set('X-Api-Key', admin)
       .expect(200);
-    expect(byIndustry.body.find((r: { key: string }) => r.key === '42')).toMatchObject({ contracted: 1 });
+    expect(byIndustry.body.find((r: { key: string }) => r.key === '42')).toMatchObject({ contracted: 2 });
   });
 
   it('counts leads, moves and deliveries on /metrics', async () => {
     const metrics = (await http().get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/leads_created_total\{origin="matching"\} [1-9]/);
-    expect(metrics).toMatch(/leads_created_total\{origin="manual"\} 1/);
-    expect(metrics).toMatch(/lead_transitions_total\{to="contract_signed"\} 1/);
+    expect(metrics).toMatch(/leads_created_total\{origin="manual"\} 2/);
+    expect(metrics).toMatch(/lead_transitions_total\{to="contract_signed"\} 2/);
     expect(metrics).toMatch(/lead_deliveries_total\{channel="inbox",outcome="delivered"\} [1-9]/);
     expect(metrics).toMatch(/outbox_backlog \d+/);
     expect(metrics).toMatch(/queue_jobs\{queue="leads",state="waiting"\}/);

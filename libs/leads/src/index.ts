@@ -3,6 +3,7 @@
 // matches (libs/matching does) nor run jobs (apps/worker's processors call it).
 export { ASSIGNMENT_WEIGHTS, chooseBroker, type Assignment, type BrokerCandidate } from './broker-assignment';
 export * from './dto/lead.dto';
+export { SubsidyRuleDto } from './dto/subsidy-rule.dto';
 export { LeadDeliveryService, type InboxItem, type WebhookDelivery } from './lead-delivery.service';
 export { DECLINE_REASONS, LEAD_STATES, MANUAL_TARGETS, type DeclineReason, type LeadState } from './lead-lifecycle';
 export {
@@ -18,4 +19,5 @@ export { LeadsService, OUTBOX_TOPICS, SYSTEM, type LeadView, type MatchWithLead 
 export type { ContractRecord, Lead, LeadEvent, LeadOffer } from './leads.types';
 export { OutboxRelay } from './outbox-relay';
 export { estimateSubsidy, type SubsidyEstimate, type SubsidyRule } from './subsidy';
+export { SubsidyRulesService } from './subsidy-rules.service';
 export { signWebhook, verifySignature } from './webhook-signature';

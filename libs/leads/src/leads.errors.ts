@@ -38,3 +38,17 @@ export class SameOrganisationError extends LeadError {
     super('The demand and the partner belong to the same organisation');
   }
 }
+
+export class SubsidyRuleExistsError extends LeadError {
+  readonly code = 'SUBSIDY_RULE_EXISTS';
+  constructor(id: string) {
+    super(`A subsidy rule ${id} exists; a changed rule needs a new id`);
+  }
+}
+
+export class SubsidyRuleNotFoundError extends LeadError {
+  readonly code = 'NOT_FOUND';
+  constructor(id: string) {
+    super(`No subsidy rule ${id} in force`);
+  }
+}

@@ -9,18 +9,20 @@ import { LeadsService } from './leads.service';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxRepository } from './outbox.repository';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
+import { SubsidyRulesService } from './subsidy-rules.service';
 
 @Module({
   imports: [EmbeddingModule, ProfilesModule, MatchingModule],
   providers: [
     LeadsRepository,
     SubsidyRulesRepository,
+    SubsidyRulesService,
     LeadsService,
     LeadDeliveryService,
     LeadReportsService,
     OutboxRelay,
     OutboxRepository,
   ],
-  exports: [LeadsService, LeadDeliveryService, LeadReportsService, OutboxRelay],
+  exports: [LeadsService, LeadDeliveryService, LeadReportsService, OutboxRelay, SubsidyRulesService],
 })
 export class LeadsModule {}

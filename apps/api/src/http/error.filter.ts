@@ -22,6 +22,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   INVALID_TRANSITION: HttpStatus.CONFLICT,
   BROKER_UNAVAILABLE: HttpStatus.CONFLICT,
   SAME_ORGANISATION: HttpStatus.UNPROCESSABLE_ENTITY,
+  SUBSIDY_RULE_EXISTS: HttpStatus.CONFLICT,
 };
 
 export interface ErrorBody {

@@ -1,11 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@app/access';
-import { LeadDeliveryService, LeadReportsService, WebhookDto, type FunnelRow, type RankingRow } from '@app/leads';
+import {
+  LeadDeliveryService,
+  LeadReportsService,
+  SubsidyRuleDto,
+  SubsidyRulesService,
+  WebhookDto,
+  type FunnelRow,
+  type RankingRow,
+  type SubsidyRule,
+} from '@app/leads';
 import { CurrentActor } from '../http/current-actor.decorator';
 import { DeliveriesQueryDto, FunnelQueryDto, RankingQueryDto } from './dto/reports-query.dto';
 
-/** What operators (admin keys) watch and fix: the funnel, the ranking, webhooks and their failed deliveries. */
+/** What operators (admin keys) watch and keep: the funnel, the ranking, subsidy rules, webhooks and their deliveries. */
 @ApiTags('operations')
 @ApiBearerAuth()
 @Controller()
@@ -13,7 +22,29 @@ export class OperationsController {
   constructor(
     private readonly reports: LeadReportsService,
     private readonly delivery: LeadDeliveryService,
+    private readonly subsidyRules: SubsidyRulesService,
   ) {}
+
+  @Get('subsidy-rules')
+  @ApiOperation({ summary: 'The subsidy rules in force (admin)' })
+  rules(@CurrentActor() actor: Actor): Promise<SubsidyRule[]> {
+    return this.subsidyRules.list(actor);
+  }
+
+  @Post('subsidy-rules')
+  @ApiOperation({
+    summary: 'Add a subsidy rule, e.g. a city scheme on top of the province (admin); 409 if the id exists',
+  })
+  addRule(@CurrentActor() actor: Actor, @Body() dto: SubsidyRuleDto): Promise<SubsidyRule> {
+    return this.subsidyRules.add(actor, dto);
+  }
+
+  @Delete('subsidy-rules/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Retire a subsidy rule: it stops applying to contracts signed from now on (admin)' })
+  retireRule(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
+    return this.subsidyRules.retire(actor, id);
+  }
 
   @Get('reports/funnel')
   @ApiOperation({
