@@ -209,17 +209,31 @@ describe('web app (Chromium, real service)', () => {
     writeFileSync(
       file,
       [
-        JSON.stringify({ ...battery, title: '锂电池隔膜涂覆工艺' }),
-        JSON.stringify({ ...battery, title: '钠离子电池正极材料' }),
+        ...Array.from({ length: 22 }, (_, i) =>
+          JSON.stringify({
+            title: `名优绿茶加工工艺第${i + 1}号`,
+            abstract: `第${i + 1}种名优绿茶的杀青、揉捻与干燥工艺参数优化。`,
+            industryCode: '01',
+            readinessLevel: 5,
+            regionCode: '330106',
+          }),
+        ),
         JSON.stringify({ ...battery, title: '', readinessLevel: 12 }),
       ].join('\n'),
     );
     await page.locator('input[type=file]').setInputFiles(file);
     await page.getByRole('button', { name: '上传' }).click();
     await page.getByRole('status').waitFor();
-    await expect(page.getByRole('status').textContent()).resolves.toContain('成功 2 条');
+    await expect(page.getByRole('status').textContent()).resolves.toContain('成功 22 条');
     await expect(page.getByRole('status').textContent()).resolves.toContain('拒绝 1 条');
     await shot(page, 'institution-import');
+    // The list pages by 20: the rest on request.
+    await page.goto(`${base}#/achievements`);
+    await page.locator('.cards .card').nth(19).waitFor();
+    await expect(page.locator('.cards .card').count()).resolves.toBe(20);
+    await page.getByRole('button', { name: '加载更多' }).click();
+    await page.locator('.cards .card').nth(22).waitFor();
+    await expect(page.getByRole('button', { name: '加载更多' }).count()).resolves.toBe(0);
     await page.close();
   });
 

@@ -23,6 +23,43 @@ export function useLoad(load, deps) {
   return [state.data, state.error, run];
 }
 
+/**
+ * A cursor-paged list: the first page, then more on request. Returns {items, error, more, loading}; `more` is null
+ * when there is nothing left.
+ */
+export function usePages(path, deps) {
+  const { api } = useSession();
+  const [state, setState] = useState({ items: undefined, cursor: null, error: undefined, loading: true });
+  const fetchPage = useCallback(
+    (cursor, previous) => {
+      const separator = path.includes('?') ? '&' : '?';
+      setState((s) => ({ ...s, loading: true }));
+      api.get(`${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`).then(
+        (page) =>
+          setState({ items: [...previous, ...page.items], cursor: page.nextCursor, error: undefined, loading: false }),
+        (error) => setState((s) => ({ ...s, error, loading: false })),
+      );
+    },
+    [path, ...deps],
+  );
+  useEffect(() => fetchPage(null, []), [fetchPage]);
+  return {
+    items: state.items,
+    error: state.error,
+    loading: state.loading,
+    more: state.cursor ? () => fetchPage(state.cursor, state.items) : null,
+  };
+}
+
+/** "More" under a paged list; keeps keyboard focus in place. */
+export function MoreButton({ pages }) {
+  const t = useT();
+  if (!pages.more) return null;
+  return html`<div class="actions">
+    <button onClick=${pages.more} disabled=${pages.loading} aria-busy=${pages.loading}>${t('more')}</button>
+  </div>`;
+}
+
 let taxonomy;
 /** Zhejiang regions and industry divisions, fetched once per page load. */
 export function useTaxonomy() {

@@ -2,7 +2,18 @@
 import { useContext, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { LangContext, useT } from './i18n.js';
-import { Explanation, Field, Loading, Problem, StateBadge, money, useLoad, useSession } from './components.js';
+import {
+  Explanation,
+  Field,
+  Loading,
+  MoreButton,
+  Problem,
+  StateBadge,
+  money,
+  useLoad,
+  usePages,
+  useSession,
+} from './components.js';
 
 const REASONS = ['too_early_stage', 'benefit_unclear', 'price_mismatch', 'wrong_field', 'already_in_contact', 'other'];
 const FILTERS = { all: '', new: 'state=offered', soon: 'due=soon', overdue: 'due=overdue' };
@@ -39,9 +50,8 @@ function LeadRows({ items }) {
 /** A broker's leads: new, due soon, overdue. */
 export function Inbox() {
   const t = useT();
-  const { api } = useSession();
   const [filter, setFilter] = useState('all');
-  const [page, error] = useLoad(() => api.get(`/leads?limit=100&${FILTERS[filter]}`), [filter]);
+  const pages = usePages(`/leads?limit=20&${FILTERS[filter]}`, []);
   return html`<section>
     <h1>${t('nav_inbox')}</h1>
     <div class="tabs" role="group">
@@ -52,19 +62,20 @@ export function Inbox() {
           </button>`,
       )}
     </div>
-    <${Problem} error=${error} />
-    ${page ? html`<${LeadRows} items=${page.items} />` : !error && html`<${Loading} />`}
+    <${Problem} error=${pages.error} />
+    ${pages.items ? html`<${LeadRows} items=${pages.items} />` : !pages.error && html`<${Loading} />`}
+    <${MoreButton} pages=${pages} />
   </section>`;
 }
 
 export function LeadList() {
   const t = useT();
-  const { api } = useSession();
-  const [page, error] = useLoad(() => api.get('/leads?limit=100'), []);
+  const pages = usePages('/leads?limit=20', []);
   return html`<section>
     <h1>${t('leads')}</h1>
-    <${Problem} error=${error} />
-    ${page ? html`<${LeadRows} items=${page.items} />` : !error && html`<${Loading} />`}
+    <${Problem} error=${pages.error} />
+    ${pages.items ? html`<${LeadRows} items=${pages.items} />` : !pages.error && html`<${Loading} />`}
+    <${MoreButton} pages=${pages} />
   </section>`;
 }
 

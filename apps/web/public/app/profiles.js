@@ -2,7 +2,18 @@
 import { useState } from 'preact/hooks';
 import { html } from './html.js';
 import { useT } from './i18n.js';
-import { Explanation, Field, Loading, Problem, StateBadge, useLoad, useSession, useTaxonomy } from './components.js';
+import {
+  Explanation,
+  Field,
+  Loading,
+  MoreButton,
+  Problem,
+  StateBadge,
+  useLoad,
+  usePages,
+  useSession,
+  useTaxonomy,
+} from './components.js';
 
 const COOPERATION = ['transfer', 'licence', 'equity', 'joint_development', 'service'];
 const TRL = [1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -46,8 +57,10 @@ const PATH = { demand: 'demands', achievement: 'achievements' };
 
 export function ProfileList({ kind }) {
   const t = useT();
-  const { api, me } = useSession();
-  const [page, error] = useLoad(() => api.get(`/${PATH[kind]}?organisationId=${me.organisation.id}&limit=100`), [kind]);
+  const { me } = useSession();
+  const pages = usePages(`/${PATH[kind]}?organisationId=${me.organisation.id}&limit=20`, []);
+  const page = pages.items && { items: pages.items };
+  const error = pages.error;
   return html`<section>
     <div class="section-head">
       <h1>${t(kind === 'demand' ? 'nav_demands' : 'nav_achievements')}</h1>
@@ -77,6 +90,7 @@ export function ProfileList({ kind }) {
         )}
       </ul>`
     }
+    <${MoreButton} pages=${pages} />
   </section>`;
 }
 
