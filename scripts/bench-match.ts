@@ -9,7 +9,7 @@
  * Recall is measured in this process on a VectorCollection built like the API's. Needs PostgreSQL (DATABASE_URL) and
  * Redis; cleans up after itself.
  *
- *   npm run bench:match [-- --sizes 10000,100000 --requests 400]
+ *   npm run bench:match [-- --sizes 10000,100000 --requests 400 --match-clients 8 --search-clients 4]
  */
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +32,8 @@ import { clusteredVectors } from './lib/synthetic';
 const program = new Command()
   .option('--sizes <list>', 'catalogue sizes', '10000,100000')
   .option('--requests <n>', 'requests per latency cell', '400')
+  .option('--match-clients <n>', 'concurrent clients asking for matches', '8')
+  .option('--search-clients <n>', 'concurrent clients searching', '4')
   .option(
     '--csl <dir>',
     'CSL dev split (texts for the lexical side)',
@@ -93,7 +95,14 @@ const ms = (sorted: number[]) =>
   ['50', '95', '99'].map((p) => percentile(sorted, Number(p)).toFixed(1).padStart(6)).join(' ');
 
 async function main(): Promise<void> {
-  const opts = program.opts<{ sizes: string; requests: string; csl: string }>();
+  const opts = program.opts<{
+    sizes: string;
+    requests: string;
+    csl: string;
+    matchClients: string;
+    searchClients: string;
+  }>();
+  const [matchClients, searchClients] = [Number(opts.matchClients), Number(opts.searchClients)];
   const requests = Number(opts.requests);
   const papers = readCsl(opts.csl);
   const baseEnv = {
@@ -176,8 +185,11 @@ async function main(): Promise<void> {
       (_, i) => `/v1/search?collection=achievements&q=${encodeURIComponent(papers[(i * 7) % papers.length].title)}`,
     );
     const measure = async (url: string) => {
-      await load(url, key, matchPaths.slice(0, 40), 8); // warm-up
-      return { match: await load(url, key, matchPaths, 8), search: await load(url, key, searchPaths, 4) };
+      await load(url, key, matchPaths.slice(0, 40), matchClients); // warm-up
+      return {
+        match: await load(url, key, matchPaths, matchClients),
+        search: await load(url, key, searchPaths, searchClients),
+      };
     };
 
     // The product: HNSW. Build from PostgreSQL, measure, stop (snapshot), restart from the snapshot.
@@ -202,9 +214,9 @@ async function main(): Promise<void> {
     );
     console.log(`recall@10 of the HNSW path against exact search: ${recall.toFixed(4)}`);
     console.log('                                              p50    p95    p99 ms');
-    console.log(`(1) demand matches, 8 clients    HNSW    ${ms(hnswResult.match)}`);
+    console.log(`(1) demand matches, ${matchClients} clients    HNSW    ${ms(hnswResult.match)}`);
     console.log(`                                 exact   ${ms(exactResult.match)}`);
-    console.log(`(2) free-text search, 4 clients  HNSW    ${ms(hnswResult.search)}`);
+    console.log(`(2) free-text search, ${searchClients} clients  HNSW    ${ms(hnswResult.search)}`);
     console.log(`                                 exact   ${ms(exactResult.search)}`);
 
     await db.query('DELETE FROM achievements WHERE organisation_id = $1', [university.id]);
