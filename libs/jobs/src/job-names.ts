@@ -8,6 +8,7 @@ export const JOBS = {
   deliverLead: 'deliver-lead',
   expireOffer: 'expire-offer',
   assignWaitingLeads: 'assign-waiting-leads',
+  closeWithdrawnLeads: 'close-withdrawn-leads',
 } as const;
 
 /** Payload of `embed-profile`: ids only; the worker reads the record. */

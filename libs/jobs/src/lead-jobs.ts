@@ -58,9 +58,13 @@ export class LeadJobs {
     );
   }
 
-  /** Every minute, one `assign-waiting-leads` job: leads waiting for a broker get one when capacity frees up. */
-  async scheduleAssignment(): Promise<void> {
+  /**
+   * Every minute, however many workers ask: `assign-waiting-leads` (leads waiting for a broker get one when
+   * capacity frees up) and `close-withdrawn-leads` (open leads of a withdrawn demand or achievement are closed).
+   */
+  async scheduleSweeps(): Promise<void> {
     await this.queue.upsertJobScheduler('assign-waiting-leads', { every: 60_000 }, { name: JOBS.assignWaitingLeads });
+    await this.queue.upsertJobScheduler('close-withdrawn-leads', { every: 60_000 }, { name: JOBS.closeWithdrawnLeads });
   }
 
   async counts(): Promise<Record<string, number>> {

@@ -1,4 +1,4 @@
-import { canMove, isTerminal, LEAD_STATES, manualNext } from './lead-lifecycle';
+import { canMove, closesOnWithdrawal, isTerminal, LEAD_STATES, manualNext } from './lead-lifecycle';
 
 describe('lead lifecycle', () => {
   it('walks the happy path from offer to a won deal', () => {
@@ -24,5 +24,15 @@ describe('lead lifecycle', () => {
     expect(manualNext('negotiating')).toEqual(['contract_signed', 'closed_lost']);
     expect(LEAD_STATES.filter(isTerminal)).toEqual(['declined', 'closed_won', 'closed_lost']);
     for (const s of LEAD_STATES.filter(isTerminal)) expect(manualNext(s)).toEqual([]);
+  });
+
+  it('closes every open lead on withdrawal, but not a signed contract or a finished lead', () => {
+    expect(LEAD_STATES.filter(closesOnWithdrawal)).toEqual([
+      'unassigned',
+      'offered',
+      'accepted',
+      'contacted',
+      'negotiating',
+    ]);
   });
 });

@@ -57,3 +57,11 @@ export const OPEN_STATES: readonly LeadState[] = ['offered', 'accepted', 'contac
 export function isTerminal(state: LeadState): boolean {
   return NEXT[state].length === 0;
 }
+
+/**
+ * A lead whose demand or achievement was withdrawn is closed as lost by the system, from any open state; a signed
+ * contract stays as it is (the deal happened).
+ */
+export function closesOnWithdrawal(state: LeadState): boolean {
+  return OPEN_STATES.includes(state) || state === 'unassigned';
+}

@@ -244,6 +244,19 @@ export class LeadsRepository {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('lead-assignment'))");
   }
 
+  /** Open leads whose demand or achievement was withdrawn. */
+  async ofWithdrawn(limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT l.id FROM leads l
+         JOIN demands d ON d.id = l.demand_id
+         LEFT JOIN achievements a ON l.partner_kind = 'achievement' AND a.id = l.partner_id
+        WHERE l.state IN ('unassigned', ${OPEN}) AND (d.status = 'withdrawn' OR a.status = 'withdrawn')
+        ORDER BY l.created_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Leads waiting for a broker that were never escalated (escalated ones wait for an operator). */
   async waiting(limit: number): Promise<string[]> {
     const rows = await this.db.query<{ id: string }>(

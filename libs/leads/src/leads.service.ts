@@ -17,7 +17,7 @@ import type { Queryable } from '@app/persistence';
 import { ProfilesRepository, ProfilesService, publicFormOf, type Demand, type Profile } from '@app/profiles';
 import { chooseBroker, pairVector, type Assignment } from './broker-assignment';
 import type { AssignDto, IntroduceDto, LeadListQueryDto, TransitionDto } from './dto/lead.dto';
-import { canMove, isTerminal, manualNext, type LeadState } from './lead-lifecycle';
+import { canMove, closesOnWithdrawal, isTerminal, manualNext, type LeadState } from './lead-lifecycle';
 import {
   BrokerUnavailableError,
   InvalidTransitionError,
@@ -299,6 +299,23 @@ export class LeadsService {
       if (offer) assigned++;
     }
     return assigned;
+  }
+
+  /** `close-withdrawn-leads`: open leads of a withdrawn demand or achievement end as lost, with their offer. */
+  async closeWithdrawn(limit = 200): Promise<number> {
+    let closed = 0;
+    for (const id of await this.leads.ofWithdrawn(limit)) {
+      const done = await this.leads.db.transaction(async (tx) => {
+        const lead = await this.leads.lock(tx, id);
+        if (!lead || !closesOnWithdrawal(lead.state)) return false;
+        await this.leads.closeOffer(tx, lead.id, 'withdrawn');
+        await this.leads.update(tx, lead.id, { state: 'closed_lost' });
+        await this.leads.addEvent(tx, lead.id, lead.state, 'closed_lost', SYSTEM, { reason: 'withdrawn' });
+        return true;
+      });
+      if (done) closed++;
+    }
+    return closed;
   }
 
   /** An operator assigns a waiting or escalated lead: to a named broker, or to the best eligible one. */

@@ -231,4 +231,35 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
     const offer = await db.one<{ outcome: string }>('SELECT outcome FROM lead_offers WHERE lead_id = $1', [ids.lead2]);
     expect(offer!.outcome).toBe('accepted');
   });
+
+  it('closes the open leads of a withdrawn achievement as lost, with the reason and the offer', async () => {
+    const university = (await db.one<{ organisation_id: string }>(
+      'SELECT organisation_id FROM achievements WHERE id = $1',
+      [ids.achievement],
+    ))!.organisation_id;
+    const withdrawn = await insert(
+      'achievement',
+      university,
+      { title: '将撤回的成果', abstract: '湿法回收', readinessLevel: 6, regionCode: '330106', industryCode: '42' },
+      1,
+    );
+    const { lead } = await sut.introduce(admin, {
+      demandId: ids.demand,
+      partnerKind: 'achievement',
+      partnerId: withdrawn,
+    });
+    expect(await sut.closeWithdrawn()).toBe(0);
+    await db.query(`UPDATE achievements SET status = 'withdrawn' WHERE id = $1`, [withdrawn]);
+    expect(await sut.closeWithdrawn()).toBe(1);
+    const closed = await sut.view(admin, lead.id);
+    expect(closed.state).toBe('closed_lost');
+    expect(closed.events.at(-1)).toMatchObject({
+      toState: 'closed_lost',
+      actor: 'system',
+      data: { reason: 'withdrawn' },
+    });
+    const offers = await db.query<{ outcome: string }>('SELECT outcome FROM lead_offers WHERE lead_id = $1', [lead.id]);
+    expect(offers.map((o) => o.outcome)).not.toContain(null);
+    expect(await sut.closeWithdrawn()).toBe(0);
+  });
 });

@@ -6,7 +6,8 @@ import { LeadDeliveryService, LeadsService, OutboxRelay } from '@app/leads';
 
 /**
  * The `leads` queue: `generate-leads` (a demand or achievement was embedded), `deliver-lead` (inbox and webhook),
- * `expire-offer` (the service level lapsed) and `assign-waiting-leads` (every minute). Each job is one service call.
+ * `expire-offer` (the service level lapsed), and every minute `assign-waiting-leads` and `close-withdrawn-leads`.
+ * Each job is one service call.
  * The process that runs these jobs also runs the outbox relay that feeds them.
  */
 @Processor(QUEUES.leads, { concurrency: 4 })
@@ -24,9 +25,7 @@ export class LeadsProcessor extends WorkerHost implements OnApplicationBootstrap
 
   async onApplicationBootstrap(): Promise<void> {
     this.relay.start();
-    await this.jobs
-      .scheduleAssignment()
-      .catch((e: Error) => this.logger.warn(`assignment not scheduled: ${e.message}`));
+    await this.jobs.scheduleSweeps().catch((e: Error) => this.logger.warn(`lead sweeps not scheduled: ${e.message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -48,6 +47,8 @@ export class LeadsProcessor extends WorkerHost implements OnApplicationBootstrap
         return this.leads.expireOffer((job.data as OfferPayload).offerId);
       case JOBS.assignWaitingLeads:
         return this.leads.assignWaiting();
+      case JOBS.closeWithdrawnLeads:
+        return this.leads.closeWithdrawn();
       default:
         throw new UnrecoverableError(`unknown job ${job.name}`);
     }
