@@ -147,6 +147,14 @@ describe('web app (Chromium, real service)', () => {
     await expect(page.locator('.match .why').first().textContent()).resolves.toContain('成熟度 TRL 6 ≥ 要求 5');
     await shot(page, 'enterprise-demand-matches');
     expect(await accessibilityProblems(page)).toEqual([]);
+    // Editing keeps what was there and saves the change.
+    await page.getByRole('link', { name: '编辑' }).click();
+    await expect(page.getByLabel('预算上限（元）', { exact: false }).inputValue()).resolves.toBe('1000000');
+    await page.getByLabel('预算上限（元）', { exact: false }).fill('1200000');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('heading', { name: '匹配结果' }).waitFor();
+    const saved = await http().get(`/v1/demands/${ids.demand}`).set('X-Api-Key', enterprise.key).expect(200);
+    expect(saved.body).toMatchObject({ budgetMax: 1200000, confidentialFields: ['description'] });
     await page.close();
   });
 

@@ -203,7 +203,7 @@ function ProfileFormBody({ kind, id, existing }) {
   };
 
   return html`<section>
-    <h1>${t(kind === 'demand' ? 'newDemand' : 'newAchievement')}</h1>
+    <h1>${id ? `${t('edit')} · ${existing.title}` : t(kind === 'demand' ? 'newDemand' : 'newAchievement')}</h1>
     ${kind === 'demand' && html`<p class="hint">${t('confidentialHint')}</p>`}
     <form onSubmit=${submit} novalidate>
       ${FIELDS[kind].map(
