@@ -109,6 +109,52 @@ describe('bulk import (e2e)', () => {
     }
   });
 
+  it('updates instead of duplicating when a catalogue is imported again with its own ids', async () => {
+    const catalogue = await makeParty(app, 'institute', 'institution', '330200');
+    const rows = (abstractOfSecond: string) =>
+      [
+        JSON.stringify({ ...achievements[0], externalId: 'NB-001' }),
+        JSON.stringify({ ...achievements[1], abstract: abstractOfSecond, externalId: 'NB-002' }),
+      ].join('\n');
+    const upload = (body: string) =>
+      http()
+        .post('/v1/achievements/import')
+        .set('X-Api-Key', catalogue.key)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(body)
+        .expect(201);
+    expect((await upload(rows(achievements[1].abstract))).body).toMatchObject({ accepted: 2, updated: 0 });
+    const list = async () =>
+      (
+        await http()
+          .get('/v1/achievements')
+          .query({ organisationId: catalogue.organisationId })
+          .set('X-Api-Key', catalogue.key)
+          .expect(200)
+      ).body.items as { id: string; externalId: string; abstract: string; embedding: { status: string } }[];
+    const first = await eventually(async () => {
+      const items = await list();
+      return items.every((a) => a.embedding.status === 'ready') ? items : undefined;
+    }, 60_000);
+    // The same file again, one abstract changed: two rows accepted, both updates, still two records.
+    const changed = '改进后的聚乳酸改性技术，耐热性提高至110℃。';
+    expect((await upload(rows(changed))).body).toMatchObject({ accepted: 2, updated: 2 });
+    const second = await list();
+    expect(second.map((a) => a.id).sort()).toEqual(first.map((a) => a.id).sort());
+    const byId = Object.fromEntries(second.map((a) => [a.externalId, a]));
+    expect(byId['NB-002']).toMatchObject({ abstract: changed });
+    // Only the changed record is embedded again.
+    expect(byId['NB-001'].embedding.status).toBe('ready');
+    await eventually(async () => ((await list()).every((a) => a.embedding.status === 'ready') ? true : undefined));
+    // One record per id: a second record with a used id is a 409.
+    const taken = await http()
+      .post('/v1/achievements')
+      .set('X-Api-Key', catalogue.key)
+      .send({ ...achievements[2], externalId: 'NB-001' })
+      .expect(409);
+    expect(taken.body.error).toBe('EXTERNAL_ID_TAKEN');
+  });
+
   it('refuses an import by a role that may not create the kind, and an unknown content type', async () => {
     await http()
       .post('/v1/achievements/import')

@@ -119,7 +119,9 @@ program
       });
       bar.update(input.bytesRead, { rows });
       bar.stop();
-      console.log(`accepted ${summary.accepted}, rejected ${summary.rejected}`);
+      console.log(
+        `accepted ${summary.accepted} (${summary.updated} updated by externalId), rejected ${summary.rejected}`,
+      );
       for (const [reason, count] of Object.entries(summary.rejectedByReason).sort((a, b) => b[1] - a[1])) {
         console.log(`  ${String(count).padStart(6)}  ${reason}`);
       }

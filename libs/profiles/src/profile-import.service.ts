@@ -19,7 +19,9 @@ export type ImportKind = 'achievement' | 'demand';
 export type ImportFormat = 'jsonl' | 'csv';
 
 export interface ImportSummary {
+  /** Rows written: new records, and records updated through their `externalId`. */
   accepted: number;
+  updated: number;
   rejected: number;
   /** How many rows were refused for each reason (a reason names the field and the rule). */
   rejectedByReason: Record<string, number>;
@@ -69,7 +71,7 @@ export class ProfileImportService {
     if (!mayWrite(actor, kind, organisationId)) throw new ForbiddenError(`import ${kind}s`);
     await this.organisations.requireOwnerOf(organisationId, kind);
 
-    const summary: ImportSummary = { accepted: 0, rejected: 0, rejectedByReason: {}, rejectedRows: [] };
+    const summary: ImportSummary = { accepted: 0, updated: 0, rejected: 0, rejectedByReason: {}, rejectedRows: [] };
     const reject = (line: number, reasons: string[]) => {
       summary.rejected++;
       for (const r of reasons) summary.rejectedByReason[r] = (summary.rejectedByReason[r] ?? 0) + 1;
@@ -86,12 +88,12 @@ export class ProfileImportService {
         else batch.push(row!);
       }
       if (batch.length >= BATCH) {
-        summary.accepted += await this.write(kind, organisationId, batch);
+        await this.write(kind, organisationId, batch, summary);
         batch = [];
       }
       if (rowsRead % 100 === 0) options.onProgress?.(rowsRead);
     }
-    if (batch.length > 0) summary.accepted += await this.write(kind, organisationId, batch);
+    if (batch.length > 0) await this.write(kind, organisationId, batch, summary);
     options.onProgress?.(rowsRead);
     return summary;
   }
@@ -104,19 +106,41 @@ export class ProfileImportService {
     return validationProblems(errors).flatMap((p) => Object.keys(p.constraints).map((rule) => `${p.field}: ${rule}`));
   }
 
-  private async write(kind: ImportKind, organisationId: string, rows: Record<string, unknown>[]): Promise<number> {
+  /** Writes a batch in one transaction: rows with an `externalId` the organisation used before update that record. */
+  private async write(
+    kind: ImportKind,
+    organisationId: string,
+    rows: Record<string, unknown>[],
+    summary: ImportSummary,
+  ): Promise<void> {
+    let updated = 0;
     const jobs: EmbedProfilePayload[] = await this.db.transaction(async (tx) => {
-      const created: EmbedProfilePayload[] = [];
+      const written: EmbedProfilePayload[] = [];
       for (const row of rows) {
         const hash = contentHash(embeddingText(kind, row));
-        const record = await this.repository.insert(kind, organisationId, row, hash, tx);
-        created.push({ kind, id: record.id, contentHash: hash });
+        let id: string;
+        if (typeof row.externalId === 'string') {
+          const { record, created } = await this.repository.upsertByExternalId(
+            kind,
+            organisationId,
+            row as Record<string, unknown> & { externalId: string },
+            hash,
+            tx,
+          );
+          id = record.id;
+          if (!created) updated++;
+        } else {
+          id = (await this.repository.insert(kind, organisationId, row, hash, tx)).id;
+        }
+        written.push({ kind, id, contentHash: hash });
       }
-      return created;
+      return written;
     });
-    // Records are saved as pending first; a failed enqueue is caught up by the worker's reconciliation.
+    summary.accepted += jobs.length;
+    summary.updated += updated;
+    // Records are saved as pending first; a failed enqueue is caught up by the worker's reconciliation. An unchanged
+    // record's job finds its vector current and does nothing.
     await Promise.all(jobs.map((j) => this.jobs.embedProfile(j))).catch(() => undefined);
-    return jobs.length;
   }
 }
 

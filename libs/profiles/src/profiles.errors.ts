@@ -23,3 +23,20 @@ export class OrganisationKindMismatchError extends ProfileError {
     super(`A ${kind} cannot belong to an organisation of kind ${organisationKind}`);
   }
 }
+
+/** Another record of the organisation already has this externalId. */
+export class ExternalIdTakenError extends ProfileError {
+  readonly code = 'EXTERNAL_ID_TAKEN';
+  constructor(kind: string, externalId: string) {
+    super(`This organisation already has a ${kind} with externalId ${externalId}`);
+  }
+}
+
+/** Turns PostgreSQL's unique violation of an external id into its domain error; anything else is rethrown. */
+export function rethrowExternalIdTaken(e: unknown, kind: string, externalId: unknown): never {
+  const pg = e as { code?: string; constraint?: string };
+  if (pg.code === '23505' && pg.constraint?.endsWith('_external_id')) {
+    throw new ExternalIdTakenError(kind, String(externalId));
+  }
+  throw e;
+}

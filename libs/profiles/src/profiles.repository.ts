@@ -58,6 +58,34 @@ export class ProfilesRepository {
   }
 
   /**
+   * Inserts the record, or, when the organisation already has one with this `externalId`, updates it (a changed
+   * content hash sends it back to `pending`, as `update` does). `created` tells which.
+   */
+  async upsertByExternalId<K extends ProfileKind>(
+    kind: K,
+    organisationId: string,
+    values: Record<string, unknown> & { externalId: string },
+    contentHash: string,
+    tx: Queryable,
+  ): Promise<{ record: ProfileByKind[K]; created: boolean }> {
+    const t = PROFILE_TABLES[kind];
+    const present = t.columns.filter((c) => values[c.field] !== undefined);
+    const params = [organisationId, contentHash, ...present.map((c) => toDb(c.type, values[c.field]))];
+    const { rows } = await tx.query<Row>(
+      `INSERT INTO ${t.table} AS t (organisation_id, content_hash${present.map((c) => `, ${c.column}`).join('')})
+       VALUES ($1, $2${present.map((_, i) => `, $${i + 3}`).join('')})
+       ON CONFLICT (organisation_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET
+         ${present.map((c) => `${c.column} = EXCLUDED.${c.column}, `).join('')}
+         embedding_status = CASE WHEN t.content_hash = EXCLUDED.content_hash THEN t.embedding_status ELSE 'pending' END,
+         embedding_error = CASE WHEN t.content_hash = EXCLUDED.content_hash THEN t.embedding_error ELSE NULL END,
+         content_hash = EXCLUDED.content_hash, updated_at = now()
+       RETURNING ${selectList(t)}, (xmax = 0) AS created`,
+      params,
+    );
+    return { record: toProfile(t, rows[0]) as ProfileByKind[K], created: rows[0].created === true };
+  }
+
+  /**
    * Writes the given fields. A changed content hash sends the record back to `pending`, so that the worker embeds
    * the new text; an unchanged one keeps its vector.
    */

@@ -4,7 +4,7 @@ import { IndexNotifier, ProfileJobs } from '@app/jobs';
 import { Db } from '@app/persistence';
 import { contentHash, embeddingText } from './embedding-text';
 import { OrganisationsService } from './organisations.service';
-import { ProfileNotFoundError, OrganisationRequiredError } from './profiles.errors';
+import { ProfileNotFoundError, OrganisationRequiredError, rethrowExternalIdTaken } from './profiles.errors';
 import { ProfilesRepository, type ProfileFilter } from './profiles.repository';
 import type { Demand, Page, Profile, ProfileByKind, ProfileKind } from './profiles.types';
 
@@ -43,7 +43,9 @@ export class ProfilesService {
     if (!mayWrite(actor, kind, organisationId)) throw new ForbiddenError(`create a ${kind}`);
     await this.organisations.requireOwnerOf(organisationId, kind);
     const hash = contentHash(embeddingText(kind, values));
-    const created = await this.repository.insert(kind, organisationId, values, hash);
+    const created = await this.repository
+      .insert(kind, organisationId, values, hash)
+      .catch((e: unknown) => rethrowExternalIdTaken(e, kind, values.externalId));
     await this.requestEmbedding(kind, created.id, hash, requestId);
     return this.visibleTo(actor, kind, created);
   }
@@ -61,13 +63,15 @@ export class ProfilesService {
     patch: Record<string, unknown>,
     requestId?: string,
   ): Promise<ProfileByKind[K]> {
-    const updated = await this.db.transaction(async (tx) => {
-      const current = await this.repository.findById(kind, id, tx, true);
-      if (!current || !this.maySee(actor, kind, current)) throw new ProfileNotFoundError(kind, id);
-      if (!mayWrite(actor, kind, current.organisationId)) throw new ForbiddenError(`change this ${kind}`);
-      const hash = contentHash(embeddingText(kind, { ...current, ...patch }));
-      return this.repository.update(kind, id, patch, hash, tx);
-    });
+    const updated = await this.db
+      .transaction(async (tx) => {
+        const current = await this.repository.findById(kind, id, tx, true);
+        if (!current || !this.maySee(actor, kind, current)) throw new ProfileNotFoundError(kind, id);
+        if (!mayWrite(actor, kind, current.organisationId)) throw new ForbiddenError(`change this ${kind}`);
+        const hash = contentHash(embeddingText(kind, { ...current, ...patch }));
+        return this.repository.update(kind, id, patch, hash, tx);
+      })
+      .catch((e: unknown) => rethrowExternalIdTaken(e, kind, patch.externalId));
     if (updated.embedding.status === 'pending') {
       await this.requestEmbedding(kind, id, updated.embedding.contentHash, requestId);
     }

@@ -80,6 +80,7 @@ export interface Achievement extends ProfileBase {
   regionCode: string;
   status: AchievementStatus;
   visibility: Visibility;
+  externalId: string | null;
 }
 
 export interface Demand extends ProfileBase {
@@ -97,6 +98,7 @@ export interface Demand extends ProfileBase {
   greenPreferred: boolean;
   status: DemandStatus;
   confidentialFields: ConfidentialDemandField[];
+  externalId: string | null;
 }
 
 export interface Expert extends ProfileBase {

@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   BROKER_UNAVAILABLE: HttpStatus.CONFLICT,
   SAME_ORGANISATION: HttpStatus.UNPROCESSABLE_ENTITY,
   SUBSIDY_RULE_EXISTS: HttpStatus.CONFLICT,
+  EXTERNAL_ID_TAKEN: HttpStatus.CONFLICT,
 };
 
 export interface ErrorBody {

@@ -390,7 +390,10 @@ export function ImportPage() {
     ${
       summary &&
       html`<div class="card" role="status">
-        <p>${t('accepted_rows', { n: summary.accepted })} · ${t('rejected_rows', { n: summary.rejected })}</p>
+        <p>
+          ${t('accepted_rows', { n: summary.accepted })} · ${t('updated_rows', { n: summary.updated })} ·
+          ${t('rejected_rows', { n: summary.rejected })}
+        </p>
         <ul>
           ${Object.entries(summary.rejectedByReason).map(([reason, n]) => html`<li>${reason}: ${n}</li>`)}
         </ul>

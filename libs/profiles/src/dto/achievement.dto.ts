@@ -136,6 +136,17 @@ export class CreateAchievementDto {
   @IsOptional()
   @IsIn(VISIBILITIES)
   visibility?: Visibility;
+
+  @ApiPropertyOptional({
+    example: 'ZJU-2026-0137',
+    maxLength: 100,
+    description: "The organisation's own id: importing it again updates this record instead of adding another",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @IsNotBlank()
+  externalId?: string;
 }
 
 export class UpdateAchievementDto extends PartialType(OmitType(CreateAchievementDto, ['organisationId'] as const)) {}

@@ -124,6 +124,17 @@ export class CreateDemandDto {
   @IsArray()
   @IsIn(CONFIDENTIAL_DEMAND_FIELDS, { each: true })
   confidentialFields?: ConfidentialDemandField[];
+
+  @ApiPropertyOptional({
+    example: 'HZ-LN-2026-08',
+    maxLength: 100,
+    description: "The organisation's own id: importing it again updates this record instead of adding another",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @IsNotBlank()
+  externalId?: string;
 }
 
 export class UpdateDemandDto extends PartialType(OmitType(CreateDemandDto, ['organisationId'] as const)) {}
