@@ -1,5 +1,5 @@
-import { industryCloseness, type Bilingual } from '@app/matching';
-import { findRegion, regionProximity } from '@app/taxonomy';
+import { dot, industryCloseness, type Bilingual } from '@app/matching';
+import { findRegion, regionPrefix, regionProximity } from '@app/taxonomy';
 
 /** A broker who might take a lead, with what the choice weighs. */
 export interface BrokerCandidate {
@@ -167,26 +167,13 @@ function industryFactor(need: string | null, covered: readonly string[]): { valu
 function regionFactor(need: string, covered: readonly string[]): { value: number; why: Bilingual } {
   if (covered.length === 0) return { value: 0.5, why: { zh: '不限地区', en: 'covers every region' } };
   const place = findRegion(need)?.name ?? need;
-  if (covered.some((c) => need.startsWith(prefixOf(c))))
+  if (covered.some((c) => need.startsWith(regionPrefix(c))))
     return { value: 1, why: { zh: `负责该地区（${place}）`, en: `covers the region (${place})` } };
   const value = Math.max(...covered.map((c) => PROXIMITY[regionProximity(need, c)]));
   return { value, why: { zh: `邻近地区（${place}）`, en: `near the region (${place})` } };
 }
 
 const PROXIMITY = { same_county: 1, same_city: 0.8, same_province: 0.6, yangtze_river_delta: 0.4, elsewhere: 0 };
-
-/** '330000' covers its province, '330500' its city, '330502' its county. */
-function prefixOf(code: string): string {
-  if (code.endsWith('0000')) return code.slice(0, 2);
-  if (code.endsWith('00')) return code.slice(0, 4);
-  return code;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
 
 /** The unit-length mean of two unit vectors: a direction between the demand and its partner. */
 export function pairVector(a: Float32Array | null, b: Float32Array | null): Float32Array | null {

@@ -24,7 +24,7 @@ import {
   LeadNotFoundError,
   SameOrganisationError,
 } from './leads.errors';
-import { LeadsRepository, type LeadFilter, type LeadRow } from './leads.repository';
+import { LeadsRepository, type LeadFilter } from './leads.repository';
 import type { ContractRecord, Lead, LeadEvent, LeadOffer, NewLead, PartnerKind } from './leads.types';
 import { estimateSubsidy } from './subsidy';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
@@ -182,8 +182,7 @@ export class LeadsService {
       if (!lead) return undefined;
       leadsCreated.inc({ origin: newLead.origin });
       await this.leads.addEvent(tx, lead.id, null, 'unassigned', actor, { origin: newLead.origin, score: lead.score });
-      const row = (await this.leads.find(lead.id, tx))!;
-      await this.offerToNext(tx, row, actor);
+      await this.offerToNext(tx, lead, actor);
       return lead;
     });
   }
@@ -194,7 +193,7 @@ export class LeadsService {
    */
   private async offerToNext(
     tx: Queryable,
-    lead: LeadRow,
+    lead: Lead,
     actor: string,
     forcedBrokerId?: string,
   ): Promise<LeadOffer | null> {
@@ -248,7 +247,7 @@ export class LeadsService {
     return offer;
   }
 
-  private async escalate(tx: Queryable, lead: LeadRow, actor: string): Promise<void> {
+  private async escalate(tx: Queryable, lead: Lead, actor: string): Promise<void> {
     await this.leads.update(tx, lead.id, { state: 'unassigned', broker_id: null, escalated_at: new Date() });
     await this.leads.addEvent(tx, lead.id, lead.state, 'unassigned', actor, { escalated: true });
     this.logger.warn({ leadId: lead.id, offers: lead.offersMade }, 'lead escalated to the operators');

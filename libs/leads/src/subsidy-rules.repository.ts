@@ -11,7 +11,12 @@ export class SubsidyRulesRepository {
   constructor(private readonly db: Db) {}
 
   async active(tx: Queryable = this.db.pool): Promise<SubsidyRule[]> {
-    const { rows } = await tx.query<Row>('SELECT * FROM subsidy_rules WHERE active ORDER BY scheme, id');
+    const { rows } = await tx.query<Row>(
+      // As text[]: node-postgres parses arrays of built-in types only, not of the transaction_mode enum.
+      `SELECT id, scheme, authority, region_prefix, min_amount, rate, cap, transaction_modes::text[] AS transaction_modes,
+              challenge_winners, requires_exchange_settlement, source
+         FROM subsidy_rules WHERE active ORDER BY scheme, id`,
+    );
     return rows.map(toRule);
   }
 
@@ -55,16 +60,9 @@ function toRule(r: Row): SubsidyRule {
     minAmount: Number(r.min_amount),
     rate: Number(r.rate),
     cap: r.cap === null ? null : Number(r.cap),
-    transactionModes: parseEnumArray(r.transaction_modes) as TransactionMode[],
+    transactionModes: r.transaction_modes as TransactionMode[],
     challengeWinners: Boolean(r.challenge_winners),
     requiresExchangeSettlement: Boolean(r.requires_exchange_settlement),
     source: String(r.source),
   };
-}
-
-/** node-postgres leaves arrays of enum types in their text form ("{auction}"). */
-function parseEnumArray(value: unknown): string[] {
-  if (Array.isArray(value)) return value as string[];
-  const text = typeof value === 'string' ? value : '{}';
-  return text === '{}' ? [] : text.slice(1, -1).split(',');
 }

@@ -29,7 +29,8 @@ export function foldDuplicates<T extends Pick<Foldable, 'id'>>(
   return kept.map((k) => k.item);
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
+/** Dot product: the cosine similarity of two unit vectors. */
+export function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;

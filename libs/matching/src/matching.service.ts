@@ -8,16 +8,15 @@ import {
   ProfileNotFoundError,
   ProfilesService,
   publicFormOf,
-  regionPrefix,
   type Achievement,
   type Demand,
   type Expert,
   type ProfileByKind,
   type ProfileKind,
 } from '@app/profiles';
-import { industryDivision } from '@app/taxonomy';
+import { industryDivision, regionPrefix } from '@app/taxonomy';
 import { SearchIndexService, type IndexMeta } from '@app/vector-index';
-import { foldDuplicates } from './duplicates';
+import { dot, foldDuplicates } from './duplicates';
 import { reciprocalRankFusion } from './fusion';
 import { IndexNotReadyError, NotEmbeddedYetError } from './matching.errors';
 import {
@@ -134,8 +133,7 @@ export class MatchingService {
     if (!demand) throw new ProfileNotFoundError('demand', demandId);
     if (!partner) throw new ProfileNotFoundError(partnerKind, partnerId);
     const [a, b] = await Promise.all([this.vectorOf('demand', demandId), this.vectorOf(partnerKind, partnerId)]);
-    let similarity = 0;
-    for (let i = 0; i < a.length; i++) similarity += a[i] * b[i];
+    const similarity = dot(a, b);
     const parts = partsFor(partnerKind, needOfDemand(publicFormOf(demand)), partner, similarity);
     return {
       ...combine(parts, this.config.matching.weights),

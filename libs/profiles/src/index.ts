@@ -17,6 +17,6 @@ export { ProfileImportService, type ImportFormat, type ImportKind, type ImportSu
 export { PROFILE_TABLES } from './profile-tables';
 export * from './profiles.errors';
 export { ProfilesModule } from './profiles.module';
-export { ProfilesRepository, regionPrefix, type ProfileChange, type ProfileFilter } from './profiles.repository';
+export { ProfilesRepository, type ProfileChange, type ProfileFilter } from './profiles.repository';
 export { ProfilesService, publicFormOf, type ListOptions } from './profiles.service';
 export * from './profiles.types';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db, decodeCursor, encodeCursor, type Queryable } from '@app/persistence';
+import { regionPrefix } from '@app/taxonomy';
 import { PROFILE_TABLES, type ProfileTable } from './profile-tables';
 import type { EmbeddingState, Page, ProfileByKind, ProfileKind } from './profiles.types';
 
@@ -270,13 +271,6 @@ function publicCondition(t: ProfileTable): string {
   if (t.kind === 'achievement') return "status <> 'draft' AND status <> 'withdrawn' AND visibility = 'public'";
   if (t.kind === 'demand') return "status <> 'draft' AND status <> 'withdrawn'";
   return 'active';
-}
-
-/** 330000 -> 33, 330500 -> 3305, 330502 -> 330502: a region matches everything inside it. */
-export function regionPrefix(code: string): string {
-  if (code.endsWith('0000')) return code.slice(0, 2);
-  if (code.endsWith('00')) return code.slice(0, 4);
-  return code;
 }
 
 function toDb(type: string | undefined, value: unknown): unknown {

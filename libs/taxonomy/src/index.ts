@@ -5,6 +5,7 @@ export { INDUSTRY_SECTIONS, industryDivision, isIndustryCode } from './industrie
 export {
   findRegion,
   isRegionCode,
+  regionPrefix,
   regionProximity,
   regionsWithin,
   type Region,

@@ -48,8 +48,15 @@ export function regionProximity(a: string, b: string): RegionProximity {
   return 'elsewhere';
 }
 
+/** 330000 -> 33, 330500 -> 3305, 330502 -> 330502: a region matches everything inside it. */
+export function regionPrefix(code: string): string {
+  if (code.endsWith('0000')) return code.slice(0, 2);
+  if (code.endsWith('00')) return code.slice(0, 4);
+  return code;
+}
+
 /** The cities and counties inside a province or city (for pickers), in code order. */
 export function regionsWithin(code: string): Region[] {
-  const prefix = code.endsWith('0000') ? code.slice(0, 2) : code.endsWith('00') ? code.slice(0, 4) : code;
+  const prefix = regionPrefix(code);
   return [...regions.values()].filter((r) => r.code !== code && r.code.startsWith(prefix));
 }
