@@ -5,7 +5,6 @@ import {
   IsDateString,
   IsDefined,
   IsIn,
-  IsInt,
   IsNumber,
   IsOptional,
   IsPositive,
@@ -19,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { TRANSACTION_MODES, type TransactionMode } from '@app/profiles';
+import { PageQueryDto, TRANSACTION_MODES, type TransactionMode } from '@app/profiles';
 import {
   DECLINE_REASONS,
   LEAD_STATES,
@@ -116,7 +115,7 @@ export class AssignDto {
   brokerId?: string;
 }
 
-export class LeadListQueryDto {
+export class LeadListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: LEAD_STATES })
   @IsOptional()
   @IsIn(LEAD_STATES)
@@ -145,19 +144,6 @@ export class LeadListQueryDto {
   @IsOptional()
   @IsUUID()
   partnerId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  cursor?: string;
 }
 
 export class WebhookDto {

@@ -28,7 +28,14 @@ import {
   type Visibility,
 } from '../profiles.types';
 import { LIMITS } from './limits';
-import { IsDisciplineCode, IsIndustryCode, IsNotBlank, IsRegionCode } from './validators';
+import {
+  ExternalIdProperty,
+  IsDisciplineCode,
+  IsIndustryCode,
+  IsKeywordList,
+  IsNotBlank,
+  IsRegionCode,
+} from './validators';
 
 export class PatentDto {
   @ApiProperty({ example: 'ZL202310123456.7', maxLength: 40 })
@@ -61,11 +68,7 @@ export class CreateAchievementDto {
   abstract: string;
 
   @ApiPropertyOptional({ type: [String], example: ['动力电池', '湿法冶金'], maxItems: LIMITS.keywords })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(LIMITS.keywords)
-  @IsString({ each: true })
-  @MaxLength(LIMITS.keyword, { each: true })
+  @IsKeywordList()
   keywords?: string[];
 
   @ApiPropertyOptional({ example: '42', description: 'GB/T 4754-2017 industry code' })
@@ -137,15 +140,7 @@ export class CreateAchievementDto {
   @IsIn(VISIBILITIES)
   visibility?: Visibility;
 
-  @ApiPropertyOptional({
-    example: 'ZJU-2026-0137',
-    maxLength: 100,
-    description: "The organisation's own id: importing it again updates this record instead of adding another",
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  @IsNotBlank()
+  @ExternalIdProperty('ZJU-2026-0137')
   externalId?: string;
 }
 

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsDateString,
@@ -12,7 +11,6 @@ import {
   IsUUID,
   Length,
   Max,
-  MaxLength,
   Min,
 } from 'class-validator';
 import {
@@ -24,7 +22,14 @@ import {
   type DemandStatus,
 } from '../profiles.types';
 import { LIMITS } from './limits';
-import { IsIndustryCode, IsNotBlank, IsNotLessThan, IsRegionCode } from './validators';
+import {
+  ExternalIdProperty,
+  IsIndustryCode,
+  IsKeywordList,
+  IsNotBlank,
+  IsNotLessThan,
+  IsRegionCode,
+} from './validators';
 
 /** 技术需求: the problem an enterprise needs solved. */
 export class CreateDemandDto {
@@ -49,11 +54,7 @@ export class CreateDemandDto {
   description: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: LIMITS.keywords })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(LIMITS.keywords)
-  @IsString({ each: true })
-  @MaxLength(LIMITS.keyword, { each: true })
+  @IsKeywordList()
   keywords?: string[];
 
   @ApiPropertyOptional({ example: '42', description: 'GB/T 4754-2017 industry code' })
@@ -125,15 +126,7 @@ export class CreateDemandDto {
   @IsIn(CONFIDENTIAL_DEMAND_FIELDS, { each: true })
   confidentialFields?: ConfidentialDemandField[];
 
-  @ApiPropertyOptional({
-    example: 'HZ-LN-2026-08',
-    maxLength: 100,
-    description: "The organisation's own id: importing it again updates this record instead of adding another",
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  @IsNotBlank()
+  @ExternalIdProperty('HZ-LN-2026-08')
   externalId?: string;
 }
 

@@ -3,8 +3,8 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { IsIndustryCode, IsRegionCode } from './validators';
 
-/** Filters and cursor pagination shared by the profile lists; filters that do not apply to a kind are ignored. */
-export class ListQueryDto {
+/** Cursor pagination, shared by every list of the API. */
+export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
@@ -17,7 +17,10 @@ export class ListQueryDto {
   @IsOptional()
   @IsString()
   cursor?: string;
+}
 
+/** Filters shared by the profile lists; filters that do not apply to a kind are ignored. */
+export class ListQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsUUID()

@@ -1,5 +1,18 @@
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
+} from 'class-validator';
 import { isDisciplineCode, isIndustryCode, isRegionCode } from '@app/taxonomy';
+import { LIMITS } from './limits';
 
 function codeValidator(name: string, test: (code: string) => boolean, what: string) {
   return (options?: ValidationOptions) => (target: object, propertyName: string) =>
@@ -47,13 +60,39 @@ export function IsNotLessThan(sibling: string, options?: ValidationOptions) {
 }
 
 /** A text with at least one character that is not whitespace. */
-export function IsNotBlank(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
+export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isNotBlank',
       target: target.constructor,
-      propertyName,
+      propertyName: String(propertyName),
       options: { message: '$property must not be blank', ...options },
       validator: { validate: (value: unknown) => typeof value !== 'string' || /\S/u.test(value) },
     });
+}
+
+/** Optional keywords: at most LIMITS.keywords of at most LIMITS.keyword characters (achievements and demands alike). */
+export function IsKeywordList(): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(LIMITS.keywords),
+    IsString({ each: true }),
+    MaxLength(LIMITS.keyword, { each: true }),
+  );
+}
+
+/** The organisation's own id for a record (its catalogue number), documented once for every kind that has one. */
+export function ExternalIdProperty(example: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      example,
+      maxLength: 100,
+      description: "The organisation's own id: importing it again updates this record instead of adding another",
+    }),
+    IsOptional(),
+    IsString(),
+    Length(1, 100),
+    IsNotBlank(),
+  );
 }
