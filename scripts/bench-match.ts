@@ -15,7 +15,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import { ApiKeysService } from '@app/access';
@@ -27,6 +27,7 @@ import { VectorCollection } from '@app/vector-index';
 import { CliModule } from '../apps/cli/src/cli.module';
 import { readCsl } from './lib/csl';
 import { percentile } from './lib/stats';
+import { spawnApp, stopChild } from './lib/services';
 import { clusteredVectors } from './lib/synthetic';
 
 const program = new Command()
@@ -47,15 +48,7 @@ const DEMANDS = 200;
 async function startApi(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; ms: number }> {
   const port = 40000 + Math.floor(Math.random() * 20000);
   const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'],
-    {
-      cwd: join(__dirname, '..'),
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: 'ignore',
-    },
-  );
+  const child = spawnApp('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     const ready = await fetch(`${url}/health/ready`).then(
@@ -66,12 +59,6 @@ async function startApi(env: Record<string, string>): Promise<{ child: ChildProc
     if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM'); // writes the index snapshot on the way out
-  await exited;
 }
 
 async function load(url: string, key: string, paths: string[], concurrency: number): Promise<number[]> {
@@ -196,15 +183,15 @@ async function main(): Promise<void> {
     const snapshotDir = mkdtempSync(join(tmpdir(), 'bench-match-'));
     const hnsw = await startApi({ ...baseEnv, INDEX_SNAPSHOT_DIR: snapshotDir });
     const hnswResult = await measure(hnsw.url);
-    await stop(hnsw.child);
+    await stopChild(hnsw.child);
     const restart = await startApi({ ...baseEnv, INDEX_SNAPSHOT_DIR: snapshotDir });
-    await stop(restart.child);
+    await stopChild(restart.child);
     rmSync(snapshotDir, { recursive: true, force: true });
 
     // The baseline: the same API, every search an exact scan.
     const exact = await startApi({ ...baseEnv, INDEX_EXACT_SCAN_BELOW: String(size * 10) });
     const exactResult = await measure(exact.url);
-    await stop(exact.child);
+    await stopChild(exact.child);
 
     console.log(
       `\n${size} achievements (512-d, 100 clusters), ${DEMANDS} demands; inserted in ${insertS.toFixed(1)} s`,

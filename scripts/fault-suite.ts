@@ -10,9 +10,9 @@
  *
  *   npm run fault [-- --leads 1000 --redis-down 30]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ import { loadConfig } from '@app/config';
 import { resolveModel } from '@app/embedding';
 import { verifySignature } from '@app/leads';
 import { runMigrations, startEmbeddedPostgres, type EmbeddedPostgres } from '@app/persistence';
-import { freePort, RedisServer } from './lib/services';
+import { freePort, RedisServer, spawnApp, stopChild } from './lib/services';
 import { clusteredVectors } from './lib/synthetic';
 
 const opts = new Command()
@@ -47,24 +47,8 @@ const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const say = (m: string) => console.log(`[${elapsed().padStart(7)}] ${m}`);
 
-function startApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess {
-  const out = createWriteStream(join(ARTIFACTS, `${name}.log`), { flags: 'a' });
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${name}/src/main.ts`],
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
-  return child;
-}
-
-async function stopApp(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  await exited;
-}
+const startApp = (name: 'api' | 'worker', env: Record<string, string>) =>
+  spawnApp(name, env, join(ARTIFACTS, `${name}.log`));
 
 async function seed(url: string, webhookUrl: string): Promise<{ pairs: [string, string][] }> {
   const config = loadConfig({ ...process.env, DATABASE_URL: url });
@@ -260,7 +244,7 @@ async function main(): Promise<void> {
     }
     faults.workerKilled = `at ${delivered} of ${pairs.length} in inboxes`;
     say(`SIGKILL worker (${faults.workerKilled})`);
-    await stopApp(worker, 'SIGKILL');
+    await stopChild(worker, 'SIGKILL');
     await sleep(2_000);
     worker = startApp('worker', env);
 
@@ -326,8 +310,8 @@ async function main(): Promise<void> {
       console.log('\nOK: every lead delivered exactly once to an inbox, and at least once to the webhook with its key');
     }
   } finally {
-    await stopApp(api);
-    await stopApp(worker);
+    await stopChild(api);
+    await stopChild(worker);
     receiver.server.close();
     await redis.stop();
     await pg?.stop().catch(() => undefined);

@@ -51,3 +51,16 @@ export async function emptyMarket(): Promise<void> {
   await db.query('TRUNCATE achievements, demands, experts, brokers, outbox CASCADE');
   await db.end();
 }
+
+/** A battery-recycling demand in Traditional Chinese with a confidential description, as the suites post it. */
+export const batteryDemand = {
+  title: '尋求退役動力電池回收技術',
+  description: '我公司每年產生約兩千噸退役動力電池，希望引進正極材料高回收率的回收工藝。',
+  industryCode: '42',
+  regionCode: '330502',
+  minReadinessLevel: 5,
+  budgetMin: 500000,
+  budgetMax: 1000000,
+  cooperationModes: ['transfer'],
+  confidentialFields: ['description'],
+};

@@ -3,7 +3,9 @@
  * redis-server with its append-only file on, as BullMQ asks of production, so a stop loses no queued job.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer, Socket, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -54,4 +56,34 @@ function pingRedis(port: number): Promise<boolean> {
     s.connect(port, '127.0.0.1', () => s.write('PING\r\n'));
     s.once('data', (d) => (s.destroy(), resolve(d.toString().startsWith('+PONG'))));
   });
+}
+
+/**
+ * Runs one of the service's apps from source as its own process, as in production. Its output goes to `logFile`
+ * when given, and is dropped otherwise.
+ */
+export function spawnApp(name: 'api' | 'worker', env: Record<string, string>, logFile?: string): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${name}/src/main.ts`],
+    {
+      cwd: join(__dirname, '../..'),
+      env: { ...process.env, ...env },
+      stdio: logFile ? ['ignore', 'pipe', 'pipe'] : 'ignore',
+    },
+  );
+  if (logFile) {
+    const out = createWriteStream(logFile, { flags: 'a' });
+    child.stdout!.pipe(out);
+    child.stderr!.pipe(out);
+  }
+  return child;
+}
+
+/** Signals a child (SIGTERM: a graceful stop that writes the index snapshot) and waits until it has exited. */
+export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
 }

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { ApiKeysService } from '@app/access';
 import { SearchIndexService } from '@app/vector-index';
 import { startApi } from '../app';
-import { eventually, makeAdminKey, makeParty, emptyMarket, type Party } from '../fixtures';
+import { emptyMarket, eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
 
 const SHOTS = join(__dirname, '../../test-artifacts/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

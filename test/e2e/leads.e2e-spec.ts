@@ -4,7 +4,7 @@ import request from 'supertest';
 import { ApiKeysService } from '@app/access';
 import { SearchIndexService } from '@app/vector-index';
 import { startApi } from '../app';
-import { eventually, makeAdminKey, makeParty, emptyMarket, type Party } from '../fixtures';
+import { batteryDemand, emptyMarket, eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
 
 const battery = {
   title: '退役动力电池正极材料高效湿法回收技术',
@@ -24,19 +24,7 @@ const unrelated = {
   readinessLevel: 4,
   regionCode: '330106',
 };
-// Traditional Chinese, with a confidential description.
-const demand = {
-  title: '尋求退役動力電池回收技術',
-  description: '我公司每年產生約兩千噸退役動力電池，希望引進正極材料高回收率的回收工藝。',
-  keywords: ['動力電池', '回收'],
-  industryCode: '42',
-  regionCode: '330502',
-  minReadinessLevel: 5,
-  budgetMin: 500000,
-  budgetMax: 1000000,
-  cooperationModes: ['transfer'],
-  confidentialFields: ['description'],
-};
+const demand = { ...batteryDemand, keywords: ['動力電池', '回收'] };
 
 describe('leads (e2e: real model, index, queues and outbox relay)', () => {
   let app: NestExpressApplication;

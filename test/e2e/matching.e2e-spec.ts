@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { SearchIndexService } from '@app/vector-index';
 import { startApi } from '../app';
-import { emptyMarket, eventually, makeParty, type Party } from '../fixtures';
+import { batteryDemand, emptyMarket, eventually, makeParty, type Party } from '../fixtures';
 
 const battery = {
   title: '废旧锂离子电池正极材料湿法回收技术',
@@ -62,18 +62,7 @@ describe('matching (e2e, real model and index)', () => {
       .send({ ...battery, regionCode: '330100' });
     ids.twin = twin.body.id;
     const demands = {
-      // Traditional Chinese, with a confidential description.
-      battery: {
-        title: '尋求退役動力電池回收技術',
-        description: '我公司每年產生約兩千噸退役動力電池，希望引進正極材料高回收率的回收工藝。',
-        industryCode: '42',
-        regionCode: '330502',
-        minReadinessLevel: 5,
-        budgetMin: 500000,
-        budgetMax: 1000000,
-        cooperationModes: ['transfer'],
-        confidentialFields: ['description'],
-      },
+      battery: batteryDemand,
       pcb: {
         title: '电路板产线需要自动检测焊点和线路缺陷',
         description: '我们的SMT产线依靠人工目检，漏检率高，希望引入机器视觉自动检测方案。',
