@@ -25,8 +25,8 @@ import {
   SameOrganisationError,
 } from './leads.errors';
 import { LeadsRepository, type LeadFilter } from './leads.repository';
-import type { ContractRecord, Lead, LeadEvent, LeadOffer, NewLead, PartnerKind } from './leads.types';
-import { estimateSubsidy } from './subsidy';
+import type { Lead, LeadEvent, LeadOffer, NewLead, PartnerKind } from './leads.types';
+import { estimateSubsidy, type ContractRecord } from './subsidy';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
 
 /** The actor of changes nobody asked for by hand: matching, service-level lapses, assignment. */

@@ -61,5 +61,3 @@ export interface NewLead {
   origin: Lead['origin'];
   match: MatchScore;
 }
-
-export type { ContractRecord };
