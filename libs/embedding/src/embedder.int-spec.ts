@@ -34,14 +34,17 @@ describe('Embedder (real model from models/)', () => {
     }
   });
 
-  it('matches the Python reference within 1e-4 per dimension, one text per forward pass', async () => {
+  // The int8 graph runs other kernels on other CPUs: on the Intel Xeon (AVX-512) the reference was made on, the two
+  // pipelines agree to 6e-8 per dimension; on an AMD EPYC with AVX2 only, to 3.3e-3 (cosine 0.9997 at worst). That
+  // is the CPU's doing: the Python reference made on the AMD machine differs from the Intel one by the same 3.3e-3
+  // and agrees with this pipeline there to 6e-8. A tokeniser or pooling fault moves a vector further than that (a
+  // lost [SEP] on a long text: 1e-2 per dimension).
+  it('matches the Python reference within the int8 kernels of this CPU, one text per forward pass', async () => {
     const vectors = await sut.embed(reference.rows.map((r) => r.text));
-    expect(
-      maxAbsDifference(
-        vectors,
-        reference.rows.map((r) => r.vector),
-      ),
-    ).toBeLessThan(1e-4);
+    const expected = reference.rows.map((r) => r.vector);
+    expect(maxAbsDifference(vectors, expected)).toBeLessThan(5e-3);
+    const cosines = vectors.map((v, i) => v.reduce((s, x, d) => s + x * expected[i][d], 0));
+    expect(Math.min(...cosines)).toBeGreaterThan(0.999);
   });
 
   it('returns unit vectors of the model dimension, in input order', async () => {
