@@ -25,6 +25,8 @@ export interface AppConfig {
   index: {
     snapshotDir: string;
     syncMs: number;
+    /** Records per kind kept in memory for matching (read through from PostgreSQL). */
+    recordCache: number;
     snapshotEveryMs: number;
     hnsw: { m: number; efConstruction: number; efSearch: number; exactScanBelow: number };
   };
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
     index: {
       snapshotDir: c.INDEX_SNAPSHOT_DIR,
       syncMs: c.INDEX_SYNC_MS,
+      recordCache: c.INDEX_RECORD_CACHE,
       snapshotEveryMs: c.INDEX_SNAPSHOT_EVERY_MS,
       hnsw: {
         m: c.INDEX_M,

@@ -34,6 +34,8 @@ export const configSchema = z.object({
   // At most this many eligible records: exact scan instead of filtered HNSW (bench:filter shows the crossover).
   INDEX_EXACT_SCAN_BELOW: integer(0, 100_000_000).default(2000),
   INDEX_SYNC_MS: integer(100, 3_600_000).default(1000),
+  // Records per kind kept in memory for scoring and showing candidates (0: read each from PostgreSQL every time).
+  INDEX_RECORD_CACHE: integer(0, 10_000_000).default(20_000),
   INDEX_SNAPSHOT_EVERY_MS: integer(10_000, 86_400_000).default(600_000),
   // JSON object of score weights (semantic, keywords, industry, region, readiness, price, cooperation, green); the
   // ones given replace the defaults of libs/matching/src/scoring.ts.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db, decodeCursor, encodeCursor, type Queryable } from '@app/persistence';
 import type { BrokerCandidate } from './broker-assignment';
 import { OPEN_STATES, type LeadState } from './lead-lifecycle';
-import type { Lead, LeadEvent, LeadOffer, LeadParties, NewLead } from './leads.types';
+import type { Lead, LeadEvent, LeadOffer, LeadParties, NewLead, PartnerKind } from './leads.types';
 
 type Row = Record<string, unknown>;
 
@@ -80,13 +80,15 @@ export class LeadsRepository {
   }
 
   /** The state of every lead of these demands with these partners, for annotating matches. */
-  async statesOfPairs(
-    demandIds: string[],
-    partnerIds: string[],
+  /** The state of every lead of one demand, or of one partner. */
+  async statesOf(
+    side: { demandId: string } | { partnerKind: PartnerKind; partnerId: string },
   ): Promise<{ id: string; demandId: string; partnerId: string; state: LeadState }[]> {
     const rows = await this.db.query<{ id: string; demand_id: string; partner_id: string; state: LeadState }>(
-      'SELECT id, demand_id, partner_id, state FROM leads WHERE demand_id = ANY($1::uuid[]) AND partner_id = ANY($2::uuid[])',
-      [demandIds, partnerIds],
+      'demandId' in side
+        ? 'SELECT id, demand_id, partner_id, state FROM leads WHERE demand_id = $1'
+        : 'SELECT id, demand_id, partner_id, state FROM leads WHERE partner_kind = $1 AND partner_id = $2',
+      'demandId' in side ? [side.demandId] : [side.partnerKind, side.partnerId],
     );
     return rows.map((r) => ({ id: r.id, demandId: r.demand_id, partnerId: r.partner_id, state: r.state }));
   }

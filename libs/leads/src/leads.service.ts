@@ -129,8 +129,12 @@ export class LeadsService {
     filters: MatchFilters,
     limit?: number,
   ): Promise<MatchWithLead[]> {
-    const matches = await this.matching.forDemand(actor, demandId, target, filters, limit);
-    return this.withLeads(matches, (m) => [demandId, m.id]);
+    // The demand's leads are read while the matching runs: one database round trip less in a row.
+    const [matches, leads] = await Promise.all([
+      this.matching.forDemand(actor, demandId, target, filters, limit),
+      this.leads.statesOf({ demandId }),
+    ]);
+    return withLeads(matches, leads, (m) => [demandId, m.id]);
   }
 
   /** Matches of an achievement (demands), annotated and suppressed the same way. */
@@ -140,23 +144,11 @@ export class LeadsService {
     filters: MatchFilters,
     limit?: number,
   ): Promise<MatchWithLead[]> {
-    const matches = await this.matching.forAchievement(actor, achievementId, filters, limit);
-    return this.withLeads(matches, (m) => [m.id, achievementId]);
-  }
-
-  private async withLeads(matches: Match[], pairOf: (m: Match) => [string, string]): Promise<MatchWithLead[]> {
-    const pairs = matches.map(pairOf);
-    const leads = await this.leads.statesOfPairs(
-      pairs.map((p) => p[0]),
-      pairs.map((p) => p[1]),
-    );
-    const byPair = new Map(leads.map((l) => [`${l.demandId}/${l.partnerId}`, l]));
-    return matches.flatMap((m) => {
-      const [demandId, partnerId] = pairOf(m);
-      const lead = byPair.get(`${demandId}/${partnerId}`);
-      if (lead?.state === 'declined') return [];
-      return [{ ...m, lead: lead ? { id: lead.id, state: lead.state } : null }];
-    });
+    const [matches, leads] = await Promise.all([
+      this.matching.forAchievement(actor, achievementId, filters, limit),
+      this.leads.statesOf({ partnerKind: 'achievement', partnerId: achievementId }),
+    ]);
+    return withLeads(matches, leads, (m) => [m.id, achievementId]);
   }
 
   /** An introduction by hand; idempotent on the pair (the existing lead is returned with created: false). */
@@ -445,3 +437,18 @@ function scoreOf(m: Match): MatchScore & { similarity: number } {
 }
 
 export type { LeadState };
+
+/** Each match with its pair's lead, if any; pairs whose lead was declined are left out. */
+function withLeads(
+  matches: Match[],
+  leads: { id: string; demandId: string; partnerId: string; state: LeadState }[],
+  pairOf: (m: Match) => [string, string],
+): MatchWithLead[] {
+  const byPair = new Map(leads.map((l) => [`${l.demandId}/${l.partnerId}`, l]));
+  return matches.flatMap((m) => {
+    const [demandId, partnerId] = pairOf(m);
+    const lead = byPair.get(`${demandId}/${partnerId}`);
+    if (lead?.state === 'declined') return [];
+    return [{ ...m, lead: lead ? { id: lead.id, state: lead.state } : null }];
+  });
+}

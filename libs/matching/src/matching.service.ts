@@ -331,14 +331,14 @@ export class MatchingService {
     return stored.vector;
   }
 
-  /** The records, as the actor may see them (a demand's confidential fields blanked). */
+  /** The candidates' records, as the actor may see them (a demand's confidential fields blanked). */
   private async load<K extends ProfileKind>(
     actor: Actor,
     kind: K,
     ids: string[],
   ): Promise<Map<string, ProfileByKind[K]>> {
-    const records = await this.repository.findByIds(kind, ids);
-    return new Map(records.map((r) => [r.id, this.profiles.visibleTo(actor, kind, r)]));
+    const records = await this.index.records(kind, ids);
+    return new Map([...records].map(([id, r]) => [id, this.profiles.visibleTo(actor, kind, r)]));
   }
 
   private requireReady(): void {

@@ -92,6 +92,28 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
     await second.close();
   });
 
+  it('keeps the records it served, replaced by catch-up when they change and dropped when they are withdrawn', async () => {
+    const reader = await start('');
+    const index = reader.get(SearchIndexService);
+    await until(() => (index.state === 'ready' ? true : undefined), 30_000);
+    const id = await addAchievement('高效光伏组件清洗机器人');
+    await index.sync('achievement');
+    expect((await index.records('achievement', [id, '00000000-0000-0000-0000-000000000000'])).size).toBe(1);
+
+    // Changed in the database by another process: once caught up, this copy serves the new record.
+    const admin = { apiKeyId: 't', role: 'admin' as const, organisationId: null, brokerId: null };
+    await writer.get(ProfilesService).update(admin, 'achievement', id, { readinessLevel: 8 });
+    await index.sync('achievement');
+    expect((await index.records('achievement', [id])).get(id)?.readinessLevel).toBe(8);
+
+    await writer.get(ProfilesService).withdraw(admin, 'achievement', id);
+    await index.sync('achievement');
+    // No longer kept: read again from PostgreSQL, where it is withdrawn (and no longer a candidate anywhere).
+    expect((await index.records('achievement', [id])).get(id)?.status).toBe('withdrawn');
+    expect(index.metaOf('achievement', id)).toBeUndefined();
+    await reader.close();
+  });
+
   it('converges with a write made by another process (a real worker) within 2 seconds of it', async () => {
     const reader = await start('');
     const index = reader.get(SearchIndexService);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EmbeddingService } from '@app/embedding';
 import { IndexNotifier } from '@app/jobs';
@@ -29,6 +30,10 @@ class Catalogue {
   lexical = new LexicalCollection();
   /** Metadata of every live record, embedded or not (the lexical index has records the dense one lacks yet). */
   meta = new Map<string, IndexMeta>();
+  /** Recently used records as of this copy's position; absent when the cache is off. */
+  records?: LRUCache<string, ProfileByKind[ProfileKind]>;
+  /** Counts the batches of changes applied, so that a read from the database can tell whether one overtook it. */
+  generation = 0;
   position: Position | null = null;
   dirty = false;
   syncing?: Promise<void>;
@@ -37,8 +42,10 @@ class Catalogue {
     readonly kind: ProfileKind,
     dimension: number,
     hnsw: HnswOptions,
+    recordCache: number,
   ) {
     this.dense = new VectorCollection<IndexMeta>(dimension, hnsw);
+    if (recordCache > 0) this.records = new LRUCache({ max: recordCache });
   }
 }
 
@@ -67,9 +74,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     private readonly embedding: EmbeddingService,
     private readonly notifier: IndexNotifier,
   ) {
-    this.catalogues = Object.fromEntries(
-      KINDS.map((k) => [k, new Catalogue(k, embedding.dimension, config.index.hnsw)]),
-    ) as Record<ProfileKind, Catalogue>;
+    this.catalogues = Object.fromEntries(KINDS.map((k) => [k, this.newCatalogue(k)])) as Record<ProfileKind, Catalogue>;
   }
 
   onApplicationBootstrap(): void {
@@ -144,6 +149,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       const changes = await this.repository.changesSince(c.kind, c.position, 1000);
       for (const change of changes) this.apply(c, change);
       if (changes.length > 0) {
+        c.generation++;
         const last = changes[changes.length - 1];
         c.position = { changedAt: last.changedAt, id: last.profile.id };
         c.dirty = true;
@@ -159,10 +165,13 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       c.dense.remove(profile.id);
       c.lexical.remove(profile.id);
       c.meta.delete(profile.id);
+      c.records?.delete(profile.id);
       return;
     }
     const meta = indexMeta(c.kind, profile);
     c.meta.set(profile.id, meta);
+    // Only a record already kept is replaced: catching up on a whole catalogue must not fill the cache.
+    if (c.records?.has(profile.id)) c.records.set(profile.id, profile);
     // A vector of another model is never compared with this model's: the record waits for its re-embedding.
     if (vector && profile.embedding.modelId === this.embedding.modelId) c.dense.upsert(profile.id, vector, meta);
     else c.dense.remove(profile.id);
@@ -216,7 +225,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
   }
 
   private newCatalogue(kind: ProfileKind): Catalogue {
-    return new Catalogue(kind, this.embedding.dimension, this.config.index.hnsw);
+    return new Catalogue(kind, this.embedding.dimension, this.config.index.hnsw, this.config.index.recordCache);
   }
 
   sizes(): Record<ProfileKind, number> {
@@ -250,6 +259,30 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
 
   metaOf(kind: ProfileKind, id: string): IndexMeta | undefined {
     return this.catalogues[kind].meta.get(id);
+  }
+
+  /**
+   * The records of the given ids (those that exist), as this copy knows them: from memory when recently used,
+   * otherwise read from PostgreSQL and kept. A kept record is replaced when catch-up brings a change to it, so it
+   * is as fresh as the metadata the candidates were filtered on (INDEX_SYNC_MS at most, README "Index copies").
+   */
+  async records<K extends ProfileKind>(kind: K, ids: readonly string[]): Promise<Map<string, ProfileByKind[K]>> {
+    const c = this.catalogues[kind];
+    const found = new Map<string, ProfileByKind[K]>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const record = c.records?.get(id) as ProfileByKind[K] | undefined;
+      if (record) found.set(id, record);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    const generation = c.generation;
+    for (const record of await this.repository.findByIds(kind, missing)) {
+      found.set(record.id, record);
+      // A change applied while this read ran may be newer than what it returned: keep only what nothing overtook.
+      if (c.generation === generation && c.meta.has(record.id)) c.records?.set(record.id, record);
+    }
+    return found;
   }
 }
 
