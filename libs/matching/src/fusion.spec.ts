@@ -40,4 +40,20 @@ describe('foldDuplicates', () => {
     );
     expect(folded.map((f) => f.id)).toEqual(['c', 'a']);
   });
+
+  it('keeps the first `limit` results and still names their twins ranked below the cut', () => {
+    const folded = foldDuplicates(
+      [
+        { id: 'a', organisationId: 'city', title: '电池回收技术' },
+        { id: 'c', organisationId: 'x', title: '光伏清洗' },
+        { id: 'd', organisationId: 'y', title: '储能系统' },
+        { id: 'b', organisationId: 'province', title: '废旧电池回收工艺' },
+      ],
+      (id) => vectors[id],
+      undefined,
+      2,
+    );
+    expect(folded.map((f) => f.id)).toEqual(['a', 'c']);
+    expect(folded[0].alsoListedAs).toEqual([{ id: 'b', organisationId: 'province' }]);
+  });
 });

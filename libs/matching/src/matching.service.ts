@@ -285,6 +285,7 @@ export class MatchingService {
             matches,
             (id) => this.index.vectorOf('achievement', id),
             (m) => ({ organisationId: m.record.organisationId, title: (m.record as Achievement).title }),
+            limit,
           )
         : matches;
     return folded.slice(0, limit);
