@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VectorCollection } from './vector-collection';
+import { sampleShare, VectorCollection } from './vector-collection';
 
 interface Meta {
   region: string;
@@ -18,13 +18,13 @@ function clustered(n: number, dim: number, seed = 1): Float32Array[] {
 describe('VectorCollection', () => {
   const dim = 32;
   const vectors = clustered(3000, dim);
-  const build = (capacity = 16) => {
+  const build = (capacity = 16, region: (i: number) => string = (i) => (i % 100 === 0 ? 'rare' : 'common')) => {
     const sut = new VectorCollection<Meta>(
       dim,
       { m: 16, efConstruction: 100, efSearch: 64, exactScanBelow: 200 },
       capacity,
     );
-    vectors.forEach((v, i) => sut.upsert(`id-${i}`, v, { region: i % 100 === 0 ? 'rare' : 'common' }));
+    vectors.forEach((v, i) => sut.upsert(`id-${i}`, v, { region: region(i) }));
     return sut;
   };
 
@@ -69,11 +69,27 @@ describe('VectorCollection', () => {
   });
 
   it('walks the graph with the filter when many records are eligible', () => {
-    const sut = build();
-    const result = sut.search(vectors[5], 10, (m) => m.region === 'common');
+    const sut = build(16, (i) => (i % 2 === 0 ? 'east' : 'west'));
+    const result = sut.search(vectors[5], 10, (m) => m.region === 'west');
     expect(result.plan).toBe('filtered-hnsw');
     expect(result.hits).toHaveLength(10);
-    expect(result.hits.every((h) => h.meta.region === 'common')).toBe(true);
+    expect(result.hits.every((h) => h.meta.region === 'west')).toBe(true);
+  });
+
+  it('walks without the filter and filters the results when nearly every record is eligible', () => {
+    const sut = build();
+    let found = 0;
+    for (let q = 0; q < 50; q++) {
+      // Every hundredth vector is rare: when the query is one (vectors[0], [300], ...), its nearest hit is dropped.
+      const query = vectors[q * 60];
+      const result = sut.search(query, 10, (m) => m.region === 'common');
+      expect(result.plan).toBe('post-filtered-hnsw');
+      expect(result.hits).toHaveLength(10);
+      expect(result.hits.every((h) => h.meta.region === 'common')).toBe(true);
+      const exact = new Set(sut.exactSearch(query, 10, (m) => m.region === 'common').map((h) => h.id));
+      found += result.hits.filter((h) => exact.has(h.id)).length;
+    }
+    expect(found / 500).toBeGreaterThanOrEqual(0.95);
   });
 
   it('restores a snapshot with its ids, metadata, deletions and state', async () => {
@@ -95,5 +111,34 @@ describe('VectorCollection', () => {
   it('loads nothing from an empty folder', async () => {
     const sut = new VectorCollection<Meta>(dim);
     expect(await sut.load(mkdtempSync(join(tmpdir(), 'empty-')))).toBeUndefined();
+  });
+});
+
+describe('sampleShare (planning a filtered search)', () => {
+  it('stops after 100 labels when the share is clearly too large for an exact scan', () => {
+    expect(sampleShare(100_000, () => true, 0.16)).toEqual({ share: 1, asked: 100 });
+  });
+
+  it('reads the whole sample when the share may be small', () => {
+    const { share, asked } = sampleShare(100_000, (label) => label % 5_000 === 0, 0.16);
+    expect(asked).toBe(1000);
+    expect(share).toBeCloseTo(0.02, 2);
+  });
+
+  it('visits labels from the whole range even when it stops early', () => {
+    // Only the last tenth of the labels pass: a sample that stopped at the first 100 labels in order would see none.
+    const visited = new Set<number>();
+    const { share, asked } = sampleShare(100_000, (label) => (visited.add(label), label >= 90_000), 0.05);
+    expect(asked).toBe(100);
+    expect(share).toBeCloseTo(0.1, 1);
+    expect(Math.min(...visited)).toBeLessThan(1_000);
+    expect(Math.max(...visited)).toBeGreaterThan(99_000);
+    expect(visited.size).toBe(100);
+  });
+
+  it('samples every label of a small collection once', () => {
+    const visited: number[] = [];
+    sampleShare(617, (label) => (visited.push(label), false), 1);
+    expect(visited.sort((a, b) => a - b)).toEqual(Array.from({ length: 617 }, (_, i) => i));
   });
 });

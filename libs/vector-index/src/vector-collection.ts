@@ -21,7 +21,7 @@ export interface Hit<M> {
   meta: M;
 }
 
-export type SearchPlan = 'hnsw' | 'filtered-hnsw' | 'exact';
+export type SearchPlan = 'hnsw' | 'post-filtered-hnsw' | 'filtered-hnsw' | 'exact';
 
 export interface SearchResult<M> {
   hits: Hit<M>[];
@@ -122,8 +122,10 @@ export class VectorCollection<M> {
    * The k records most similar to the query among those the filter accepts. The plan follows the number of
    * eligible records, as filtering vector engines do: with no filter, plain HNSW; with few eligible records (at
    * most `exactScanBelow`), an exact scan of just those, which is both exact and cheaper than a filtered graph walk
-   * that must skip most of what it visits; otherwise HNSW with the filter inside the walk, falling back to the
-   * exact scan in the rare case it returns fewer than k while k eligible records exist.
+   * that must skip most of what it visits; when nearly every record is eligible, a plain walk for a few more than
+   * k, filtered afterwards (the filter is then asked of k-odd results instead of every node the walk visits);
+   * otherwise HNSW with the filter inside the walk, falling back to the exact scan in the rare case it returns
+   * fewer than k while k eligible records exist.
    */
   search(query: Float32Array, k: number, filter?: (meta: M) => boolean): SearchResult<M> {
     const q = normalise(query);
@@ -138,6 +140,12 @@ export class VectorCollection<M> {
       if (eligible.length <= this.options.exactScanBelow) {
         return { hits: this.exact(q, k, eligible), plan: 'exact', eligible: eligible.length };
       }
+    }
+    const share = estimate / Math.max(1, this.size);
+    if (share >= POST_FILTER_SHARE) {
+      const wanted = Math.min(this.size, Math.ceil(k / share) + POST_FILTER_SLACK);
+      const hits = this.hnsw(q, wanted).filter((h) => filter(h.meta));
+      if (hits.length >= k) return { hits: hits.slice(0, k), plan: 'post-filtered-hnsw', eligible: estimate };
     }
     const hits = this.hnsw(q, Math.min(k, this.size), (label) => filter(this.meta[label]!));
     if (hits.length < k) {
@@ -226,17 +234,18 @@ export class VectorCollection<M> {
     this.capacity = capacity;
   }
 
-  /** Live records the filter accepts, estimated from an evenly spaced sample of at most 1,000 labels. */
+  /** Live records the filter accepts, estimated from a sample (see `sampleShare`). */
   private estimateEligible(filter: (meta: M) => boolean): number {
     const labels = this.ids.length;
-    if (labels <= 1000) return this.eligibleLabels(filter).length;
-    const step = labels / 1000;
-    let accepted = 0;
-    for (let i = 0; i < 1000; i++) {
-      const label = Math.floor(i * step);
-      if (!this.deleted.has(label) && filter(this.meta[label]!)) accepted++;
-    }
-    return Math.round((accepted / 1000) * labels);
+    if (labels <= SAMPLE) return this.eligibleLabels(filter).length;
+    // Four times the share an exact scan would take: more than that, and the plan is certainly the graph walk.
+    const clearlyMany = (4 * 2 * this.options.exactScanBelow) / labels;
+    const { share } = sampleShare(
+      labels,
+      (label) => !this.deleted.has(label) && filter(this.meta[label]!),
+      clearlyMany,
+    );
+    return Math.round(share * labels);
   }
 
   private eligibleLabels(filter: (meta: M) => boolean): number[] {
@@ -277,4 +286,38 @@ function normalise(v: Float32Array): Float32Array {
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v[i] / norm;
   return out;
+}
+
+/** At least this share eligible: walk without the filter and filter the results, asking a few more than k. */
+const POST_FILTER_SHARE = 0.9;
+const POST_FILTER_SLACK = 5;
+
+/** Labels sampled to plan a filtered search, and a stride coprime to it that scatters the order of the visit. */
+const SAMPLE = 1000;
+const SAMPLE_STRIDE = 617;
+
+/**
+ * The share of `labels` that `accepts`, from at most 1,000 evenly spaced labels visited in a scattered order, so
+ * that any prefix of the sample spans the whole range. A plan only has to know whether the share may be small
+ * enough for an exact scan: once 100 labels are seen and the share is at least `clearlyMany` (four times what an
+ * exact scan would take: six standard deviations of a sample of 100), the rest cannot change the plan and the walk
+ * stops. Most filters accept most records, so most plans ask 100 labels instead of 1,000.
+ */
+export function sampleShare(
+  labels: number,
+  accepts: (label: number) => boolean,
+  clearlyMany: number,
+): { share: number; asked: number } {
+  const size = Math.min(SAMPLE, labels);
+  const step = labels / size;
+  const stride = size % SAMPLE_STRIDE === 0 ? 1 : SAMPLE_STRIDE; // 617 is prime: coprime to any other size
+  let accepted = 0;
+  let asked = 0;
+  while (asked < size) {
+    const label = Math.floor(((asked * stride) % size) * step);
+    asked++;
+    if (accepts(label)) accepted++;
+    if (asked % 100 === 0 && accepted / asked >= clearlyMany) break;
+  }
+  return { share: size === 0 ? 0 : accepted / asked, asked };
 }
