@@ -55,7 +55,7 @@ function main(): void {
       `${(share * 100).toFixed(1).padStart(6)}%  ${String(eligible).padStart(7)}   ` +
         `${percentile(hnsw, 50).toFixed(2).padStart(8)} / ${percentile(hnsw, 95).toFixed(2).padStart(6)}        ` +
         `${(found / queries.length).toFixed(3)}     ${percentile(exact, 50).toFixed(2).padStart(8)} / ${percentile(exact, 95).toFixed(2).padStart(6)}        ` +
-        `${eligible <= 2000 ? 'exact' : 'filtered HNSW'}`,
+        `${eligible <= 2000 ? 'exact' : share >= 0.9 ? 'HNSW, filtered after' : 'filtered HNSW'}`,
     );
   }
 }
