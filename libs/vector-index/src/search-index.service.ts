@@ -30,7 +30,7 @@ class Catalogue {
   lexical = new LexicalCollection();
   /** Metadata of every live record, embedded or not (the lexical index has records the dense one lacks yet). */
   meta = new Map<string, IndexMeta>();
-  /** Recently used records as of this copy's position; absent when the cache is off. */
+  /** Recently used records as of this copy's position, frozen (every request shares them); absent when off. */
   records?: LRUCache<string, ProfileByKind[ProfileKind]>;
   /** Counts the batches of changes applied, so that a read from the database can tell whether one overtook it. */
   generation = 0;
@@ -171,7 +171,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     const meta = indexMeta(c.kind, profile);
     c.meta.set(profile.id, meta);
     // Only a record already kept is replaced: catching up on a whole catalogue must not fill the cache.
-    if (c.records?.has(profile.id)) c.records.set(profile.id, profile);
+    if (c.records?.has(profile.id)) c.records.set(profile.id, Object.freeze(profile));
     // A vector of another model is never compared with this model's: the record waits for its re-embedding.
     if (vector && profile.embedding.modelId === this.embedding.modelId) c.dense.upsert(profile.id, vector, meta);
     else c.dense.remove(profile.id);
@@ -280,7 +280,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     for (const record of await this.repository.findByIds(kind, missing)) {
       found.set(record.id, record);
       // A change applied while this read ran may be newer than what it returned: keep only what nothing overtook.
-      if (c.generation === generation && c.meta.has(record.id)) c.records?.set(record.id, record);
+      if (c.generation === generation && c.meta.has(record.id)) c.records?.set(record.id, Object.freeze(record));
     }
     return found;
   }
