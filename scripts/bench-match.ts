@@ -67,8 +67,8 @@ async function startApi(env: Record<string, string>): Promise<{ child: ChildProc
 
 /**
  * Closed-loop clients: each sends its next request when the last answer is in. node:http with keep-alive rather
- * than fetch, whose own cost on this machine (about a millisecond a request, measured against a bare Node server)
- * would be counted as the API's: the load generator shares the two cores with the API and PostgreSQL.
+ * than fetch, whose own cost per request (twice node:http's against a bare Node server on this machine) would be
+ * counted as the API's: the load generator shares the two cores with the API and PostgreSQL.
  */
 async function load(url: string, key: string, paths: string[], concurrency: number): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });

@@ -79,7 +79,6 @@ export class LeadsRepository {
     return rows[0] && toLeadRow(rows[0]);
   }
 
-  /** The state of every lead of these demands with these partners, for annotating matches. */
   /** The state of every lead of one demand, or of one partner. */
   async statesOf(
     side: { demandId: string } | { partnerKind: PartnerKind; partnerId: string },
