@@ -171,7 +171,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     const meta = indexMeta(c.kind, profile);
     c.meta.set(profile.id, meta);
     // Only a record already kept is replaced: catching up on a whole catalogue must not fill the cache.
-    if (c.records?.has(profile.id)) c.records.set(profile.id, Object.freeze(profile));
+    if (c.records?.has(profile.id)) c.records.set(profile.id, frozen(profile));
     // A vector of another model is never compared with this model's: the record waits for its re-embedding.
     if (vector && profile.embedding.modelId === this.embedding.modelId) c.dense.upsert(profile.id, vector, meta);
     else c.dense.remove(profile.id);
@@ -280,7 +280,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     for (const record of await this.repository.findByIds(kind, missing)) {
       found.set(record.id, record);
       // A change applied while this read ran may be newer than what it returned: keep only what nothing overtook.
-      if (c.generation === generation && c.meta.has(record.id)) c.records?.set(record.id, Object.freeze(record));
+      if (c.generation === generation && c.meta.has(record.id)) c.records?.set(record.id, frozen(record));
     }
     return found;
   }
@@ -291,4 +291,10 @@ function publicFields(kind: ProfileKind, profile: unknown): Record<string, unkno
   const fields = { ...(profile as Record<string, unknown>) };
   if (kind === 'demand') for (const f of (profile as Demand).confidentialFields) fields[f] = null;
   return fields;
+}
+
+/** The record itself, frozen: kept records are shared by every request, so none may change one. */
+function frozen<T extends object>(record: T): T {
+  Object.freeze(record);
+  return record;
 }
