@@ -51,6 +51,21 @@ describe('EmbeddingService (real model from models/)', () => {
     expect(cosine(asQuery, asPassage)).toBeLessThan(0.999);
   });
 
+  it('embeds a query asked again only once, and a passage every time', async () => {
+    const forward = jest.spyOn(embedder, 'embed');
+    try {
+      const first = await sut.embedOne('工业机器人视觉引导装配', 'query');
+      const again = await sut.embedOne('工业机器人视觉引导装配', 'query');
+      expect(Array.from(again)).toEqual(Array.from(first));
+      expect(forward).toHaveBeenCalledTimes(1);
+      await sut.embedOne('工业机器人视觉引导装配', 'passage');
+      await sut.embedOne('工业机器人视觉引导装配', 'passage');
+      expect(forward).toHaveBeenCalledTimes(3);
+    } finally {
+      forward.mockRestore();
+    }
+  });
+
   it('refuses empty text instead of returning a zero vector', async () => {
     await expect(sut.embed(['有内容', '  \n '])).rejects.toThrow(EmptyTextError);
   });

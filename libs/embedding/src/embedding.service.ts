@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Embedder } from './embedder';
 import { normaliseText } from './text-normaliser';
 
@@ -9,6 +10,13 @@ export type TextRole = 'passage' | 'query';
  * instruction to queries when configured, and embeds. Every vector carries the id of the model that made it.
  */
 export class EmbeddingService {
+  /**
+   * Vectors of recent queries: a search typed again (the next page, a refresh, the same words from another user)
+   * costs a forward pass of the model each time otherwise, the largest part of a search (README, "Matching at
+   * scale"). Shared by callers, who must not change them.
+   */
+  private readonly queries = new LRUCache<string, Float32Array>({ max: 1000 });
+
   constructor(
     private readonly embedder: Embedder,
     private readonly queryInstruction: string,
@@ -28,7 +36,10 @@ export class EmbeddingService {
   }
 
   async embedOne(text: string, role: TextRole = 'passage'): Promise<Float32Array> {
+    const cached = role === 'query' ? this.queries.get(text) : undefined;
+    if (cached) return cached;
     const [vector] = await this.embed([text], role);
+    if (role === 'query') this.queries.set(text, vector);
     return vector;
   }
 }
