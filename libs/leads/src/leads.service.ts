@@ -192,7 +192,7 @@ export class LeadsService {
     await this.leads.lockAssignment(tx);
     const previous = await this.leads.offers(lead.id, tx);
     const candidates = await this.leads.brokerCandidates(tx, this.embedding.modelId);
-    const pair = await this.pairFacts(lead);
+    const pair = await this.pairFacts(lead, tx);
     const offered = new Set(previous.map((o) => o.brokerId));
     let assignment: Assignment | null;
     if (forcedBrokerId) {
@@ -245,12 +245,15 @@ export class LeadsService {
     this.logger.warn({ leadId: lead.id, offers: lead.offersMade }, 'lead escalated to the operators');
   }
 
-  private async pairFacts(lead: Lead) {
-    const [demand] = await this.profileRecords.findByIds('demand', [lead.demandId]);
-    const [a, b] = await Promise.all([
-      this.profileRecords.vectorOf('demand', lead.demandId),
-      this.profileRecords.vectorOf(lead.partnerKind, lead.partnerId),
-    ]);
+  /**
+   * What assignment needs to know of the pair, read on the transaction's own client: it runs under the assignment
+   * lock, and a pool query there waited forever once every pooled client was a transaction waiting for that lock
+   * (found by CI: ten concurrent lead creations, the test suite hung).
+   */
+  private async pairFacts(lead: Lead, tx: Queryable) {
+    const [demand] = await this.profileRecords.findByIds('demand', [lead.demandId], tx);
+    const a = await this.profileRecords.vectorOf('demand', lead.demandId, tx);
+    const b = await this.profileRecords.vectorOf(lead.partnerKind, lead.partnerId, tx);
     const current = (v?: { vector: Float32Array; modelId: string }) =>
       v && v.modelId === this.embedding.modelId ? v.vector : null;
     return {
@@ -348,7 +351,7 @@ export class LeadsService {
           challengeWinner: c.challengeWinner ?? false,
           signedAt: c.signedAt ?? new Date().toISOString().slice(0, 10),
         };
-        const [demand] = await this.profileRecords.findByIds('demand', [lead.demandId]);
+        const [demand] = await this.profileRecords.findByIds('demand', [lead.demandId], tx);
         const subsidy = estimateSubsidy(
           { ...contract, buyerRegionCode: demand.regionCode },
           await this.subsidyRules.active(tx),

@@ -243,9 +243,15 @@ export class ProfilesRepository {
   }
 
   /** Vectors of the given profiles, by id (for matching from a stored record). */
-  async vectorOf(kind: ProfileKind, id: string): Promise<{ vector: Float32Array; modelId: string } | undefined> {
+  async vectorOf(
+    kind: ProfileKind,
+    id: string,
+    tx: Queryable = this.db.pool,
+  ): Promise<{ vector: Float32Array; modelId: string } | undefined> {
     const t = PROFILE_TABLES[kind];
-    const row = await this.db.one<{ embedding: Buffer | null; embedding_model: string | null }>(
+    const {
+      rows: [row],
+    } = await tx.query<{ embedding: Buffer | null; embedding_model: string | null }>(
       `SELECT embedding, embedding_model FROM ${t.table} WHERE id = $1`,
       [id],
     );
@@ -258,10 +264,15 @@ export class ProfilesRepository {
   }
 
   /** Several profiles at once, in no particular order (for scoring candidates). */
-  async findByIds<K extends ProfileKind>(kind: K, ids: string[]): Promise<ProfileByKind[K][]> {
+  /** `tx`: the transaction's client, for callers inside one (a pool query there can wait forever on a full pool). */
+  async findByIds<K extends ProfileKind>(
+    kind: K,
+    ids: string[],
+    tx: Queryable = this.db.pool,
+  ): Promise<ProfileByKind[K][]> {
     if (ids.length === 0) return [];
     const t = PROFILE_TABLES[kind];
-    const rows = await this.db.query<Row>(`SELECT ${selectList(t)} FROM ${t.table} WHERE id = ANY($1::uuid[])`, [ids]);
+    const { rows } = await tx.query<Row>(`SELECT ${selectList(t)} FROM ${t.table} WHERE id = ANY($1::uuid[])`, [ids]);
     return rows.map((r) => toProfile(t, r) as ProfileByKind[K]);
   }
 }
