@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { Redis } from 'ioredis';
 import type { Actor } from '@app/access';
 import { ConfigModule } from '@app/config';
 import { EmbeddingService } from '@app/embedding';
@@ -65,6 +66,12 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    // Suites before this one (in one Jest process) leave jobs in the test queues and brokers in the test database:
+    // this suite's worker would run those jobs first and could offer its lead to those brokers. It starts from empty
+    // queues, and only its own brokers are active.
+    const redis = new Redis(process.env.REDIS_URL!);
+    await redis.flushdb();
+    redis.disconnect();
     Object.assign(process.env, {
       LEAD_OFFER_TTL_MS: '1500',
       LEAD_MAX_OFFERS: '2',
@@ -78,6 +85,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
     await moduleRef.init();
     sut = moduleRef.get(LeadsService);
     db = moduleRef.get(Db);
+    await db.query('UPDATE brokers SET active = false');
     repository = moduleRef.get(ProfilesRepository);
     modelId = moduleRef.get(EmbeddingService).modelId;
     const organisations = moduleRef.get(OrganisationsService);
