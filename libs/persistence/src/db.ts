@@ -30,6 +30,13 @@ export class Db {
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
+    // The connection of a checked-out client can drop while the work awaits something else (a database restart):
+    // pg then emits 'error' on the client, which ends the process when nobody listens (seen in the fault suite: the
+    // worker died mid-transaction). Listened to, the next query fails, the work rolls back, and the broken client
+    // is dropped instead of going back to the pool.
+    let lost: Error | undefined;
+    const onError = (e: Error) => (lost = e);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -39,7 +46,8 @@ export class Db {
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 }

@@ -60,5 +60,19 @@ describe('persistence (real PostgreSQL)', () => {
       const value = await db.transaction(async (tx) => (await tx.query<{ v: number }>('SELECT 7 AS v')).rows[0].v);
       expect(value).toBe(7);
     });
+
+    it('fails the work, not the process, when its connection is cut while the work waits, and drops that client', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          // As a database restart would: the server ends this connection while the work awaits something else.
+          await db.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+          await new Promise((r) => setTimeout(r, 300));
+          await tx.query('SELECT 1');
+        }),
+      ).rejects.toThrow();
+      // The broken client did not go back to the pool: both clients answer.
+      await Promise.all([db.query('SELECT 1'), db.query('SELECT 1'), db.query('SELECT 1')]);
+    });
   });
 });
