@@ -5,7 +5,7 @@
  *   npm run bench:filter [-- --count 50000 --queries 200]
  */
 import { Command } from 'commander';
-import { VectorCollection } from '@app/vector-index';
+import { DEFAULT_HNSW, VectorCollection } from '@app/vector-index';
 import { percentile } from './lib/stats';
 import { clusteredVectors } from './lib/synthetic';
 
@@ -30,7 +30,7 @@ function main(): void {
   const queries = vectors.slice(count);
 
   console.log(
-    'eligible  records   filtered HNSW p50 / p95 ms  recall@10   exact scan p50 / p95 ms   plan chosen at 2000',
+    `eligible  records   filtered HNSW p50 / p95 ms  recall@10   exact scan p50 / p95 ms   plan chosen at ${DEFAULT_HNSW.exactScanBelow}`,
   );
   for (const share of [1, 0.1, 0.02, 0.01, 0.004, 0.001]) {
     const buckets = Math.round(share * 1000);
@@ -38,10 +38,12 @@ function main(): void {
     const hnsw: number[] = [];
     const exact: number[] = [];
     let found = 0;
+    let walk = '';
     for (const q of queries) {
       started = performance.now();
-      const approx = index.search(q, 10, filter).hits;
+      const { hits: approx, plan } = index.search(q, 10, filter);
       hnsw.push(performance.now() - started);
+      walk = plan === 'post-filtered-hnsw' ? 'HNSW, filtered after' : 'filtered HNSW';
       started = performance.now();
       const truth = index.exactSearch(q, 10, filter);
       exact.push(performance.now() - started);
@@ -55,7 +57,7 @@ function main(): void {
       `${(share * 100).toFixed(1).padStart(6)}%  ${String(eligible).padStart(7)}   ` +
         `${percentile(hnsw, 50).toFixed(2).padStart(8)} / ${percentile(hnsw, 95).toFixed(2).padStart(6)}        ` +
         `${(found / queries.length).toFixed(3)}     ${percentile(exact, 50).toFixed(2).padStart(8)} / ${percentile(exact, 95).toFixed(2).padStart(6)}        ` +
-        `${eligible <= 2000 ? 'exact' : share >= 0.9 ? 'HNSW, filtered after' : 'filtered HNSW'}`,
+        `${eligible <= DEFAULT_HNSW.exactScanBelow ? 'exact' : walk}`,
     );
   }
 }

@@ -19,11 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import { ApiKeysService } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { Embedder, EmbeddingService, resolveModel } from '@app/embedding';
+import { EmbeddingModule, EmbeddingService } from '@app/embedding';
 import { DATABASE_CONNECTION, Db, runMigrations, type DatabaseConnection } from '@app/persistence';
 import { LOGGER, type Logger } from '@app/observability';
 import { OrganisationsService } from '@app/profiles';
@@ -47,6 +48,10 @@ const program = new Command()
   .parse();
 
 const DEMANDS = 200;
+
+/** The command line's context, and the service's embedding (model, query instruction) for the floor. */
+@Module({ imports: [CliModule, EmbeddingModule] })
+class BenchModule {}
 
 /** Starts the API as a child process and waits until its index is ready; returns its URL and how long that took. */
 async function startApi(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; ms: number }> {
@@ -119,15 +124,13 @@ async function main(): Promise<void> {
     INDEX_SYNC_MS: '3600000',
   };
 
-  const context = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+  const context = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
   const db = context.get(Db);
   await runMigrations(context.get<DatabaseConnection>(DATABASE_CONNECTION).url, context.get<Logger>(LOGGER));
   const config = context.get<AppConfig>(APP_CONFIG);
-  const model = await resolveModel(config.embedding.modelsDir, config.embedding.model);
-  const modelId = model.id;
   // The part of a search no index can speed up: embedding the query, as the API does, one at a time here.
-  const embedder = await Embedder.load(model, { batchSize: 1, threads: config.embedding.threads });
-  const queries = new EmbeddingService(embedder, config.embedding.queryInstruction ?? model.queryInstruction);
+  const queries = context.get(EmbeddingService);
+  const modelId = queries.modelId;
 
   for (const size of opts.sizes.split(',').map(Number)) {
     // Data: a university with `size` achievements and an enterprise with 200 demands, vectors from the same clusters.
@@ -178,7 +181,7 @@ async function main(): Promise<void> {
     const insertS = (Date.now() - started) / 1000;
 
     // Recall of the path the API takes (filtered HNSW with the live-records filter) against exact search.
-    const local = new VectorCollection<{ live: boolean }>(512, context.get<AppConfig>(APP_CONFIG).index.hnsw, size);
+    const local = new VectorCollection<{ live: boolean }>(512, config.index.hnsw, size);
     vectors.slice(0, size).forEach((v, i) => local.upsert(String(i), v, { live: true }));
     let recall = 0;
     for (const v of vectors.slice(size)) {
@@ -250,7 +253,6 @@ async function main(): Promise<void> {
     await db.query('DELETE FROM api_keys WHERE organisation_id = $1', [enterprise.id]);
     await db.query('DELETE FROM organisations WHERE id = ANY($1::uuid[])', [[university.id, enterprise.id]]);
   }
-  await embedder.dispose();
   await context.close();
 }
 

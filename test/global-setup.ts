@@ -1,17 +1,15 @@
 // Global setup runs outside Jest's module mapper: resolve @app/* through tsconfig paths.
 import 'tsconfig-paths/register';
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import pino from 'pino';
 import { runMigrations } from '@app/persistence';
-import { testDatabaseUrl } from './test-database';
+import { DEFAULT_TEST_REDIS_URL, emptyTestQueues, testDatabaseUrl } from './test-database';
 
 /** Before the integration and end-to-end suites: point every test at the test database and bring its schema up. */
 export default async function globalSetup(): Promise<void> {
   const url = testDatabaseUrl();
   process.env.DATABASE_URL = url;
-  // A Redis database of its own (15), so that tests never touch the queues of a server running on the same Redis.
-  process.env.REDIS_URL ??= 'redis://127.0.0.1:6379/15';
+  process.env.REDIS_URL ??= DEFAULT_TEST_REDIS_URL;
   process.env.LOG_LEVEL ??= 'warn';
   // Every run starts from an empty catalogue; search indexes are rebuilt from it, not loaded from a snapshot.
   process.env.INDEX_SNAPSHOT_DIR = '';
@@ -22,7 +20,5 @@ export default async function globalSetup(): Promise<void> {
     'TRUNCATE outbox, idempotency_keys, api_keys, achievements, demands, experts, brokers, organisations CASCADE',
   );
   await db.end();
-  const redis = new Redis(process.env.REDIS_URL);
-  await redis.flushdb();
-  redis.disconnect();
+  await emptyTestQueues();
 }

@@ -83,11 +83,13 @@ export class LeadsRepository {
   async statesOf(
     side: { demandId: string } | { partnerKind: PartnerKind; partnerId: string },
   ): Promise<{ id: string; demandId: string; partnerId: string; state: LeadState }[]> {
-    const rows = await this.db.query<{ id: string; demand_id: string; partner_id: string; state: LeadState }>(
+    const [where, params] =
       'demandId' in side
-        ? 'SELECT id, demand_id, partner_id, state FROM leads WHERE demand_id = $1'
-        : 'SELECT id, demand_id, partner_id, state FROM leads WHERE partner_kind = $1 AND partner_id = $2',
-      'demandId' in side ? [side.demandId] : [side.partnerKind, side.partnerId],
+        ? ['demand_id = $1', [side.demandId]]
+        : ['partner_kind = $1 AND partner_id = $2', [side.partnerKind, side.partnerId]];
+    const rows = await this.db.query<{ id: string; demand_id: string; partner_id: string; state: LeadState }>(
+      `SELECT id, demand_id, partner_id, state FROM leads WHERE ${where}`,
+      params,
     );
     return rows.map((r) => ({ id: r.id, demandId: r.demand_id, partnerId: r.partner_id, state: r.state }));
   }

@@ -134,7 +134,7 @@ export class LeadsService {
       this.matching.forDemand(actor, demandId, target, filters, limit),
       this.leads.statesOf({ demandId }),
     ]);
-    return withLeads(matches, leads, (m) => [demandId, m.id]);
+    return withLeads(matches, leads, (l) => l.partnerId);
   }
 
   /** Matches of an achievement (demands), annotated and suppressed the same way. */
@@ -148,7 +148,7 @@ export class LeadsService {
       this.matching.forAchievement(actor, achievementId, filters, limit),
       this.leads.statesOf({ partnerKind: 'achievement', partnerId: achievementId }),
     ]);
-    return withLeads(matches, leads, (m) => [m.id, achievementId]);
+    return withLeads(matches, leads, (l) => l.demandId);
   }
 
   /** An introduction by hand; idempotent on the pair (the existing lead is returned with created: false). */
@@ -441,16 +441,18 @@ function scoreOf(m: Match): MatchScore & { similarity: number } {
 
 export type { LeadState };
 
-/** Each match with its pair's lead, if any; pairs whose lead was declined are left out. */
+/**
+ * Each match with its pair's lead, if any; pairs whose lead was declined are left out. The leads are those of the
+ * side the matches were asked for, so a lead is found by its other side (`matched`), the match's id.
+ */
 function withLeads(
   matches: Match[],
   leads: { id: string; demandId: string; partnerId: string; state: LeadState }[],
-  pairOf: (m: Match) => [string, string],
+  matched: (lead: { demandId: string; partnerId: string }) => string,
 ): MatchWithLead[] {
-  const byPair = new Map(leads.map((l) => [`${l.demandId}/${l.partnerId}`, l]));
+  const byMatch = new Map(leads.map((l) => [matched(l), l]));
   return matches.flatMap((m) => {
-    const [demandId, partnerId] = pairOf(m);
-    const lead = byPair.get(`${demandId}/${partnerId}`);
+    const lead = byMatch.get(m.id);
     if (lead?.state === 'declined') return [];
     return [{ ...m, lead: lead ? { id: lead.id, state: lead.state } : null }];
   });

@@ -7,9 +7,13 @@ import serveStatic from 'serve-static';
 import { buildOpenApiDocument } from './openapi';
 import { validationPipe } from './validation';
 
+const PREFIX = 'v1';
+const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
+const DOCS = 'docs';
+
 /** The version prefix of every route but health checks and the docs. */
 export function applyPrefix(app: INestApplication): void {
-  app.setGlobalPrefix('v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix(PREFIX, { exclude: UNPREFIXED });
 }
 
 /** The HTTP conventions shared by the server and the end-to-end tests. */
@@ -20,12 +24,12 @@ export function configureHttp(app: NestExpressApplication): void {
   app.useGlobalPipes(validationPipe());
   app.useBodyParser('json', { limit: '1mb' });
   applyPrefix(app);
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup(DOCS, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${DOCS}-json` });
   serveWebApp(app);
 }
 
-/** Paths the API answers; the web app's files are never looked for there. */
-const API_PATHS = /^\/(v1|health|metrics|docs)(\/|-json|$)/;
+/** Paths the API answers (the prefix, the unprefixed routes, the docs); the web app's files are never looked for there. */
+const API_PATHS = new RegExp(`^/(${[PREFIX, ...UNPREFIXED, DOCS, `${DOCS}-json`].join('|')})(/|$)`);
 
 /**
  * The web app (apps/web/public) at `/`: static files and ES modules, no build step. Preact and htm are served from

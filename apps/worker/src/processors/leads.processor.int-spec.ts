@@ -1,7 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { Redis } from 'ioredis';
 import type { Actor } from '@app/access';
 import { ConfigModule } from '@app/config';
 import { EmbeddingService } from '@app/embedding';
@@ -11,6 +10,7 @@ import { ObservabilityModule } from '@app/observability';
 import { Db, PersistenceModule } from '@app/persistence';
 import { OrganisationsService, ProfilesRepository, type ProfileKind } from '@app/profiles';
 import { eventually } from '../../../../test/fixtures';
+import { emptyTestQueues } from '../../../../test/test-database';
 import { ProcessorsModule } from './processors.module';
 
 const admin: Actor = { apiKeyId: 'test-admin', role: 'admin', organisationId: null, brokerId: null };
@@ -69,9 +69,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
     // Suites before this one (in one Jest process) leave jobs in the test queues and brokers in the test database:
     // this suite's worker would run those jobs first and could offer its lead to those brokers. It starts from empty
     // queues, and only its own brokers are active.
-    const redis = new Redis(process.env.REDIS_URL!);
-    await redis.flushdb();
-    redis.disconnect();
+    await emptyTestQueues();
     Object.assign(process.env, {
       LEAD_OFFER_TTL_MS: '1500',
       LEAD_MAX_OFFERS: '2',
