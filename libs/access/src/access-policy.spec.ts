@@ -7,6 +7,7 @@ import {
   mayConsentToLead,
   mayMoveLead,
   mayWrite,
+  type LeadParty,
   type ProfileKind,
 } from './access-policy';
 
@@ -71,11 +72,30 @@ describe('lead access', () => {
     expect(mayConsentToLead('broker')).toBe(false);
   });
 
-  it('shows the partner only the teaser until consent, the broker only once accepted', () => {
-    expect(leadDemandForm('partner_owner', 'accepted', false)).toBe('public');
-    expect(leadDemandForm('partner_owner', 'accepted', true)).toBe('full');
-    expect(leadDemandForm('broker', 'offered', false)).toBe('public');
-    expect(leadDemandForm('broker', 'accepted', false)).toBe('full');
-    expect(leadDemandForm('demand_owner', 'offered', false)).toBe('full');
+  // Every party x the facts a lead can reach (by any path through its lifecycle) -> the form of the demand it sees.
+  // The state is not an input: it cannot widen a view (a broker that declined, or whose offer lapsed, sees what it
+  // saw while offered; paths to each fact are driven through the real service in lead-views.int-spec.ts).
+  const facts: [string, { brokerAccepted: boolean; consented: boolean }][] = [
+    [
+      'nobody accepted, no consent (unassigned, offered, declined or lapsed before acceptance)',
+      { brokerAccepted: false, consented: false },
+    ],
+    ['nobody accepted, consent given', { brokerAccepted: false, consented: true }],
+    [
+      'broker accepted, no consent (accepted … closed, or declined after acceptance)',
+      { brokerAccepted: true, consented: false },
+    ],
+    ['broker accepted, consent given', { brokerAccepted: true, consented: true }],
+  ];
+  const expected: Record<string, ('full' | 'public')[]> = {
+    admin: ['full', 'full', 'full', 'full'],
+    demand_owner: ['full', 'full', 'full', 'full'],
+    broker: ['public', 'public', 'full', 'full'],
+    partner_owner: ['public', 'full', 'public', 'full'],
+  };
+  describe.each(Object.entries(expected))('%s', (party, forms) => {
+    it.each(facts.map(([name, f], i) => [name, f, forms[i]] as const))('%s: %#', (_, f, form) => {
+      expect(leadDemandForm(party as LeadParty, f)).toBe(form);
+    });
   });
 });

@@ -74,14 +74,24 @@ export function mayConsentToLead(party: LeadParty): boolean {
   return party === 'admin' || party === 'demand_owner';
 }
 
+/** What decides a party's view of the demand within a lead, read from the lead when it is viewed. */
+export interface LeadDemandFacts {
+  /** The lead's broker accepted its offer itself (an accepted offer of that broker; a decline before it leaves none). */
+  brokerAccepted: boolean;
+  /** The enterprise agreed to show its demand to the partner's owner. */
+  consented: boolean;
+}
+
 /**
- * Within a lead the demand is shown in full to its owner and admins, to the broker once the lead is accepted, and
- * to the partner's owner once the enterprise consented; until then they see its public teaser.
+ * Within a lead the demand is shown in full to its owner and admins; to the broker only once it accepted this lead
+ * (its own accepted offer: not while offered, not after declining or lapsing before accepting, whatever state the
+ * lead reached afterwards); to the partner's owner only once the enterprise consented. Everyone else in the lead sees
+ * its public teaser. The state alone never widens the view.
  */
-export function leadDemandForm(party: LeadParty, state: string, consented: boolean): 'full' | 'public' {
+export function leadDemandForm(party: LeadParty, facts: LeadDemandFacts): 'full' | 'public' {
   if (party === 'admin' || party === 'demand_owner') return 'full';
-  if (party === 'broker') return state === 'offered' || state === 'unassigned' ? 'public' : 'full';
-  return consented ? 'full' : 'public';
+  if (party === 'broker') return facts.brokerAccepted ? 'full' : 'public';
+  return facts.consented ? 'full' : 'public';
 }
 
 /** Introductions by hand: operators (admin) and brokers. */

@@ -15,6 +15,7 @@ export {
   mayWrite,
   writableKinds,
   type LeadParty,
+  type LeadDemandFacts,
   type LeadPartiesView,
   type ProfileKind,
 } from './access-policy';

@@ -28,6 +28,8 @@ export interface LeadRow extends Lead {
   /** Titles for lists: a demand's title is never confidential. */
   demandTitle: string;
   partnerTitle: string;
+  /** The lead's current broker accepted its offer (what widens the broker's view of the demand). */
+  brokerAccepted: boolean;
 }
 
 const OPEN = OPEN_STATES.map((s) => `'${s}'`).join(', ');
@@ -36,7 +38,9 @@ const SELECT_LEAD = `
   SELECT l.*, l.created_at::text AS created_at_text, d.organisation_id AS demand_organisation_id,
          COALESCE(a.organisation_id, e.organisation_id) AS partner_organisation_id,
          b.organisation_id AS broker_organisation_id, o.due_at,
-         d.title AS demand_title, COALESCE(a.title, e.name) AS partner_title
+         d.title AS demand_title, COALESCE(a.title, e.name) AS partner_title,
+         EXISTS (SELECT 1 FROM lead_offers ao
+                  WHERE ao.lead_id = l.id AND ao.broker_id = l.broker_id AND ao.outcome = 'accepted') AS broker_accepted
     FROM leads l
     JOIN demands d ON d.id = l.demand_id
     LEFT JOIN achievements a ON l.partner_kind = 'achievement' AND a.id = l.partner_id
@@ -327,6 +331,7 @@ function toLeadRow(r: Row): LeadRow {
     dueAt: iso(r.due_at),
     demandTitle: String(r.demand_title),
     partnerTitle: String(r.partner_title),
+    brokerAccepted: r.broker_accepted === true,
   };
 }
 

@@ -8,13 +8,21 @@ import {
   mayMoveLead,
   mayOperate,
   type Actor,
+  type LeadDemandFacts,
 } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { leadsCreated, leadTransitions } from '@app/observability';
 import { EmbeddingService } from '@app/embedding';
 import { MatchingService, type Match, type MatchFilters, type MatchScore } from '@app/matching';
 import type { Queryable } from '@app/persistence';
-import { ProfilesRepository, ProfilesService, publicFormOf, type Demand, type Profile } from '@app/profiles';
+import {
+  ProfilesRepository,
+  ProfilesService,
+  publicFormOf,
+  type Demand,
+  type Profile,
+  type ProfileKind,
+} from '@app/profiles';
 import { chooseBroker, pairVector, type Assignment } from './broker-assignment';
 import type { AssignDto, IntroduceDto, LeadListQueryDto, TransitionDto } from './dto/lead.dto';
 import { canMove, closesOnWithdrawal, isTerminal, manualNext, type LeadState } from './lead-lifecycle';
@@ -24,7 +32,7 @@ import {
   LeadNotFoundError,
   SameOrganisationError,
 } from './leads.errors';
-import { LeadsRepository, type LeadFilter } from './leads.repository';
+import { LeadsRepository, type LeadFilter, type LeadRow } from './leads.repository';
 import type { Lead, LeadEvent, LeadOffer, NewLead, PartnerKind } from './leads.types';
 import { estimateSubsidy, type ContractRecord } from './subsidy';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
@@ -41,8 +49,12 @@ export type MatchWithLead = Match & { lead: { id: string; state: LeadState } | n
 /** A lead as one party sees it: the demand in the form that party may read, the partner, the offer, the history. */
 export interface LeadView extends Lead {
   dueAt: string | null;
-  demand: Demand;
-  partner: Profile;
+  /** Titles as in lists; null when the viewer may no longer see that side (withdrawn, made private, a draft). */
+  demandTitle: string | null;
+  partnerTitle: string | null;
+  /** Null when the viewer may not see that side now. */
+  demand: Demand | null;
+  partner: Profile | null;
   /** Why the current broker was chosen (absent for the partner's and the enterprise's view of an open offer). */
   assignment: Assignment | null;
   events: LeadEvent[];
@@ -395,15 +407,21 @@ export class LeadsService {
       this.leads.offers(lead.id),
       this.leads.events(lead.id),
     ]);
-    const form = leadDemandForm(party, lead.state, lead.consentAt !== null);
+    const form = leadDemandForm(party, demandFactsOf(lead));
     const current = offers.filter((o) => o.brokerId === lead.brokerId).at(-1);
-    const { parties, ...rest } = lead;
+    const { parties, brokerAccepted, ...rest } = lead;
     const moves = manualNext(lead.state).filter((to) => mayMoveLead(party, to));
     const consent = mayConsentToLead(party) && !lead.consentAt && !isTerminal(lead.state) ? ['consent'] : [];
+    // Each side is shown as the viewer may see it now, not as it was when the lead was made: an achievement made
+    // private (or a draft an operator introduced) is not readable through its lead.
+    const demandShown = this.profiles.maySee(actor, 'demand', demand);
+    const partnerShown = this.profiles.maySee(actor, lead.partnerKind, partner);
     return {
       ...rest,
-      demand: form === 'full' ? demand : publicFormOf(demand),
-      partner,
+      demandTitle: demandShown ? rest.demandTitle : null,
+      partnerTitle: partnerShown ? rest.partnerTitle : null,
+      demand: demandShown ? (form === 'full' ? demand : publicFormOf(demand)) : null,
+      partner: partnerShown ? partner : null,
       assignment: party === 'admin' || party === 'broker' ? (current?.reasons ?? null) : null,
       events,
       actions: [...moves, ...consent],
@@ -423,15 +441,43 @@ export class LeadsService {
     if (actor.role === 'broker') filter.brokerId = actor.brokerId!;
     else if (actor.role !== 'admin') filter.involvingOrganisationId = actor.organisationId!;
     const page = await this.leads.list(filter, query.limit ?? 20, query.cursor);
+    const shown = await this.shownSides(actor, page.items);
     return {
       items: page.items.map((l) => {
         const party = leadPartyOf(actor, { ...l.parties, brokerId: l.brokerId })!;
-        const { parties, ...rest } = l;
-        return { ...rest, demandForm: leadDemandForm(party, l.state, l.consentAt !== null) };
+        const { parties, brokerAccepted, ...rest } = l;
+        return {
+          ...rest,
+          demandTitle: shown.has(l.demandId) ? rest.demandTitle : null,
+          partnerTitle: shown.has(l.partnerId) ? rest.partnerTitle : null,
+          demandForm: leadDemandForm(party, demandFactsOf(l)),
+        };
       }),
       nextCursor: page.nextCursor,
     };
   }
+
+  /** The ids of the demands and partners of these leads that the actor may see now (for the titles of a list). */
+  private async shownSides(actor: Actor, leads: LeadRow[]): Promise<Set<string>> {
+    const ids = (kind: ProfileKind) => [
+      ...new Set(
+        leads.flatMap((l) => [kind === 'demand' ? l.demandId : null, l.partnerKind === kind ? l.partnerId : null]),
+      ),
+    ];
+    const shown = new Set<string>();
+    for (const kind of ['demand', 'achievement', 'expert'] as const) {
+      const wanted = ids(kind).filter((id): id is string => id !== null);
+      if (wanted.length === 0) continue;
+      for (const r of await this.profileRecords.findByIds(kind, wanted))
+        if (this.profiles.maySee(actor, kind, r)) shown.add(r.id);
+    }
+    return shown;
+  }
+}
+
+/** The facts of a lead that decide how its broker and its partner's owner see the demand. */
+function demandFactsOf(lead: LeadRow): LeadDemandFacts {
+  return { brokerAccepted: lead.brokerAccepted, consented: lead.consentAt !== null };
 }
 
 /** What a lead keeps of a match: the score, its parts and explanation, not the record. */

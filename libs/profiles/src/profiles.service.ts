@@ -109,7 +109,9 @@ export class ProfilesService {
     }
   }
 
-  private maySee(actor: Actor, kind: ProfileKind, record: Profile): boolean {
+  /** May the actor see this record at all: its owner and admins always; others only what is published. */
+  maySee(actor: Actor, kind: ProfileKind, record: Profile | undefined): record is Profile {
+    if (!record) return false;
     if (isOwnerOrAdmin(actor, record.organisationId)) return true;
     if (kind === 'achievement') {
       const a = record as ProfileByKind['achievement'];

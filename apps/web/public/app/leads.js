@@ -27,9 +27,9 @@ function LeadRows({ items }) {
       (l) =>
         html`<li class="card lead-row">
           <a href=${`#/leads/${l.id}`}>
-            <strong>${l.demandTitle}</strong>
+            <strong>${l.demandTitle ?? t('notVisible')}</strong>
             <span aria-hidden="true"> → </span>
-            <span class="sr-only">${t('partner')}:</span> ${l.partnerTitle}
+            <span class="sr-only">${t('partner')}:</span> ${l.partnerTitle ?? t('notVisible')}
           </a>
           <div class="meta">
             <${StateBadge} state=${l.state} />
@@ -104,10 +104,14 @@ export function LeadDetail({ id }) {
 
   if (error) return html`<${Problem} error=${error} />`;
   if (!lead) return html`<${Loading} />`;
+  // A side the viewer may no longer see (withdrawn, made private) comes as null.
   const demand = lead.demand;
   const partner = lead.partner;
+  const hidden = t('notVisible');
   return html`<section>
-    <h1>${demand.title} <span aria-hidden="true">→</span> ${partner.title ?? partner.name}</h1>
+    <h1>
+      ${demand?.title ?? hidden} <span aria-hidden="true">→</span> ${partner ? (partner.title ?? partner.name) : hidden}
+    </h1>
     <p class="meta">
       <${StateBadge} state=${lead.state} />
       <span class="tag">${t('score')} ${lead.score.toFixed(2)}</span>
@@ -116,18 +120,26 @@ export function LeadDetail({ id }) {
     <div class="grid-2">
       <article class="card">
         <h2>${t('demand')}</h2>
-        ${lead.demandForm === 'public' ? html`<p class="notice">${t('teaser')}</p>` : html`<p><span class="tag">${t('fullDemand')}</span></p>`}
-        <p><strong>${demand.title}</strong></p>
-        ${demand.description && html`<p class="text">${demand.description}</p>`}
         ${
-          (demand.budgetMin || demand.budgetMax) &&
-          html`<p>${t('budget')}: ${money(demand.budgetMin, lang)} – ${money(demand.budgetMax, lang)}</p>`
+          demand
+            ? html`${lead.demandForm === 'public' ? html`<p class="notice">${t('teaser')}</p>` : html`<p><span class="tag">${t('fullDemand')}</span></p>`}
+                <p><strong>${demand.title}</strong></p>
+                ${demand.description && html`<p class="text">${demand.description}</p>`}
+                ${
+                  (demand.budgetMin || demand.budgetMax) &&
+                  html`<p>${t('budget')}: ${money(demand.budgetMin, lang)} – ${money(demand.budgetMax, lang)}</p>`
+                }`
+            : html`<p class="notice">${hidden}</p>`
         }
       </article>
       <article class="card">
         <h2>${t('partner')}</h2>
-        <p><strong>${partner.title ?? partner.name}</strong></p>
-        <p class="text">${partner.abstract ?? partner.expertise}</p>
+        ${
+          partner
+            ? html`<p><strong>${partner.title ?? partner.name}</strong></p>
+                <p class="text">${partner.abstract ?? partner.expertise}</p>`
+            : html`<p class="notice">${hidden}</p>`
+        }
       </article>
     </div>
     <h2>${t('whyMatch')}</h2>

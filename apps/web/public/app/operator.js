@@ -94,7 +94,11 @@ export function OperatorPage() {
           ${contracts.map(
             (l) =>
               html`<tr>
-                <td><a href=${`#/leads/${l.id}`}>${l.demandTitle} → ${l.partnerTitle}</a></td>
+                <td>
+                  <a href=${`#/leads/${l.id}`}
+                    >${l.demandTitle ?? t('notVisible')} → ${l.partnerTitle ?? t('notVisible')}</a
+                  >
+                </td>
                 <td><${StateBadge} state=${l.state} /></td>
                 <td class="num">${money(l.contract?.amount, lang)}</td>
                 <td class="num">${money(l.subsidy?.total, lang)}</td>
