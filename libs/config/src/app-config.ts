@@ -16,7 +16,16 @@ export const DEFAULT_MATCH_WEIGHTS: Record<(typeof WEIGHT_NAMES)[number], number
 /** The validated configuration, grouped by concern. Secrets are marked so that `redacted()` can hide them. */
 export interface AppConfig {
   env: RawConfig['NODE_ENV'];
-  http: { host: string; port: number; rateLimitPerMinute: number; importMaxBytes: number };
+  http: {
+    host: string;
+    port: number;
+    /** Per API key, across routes. */
+    rateLimitPerMinute: number;
+    /** Per client address, for requests without a valid key. */
+    rateLimitUnauthenticatedPerMinute: number;
+    importMaxBytes: number;
+    idempotencyTtlHours: number;
+  };
   /** Whether the API process runs the job processors too. */
   runWorker: boolean;
   log: { level: RawConfig['LOG_LEVEL'] };
@@ -77,7 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       host: c.HOST,
       port: c.PORT,
       rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
+      rateLimitUnauthenticatedPerMinute: c.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE,
       importMaxBytes: c.IMPORT_MAX_BYTES,
+      idempotencyTtlHours: c.IDEMPOTENCY_TTL_HOURS,
     },
     runWorker: c.RUN_WORKER,
     log: { level: c.LOG_LEVEL },

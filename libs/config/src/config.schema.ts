@@ -21,7 +21,15 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: integer(1, 65535).default(3000),
+  // Requests a minute per API key, across all routes; and per client address for requests without a valid key.
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(600),
+  RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: integer(1, 1_000_000).default(60),
+  // How long an Idempotency-Key's answer is kept for retries; older keys are deleted by a job.
+  IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .max(24 * 365)
+    .default(24),
   IMPORT_MAX_BYTES: integer(1024, 10 * 1024 ** 3).default(200 * 1024 ** 2),
   // The API process also runs the background jobs (single-machine default); set false when workers run apart.
   RUN_WORKER: z.stringbool().default(true),

@@ -13,4 +13,5 @@ export {
   type ProfilesJobPayload,
 } from './job-names';
 export { LeadJobs } from './lead-jobs';
+export { MaintenanceJobs } from './maintenance-jobs';
 export { ProfileJobs } from './profile-jobs';

@@ -1,5 +1,5 @@
 /** Queues are nouns, jobs verb-noun. */
-export const QUEUES = { profiles: 'profiles', leads: 'leads' } as const;
+export const QUEUES = { profiles: 'profiles', leads: 'leads', maintenance: 'maintenance' } as const;
 
 export const JOBS = {
   embedProfile: 'embed-profile',
@@ -9,6 +9,7 @@ export const JOBS = {
   expireOffer: 'expire-offer',
   assignWaitingLeads: 'assign-waiting-leads',
   closeWithdrawnLeads: 'close-withdrawn-leads',
+  expireIdempotencyKeys: 'expire-idempotency-keys',
 } as const;
 
 /** Payload of `embed-profile`: ids only; the worker reads the record. */

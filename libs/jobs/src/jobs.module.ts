@@ -6,6 +6,7 @@ import { LOGGER, type Logger } from '@app/observability';
 import { QUEUES } from './job-names';
 import { IndexNotifier } from './index-notifier';
 import { LeadJobs } from './lead-jobs';
+import { MaintenanceJobs } from './maintenance-jobs';
 import { ProfileJobs } from './profile-jobs';
 import { REDIS } from './redis.token';
 
@@ -16,11 +17,12 @@ import { REDIS } from './redis.token';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ connection: { url: config.redis.url, maxRetriesPerRequest: null } }),
     }),
-    BullModule.registerQueue({ name: QUEUES.profiles }, { name: QUEUES.leads }),
+    BullModule.registerQueue({ name: QUEUES.profiles }, { name: QUEUES.leads }, { name: QUEUES.maintenance }),
   ],
   providers: [
     ProfileJobs,
     LeadJobs,
+    MaintenanceJobs,
     IndexNotifier,
     {
       provide: REDIS,
@@ -38,7 +40,7 @@ import { REDIS } from './redis.token';
       },
     },
   ],
-  exports: [REDIS, BullModule, ProfileJobs, LeadJobs, IndexNotifier],
+  exports: [REDIS, BullModule, ProfileJobs, LeadJobs, MaintenanceJobs, IndexNotifier],
 })
 export class JobsModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

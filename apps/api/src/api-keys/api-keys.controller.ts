@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeysService, ForbiddenError, type Actor } from '@app/access';
 import { CreateApiKeyDto } from './create-api-key.dto';
 import { CurrentActor } from '../http/current-actor.decorator';
+import { SecretFields } from '../http/idempotency.interceptor';
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
@@ -11,7 +12,10 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key (admin); the secret is in this answer only' })
+  @SecretFields('secret')
+  @ApiOperation({
+    summary: 'Create an API key (admin); the secret is in this answer only (a retry with the Idempotency-Key: null)',
+  })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateApiKeyDto): Promise<{ id: string; secret: string }> {
     return this.apiKeys.create(actor, body);
   }

@@ -12,6 +12,7 @@ import {
   type SubsidyRule,
 } from '@app/leads';
 import { CurrentActor } from '../http/current-actor.decorator';
+import { SecretFields } from '../http/idempotency.interceptor';
 import { DeliveriesQueryDto, FunnelQueryDto, RankingQueryDto } from './dto/reports-query.dto';
 
 /** What operators (admin keys) watch and keep: the funnel, the ranking, subsidy rules, webhooks and their deliveries. */
@@ -62,6 +63,7 @@ export class OperationsController {
   }
 
   @Put('organisations/:id/webhook')
+  @SecretFields('secret')
   @ApiOperation({ summary: "Set an organisation's lead webhook; returns the HMAC signing secret once (admin)" })
   setWebhook(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: WebhookDto) {
     return this.delivery.setWebhook(actor, id, dto.url);
