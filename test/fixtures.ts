@@ -10,19 +10,29 @@ export interface Party {
   key: string;
 }
 
+/** An organisation made for one test file, without a key (a transfer organisation whose brokers get their own). */
+export async function makeOrganisation(
+  app: INestApplication,
+  kind: OrganisationKind,
+  regionCode = '330502',
+): Promise<{ organisationId: string }> {
+  const organisation = await app.get(OrganisationsService).create('system', {
+    kind,
+    name: `测试机构 ${randomUUID().slice(0, 8)}`,
+    regionCode,
+  });
+  return { organisationId: organisation.id };
+}
+
 export async function makeParty(
   app: INestApplication,
   kind: OrganisationKind,
   role: Role,
   regionCode = '330502',
 ): Promise<Party> {
-  const organisation = await app.get(OrganisationsService).create('system', {
-    kind,
-    name: `测试机构 ${randomUUID().slice(0, 8)}`,
-    regionCode,
-  });
-  const { secret } = await app.get(ApiKeysService).create('system', { role, organisationId: organisation.id });
-  return { organisationId: organisation.id, key: secret };
+  const { organisationId } = await makeOrganisation(app, kind, regionCode);
+  const { secret } = await app.get(ApiKeysService).create('system', { role, organisationId });
+  return { organisationId, key: secret };
 }
 
 export async function makeAdminKey(app: INestApplication): Promise<string> {

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { ApiKeysService } from '@app/access';
 import { SearchIndexService } from '@app/vector-index';
 import { startApi } from '../app';
-import { emptyMarket, eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
+import { emptyMarket, eventually, makeAdminKey, makeOrganisation, makeParty, type Party } from '../fixtures';
 
 const SHOTS = join(__dirname, '../../test-artifacts/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -73,7 +73,7 @@ describe('web app (Chromium, real service)', () => {
     institution = await makeParty(app, 'university', 'institution', '330106');
     enterprise = await makeParty(app, 'enterprise', 'enterprise', '330502');
     programme = await makeParty(app, 'programme', 'programme', '330500');
-    const office = await makeParty(app, 'transfer_organisation', 'enterprise', '330500');
+    const office = await makeOrganisation(app, 'transfer_organisation', '330500');
     const b = await http()
       .post('/v1/brokers')
       .set('X-Api-Key', admin)

@@ -4,7 +4,15 @@ import request from 'supertest';
 import { ApiKeysService } from '@app/access';
 import { SearchIndexService } from '@app/vector-index';
 import { startApi } from '../app';
-import { batteryDemand, emptyMarket, eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
+import {
+  batteryDemand,
+  emptyMarket,
+  eventually,
+  makeAdminKey,
+  makeOrganisation,
+  makeParty,
+  type Party,
+} from '../fixtures';
 
 const battery = {
   title: '退役动力电池正极材料高效湿法回收技术',
@@ -31,7 +39,7 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
   let admin: string;
   let institution: Party;
   let enterprise: Party;
-  let office: Party;
+  let office: { organisationId: string };
   const brokerKeys: Record<string, string> = {};
   const ids: Record<string, string> = {};
   const http = () => request(app.getHttpServer());
@@ -44,7 +52,7 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
     admin = await makeAdminKey(app);
     institution = await makeParty(app, 'university', 'institution', '330106');
     enterprise = await makeParty(app, 'enterprise', 'enterprise', '330502');
-    office = await makeParty(app, 'transfer_organisation', 'enterprise', '330500');
+    office = await makeOrganisation(app, 'transfer_organisation', '330500');
     for (const [name, expertise] of [
       ['陈经纪', '新能源电池回收与循环利用领域技术转移'],
       ['林经纪', '生物医药与中药现代化成果转化'],

@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Db, IdempotencyRepository } from '@app/persistence';
 import { startApi } from '../app';
-import { makeAdminKey, makeParty } from '../fixtures';
+import { makeAdminKey, makeOrganisation, makeParty } from '../fixtures';
 
 describe('secrets shown once (e2e)', () => {
   let app: NestExpressApplication;
@@ -42,7 +42,7 @@ describe('secrets shown once (e2e)', () => {
   });
 
   it("never stores a webhook's signing secret with its Idempotency-Key", async () => {
-    const party = await makeParty(app, 'transfer_organisation', 'enterprise');
+    const party = await makeOrganisation(app, 'transfer_organisation');
     const put = () =>
       http()
         .put(`/v1/organisations/${party.organisationId}/webhook`)

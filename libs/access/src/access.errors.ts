@@ -20,3 +20,18 @@ export class ForbiddenError extends AccessError {
 export class InvalidApiKeyRequestError extends AccessError {
   readonly code = 'INVALID_API_KEY_REQUEST';
 }
+
+export class OrganisationNotFoundError extends AccessError {
+  readonly code = 'NOT_FOUND';
+  constructor(id: string) {
+    super(`No organisation ${id}`);
+  }
+}
+
+/** A key's role must fit its organisation (an enterprise key for an enterprise, not for a university). */
+export class RoleOrganisationMismatchError extends AccessError {
+  readonly code = 'ORGANISATION_KIND_MISMATCH';
+  constructor(role: string, organisationKind: string) {
+    super(`A ${role} key cannot be bound to an organisation of kind ${organisationKind}`);
+  }
+}

@@ -10,3 +10,15 @@ export interface Actor {
   organisationId: string | null;
   brokerId: string | null;
 }
+
+/**
+ * The organisation kinds a key of each role may be bound to: those that may own what the role writes (an enterprise
+ * key for an enterprise; institutions' keys for universities, institutes and enterprises with their own results).
+ */
+export const ROLE_ORGANISATION_KINDS: Record<Role, readonly string[]> = {
+  admin: [],
+  enterprise: ['enterprise'],
+  institution: ['university', 'institute', 'enterprise'],
+  broker: ['transfer_organisation'],
+  programme: ['programme'],
+};

@@ -1,8 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Db } from '@app/persistence';
-import { ForbiddenError, InvalidApiKeyRequestError } from './access.errors';
-import type { Actor, Role } from './actor';
+import {
+  ForbiddenError,
+  InvalidApiKeyRequestError,
+  OrganisationNotFoundError,
+  RoleOrganisationMismatchError,
+} from './access.errors';
+import { ROLE_ORGANISATION_KINDS, type Actor, type Role } from './actor';
 
 export interface NewApiKey {
   role: Role;
@@ -39,6 +44,14 @@ export class ApiKeysService {
       throw new InvalidApiKeyRequestError('organisationId is required for this role');
     if ((key.role === 'broker') !== Boolean(key.brokerId)) {
       throw new InvalidApiKeyRequestError('brokerId is required for the broker role, and only for it');
+    }
+    if (key.organisationId) {
+      const organisation = await this.db.one<{ kind: string }>('SELECT kind FROM organisations WHERE id = $1', [
+        key.organisationId,
+      ]);
+      if (!organisation) throw new OrganisationNotFoundError(key.organisationId);
+      if (!ROLE_ORGANISATION_KINDS[key.role].includes(organisation.kind))
+        throw new RoleOrganisationMismatchError(key.role, organisation.kind);
     }
     if (key.brokerId) {
       const broker = await this.db.one<{ organisation_id: string }>(

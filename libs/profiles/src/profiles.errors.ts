@@ -24,6 +24,14 @@ export class OrganisationKindMismatchError extends ProfileError {
   }
 }
 
+/** The record would break a rule that spans fields (e.g. a PATCH leaving budgetMin above the stored budgetMax). */
+export class InvalidProfileError extends ProfileError {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(readonly details: { field: string; problems: string[] }[]) {
+    super(`Invalid ${details.map((d) => d.field).join(', ')}`);
+  }
+}
+
 /** Another record of the organisation already has this externalId. */
 export class ExternalIdTakenError extends ProfileError {
   readonly code = 'EXTERNAL_ID_TAKEN';

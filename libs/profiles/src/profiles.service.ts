@@ -4,7 +4,12 @@ import { IndexNotifier, ProfileJobs } from '@app/jobs';
 import { Db } from '@app/persistence';
 import { contentHash, embeddingText } from './embedding-text';
 import { OrganisationsService } from './organisations.service';
-import { ProfileNotFoundError, OrganisationRequiredError, rethrowExternalIdTaken } from './profiles.errors';
+import {
+  InvalidProfileError,
+  OrganisationRequiredError,
+  ProfileNotFoundError,
+  rethrowExternalIdTaken,
+} from './profiles.errors';
 import { ProfilesRepository, type ProfileFilter } from './profiles.repository';
 import type { Demand, Page, Profile, ProfileByKind, ProfileKind } from './profiles.types';
 
@@ -68,6 +73,7 @@ export class ProfilesService {
         const current = await this.repository.findById(kind, id, tx, true);
         if (!current || !this.maySee(actor, kind, current)) throw new ProfileNotFoundError(kind, id);
         if (!mayWrite(actor, kind, current.organisationId)) throw new ForbiddenError(`change this ${kind}`);
+        requireConsistent(kind, { ...current, ...patch });
         const hash = contentHash(embeddingText(kind, { ...current, ...patch }));
         return this.repository.update(kind, id, patch, hash, tx);
       })
@@ -137,4 +143,20 @@ export function publicFormOf(demand: Demand): Demand {
   // The content hash is derived from the confidential text; it is not shown either.
   publicForm.embedding = { ...demand.embedding, contentHash: '' };
   return publicForm;
+}
+
+/**
+ * Rules across fields that a PATCH can break against what is stored (the DTO checks them within one body only): a
+ * demand's budgetMin may not exceed its budgetMax.
+ */
+function requireConsistent(kind: ProfileKind, merged: Record<string, unknown>): void {
+  if (kind !== 'demand') return;
+  const { budgetMin, budgetMax } = merged;
+  if (typeof budgetMin === 'number' && typeof budgetMax === 'number' && budgetMin > budgetMax) {
+    const problem = `budgetMin (${budgetMin}) must not exceed budgetMax (${budgetMax})`;
+    throw new InvalidProfileError([
+      { field: 'budgetMin', problems: [problem] },
+      { field: 'budgetMax', problems: [problem] },
+    ]);
+  }
 }

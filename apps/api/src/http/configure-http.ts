@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import serveStatic from 'serve-static';
+import { bodyGuard } from './body-guard';
 import { buildOpenApiDocument } from './openapi';
 import { validationPipe } from './validation';
 
@@ -23,6 +24,7 @@ export function configureHttp(app: NestExpressApplication): void {
   app.set('etag', false);
   app.useGlobalPipes(validationPipe());
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(bodyGuard);
   applyPrefix(app);
   SwaggerModule.setup(DOCS, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${DOCS}-json` });
   serveWebApp(app);

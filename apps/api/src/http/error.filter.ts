@@ -24,6 +24,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   SAME_ORGANISATION: HttpStatus.UNPROCESSABLE_ENTITY,
   SUBSIDY_RULE_EXISTS: HttpStatus.CONFLICT,
   EXTERNAL_ID_TAKEN: HttpStatus.CONFLICT,
+  VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
+  BODY_TOO_DEEP: HttpStatus.BAD_REQUEST,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 export interface ErrorBody {
@@ -82,11 +85,12 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (isCoded(exception) && exception.code in STATUS_BY_CODE) {
       const status = STATUS_BY_CODE[exception.code];
-      const allowed = (exception as { allowed?: unknown }).allowed;
+      const { allowed, details } = exception as { allowed?: unknown; details?: unknown };
       return {
         statusCode: status,
         error: exception.code,
         message: exception.message,
+        ...(Array.isArray(details) ? { details: details as ErrorBody['details'] } : {}),
         ...(Array.isArray(allowed) ? { allowed: allowed as string[] } : {}),
       };
     }

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@app/access';
 import {
   CreateOrganisationDto,
   OrganisationsService,
   UpdateOrganisationDto,
-  ListQueryDto,
+  OrganisationListQueryDto,
   type Organisation,
-  type OrganisationKind,
   type Page,
 } from '@app/profiles';
 import { CurrentActor } from '../http/current-actor.decorator';
@@ -26,9 +25,8 @@ export class OrganisationsController {
 
   @Get()
   @ApiOperation({ summary: 'List organisations, newest first' })
-  @ApiQuery({ name: 'kind', required: false })
-  list(@Query() query: ListQueryDto, @Query('kind') kind?: OrganisationKind): Promise<Page<Organisation>> {
-    return this.organisations.list(query.limit ?? 20, query.cursor, kind);
+  list(@Query() query: OrganisationListQueryDto): Promise<Page<Organisation>> {
+    return this.organisations.list(query.limit ?? 20, query.cursor, query.kind);
   }
 
   @Get(':id')

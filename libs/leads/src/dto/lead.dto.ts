@@ -5,7 +5,6 @@ import {
   IsDateString,
   IsDefined,
   IsIn,
-  IsNumber,
   IsOptional,
   IsPositive,
   IsString,
@@ -15,10 +14,11 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto, TRANSACTION_MODES, type TransactionMode } from '@app/profiles';
+import { IsAmount, PageQueryDto, TRANSACTION_MODES, type TransactionMode } from '@app/profiles';
 import {
   DECLINE_REASONS,
   LEAD_STATES,
@@ -46,14 +46,14 @@ export class IntroduceDto {
 
 export class ContractDto {
   @ApiProperty({ example: 3_000_000, description: 'Contract amount, CNY' })
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsAmount()
   @IsPositive()
   @Max(1e13)
   amount: number;
 
   @ApiPropertyOptional({ example: 2_000_000, description: 'Amount actually paid, CNY; the contract amount if omitted' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsAmount()
   @Min(0)
   @Max(1e13)
   paidAmount?: number;
@@ -149,5 +149,15 @@ export class LeadListQueryDto extends PageQueryDto {
 export class WebhookDto {
   @ApiProperty({ example: 'https://broker-office.example.cn/hooks/leads' })
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  // Credentials in the URL would be sent with every call and logged by proxies; the signature authenticates instead.
+  @ValidateBy(
+    {
+      name: 'hasNoCredentials',
+      validator: { validate: (v: unknown) => typeof v !== 'string' || !URL.canParse(v) || !hasCredentials(new URL(v)) },
+    },
+    { message: 'url must not contain a user name or password' },
+  )
   url: string;
 }
+
+const hasCredentials = (url: URL) => url.username !== '' || url.password !== '';

@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -30,6 +29,7 @@ import {
 import { LIMITS } from './limits';
 import {
   ExternalIdProperty,
+  IsAmount,
   IsDisciplineCode,
   IsIndustryCode,
   IsKeywordList,
@@ -107,7 +107,7 @@ export class CreateAchievementDto {
 
   @ApiPropertyOptional({ description: 'Asking (or listing/auction base) price in CNY', example: 800000 })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsAmount()
   @Min(0)
   @Max(LIMITS.price)
   askingPrice?: number;

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
+  ArrayMaxSize,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsDateString,
   IsIn,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -24,6 +25,7 @@ import {
 import { LIMITS } from './limits';
 import {
   ExternalIdProperty,
+  IsAmount,
   IsIndustryCode,
   IsKeywordList,
   IsNotBlank,
@@ -68,14 +70,14 @@ export class CreateDemandDto {
 
   @ApiPropertyOptional({ description: 'Budget, lower bound, CNY', example: 500000 })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsAmount()
   @Min(0)
   @Max(LIMITS.price)
   budgetMin?: number;
 
   @ApiPropertyOptional({ description: 'Budget, upper bound, CNY; not less than budgetMin', example: 1000000 })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsAmount()
   @Min(0)
   @Max(LIMITS.price)
   @IsNotLessThan('budgetMin')
@@ -101,7 +103,7 @@ export class CreateDemandDto {
 
   @ApiPropertyOptional({ description: 'Prize in CNY when the demand is a challenge posting (张榜招贤)' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsAmount()
   @Min(0)
   @Max(LIMITS.price)
   challengePrize?: number;
@@ -123,6 +125,8 @@ export class CreateDemandDto {
   })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(CONFIDENTIAL_DEMAND_FIELDS.length)
+  @ArrayUnique()
   @IsIn(CONFIDENTIAL_DEMAND_FIELDS, { each: true })
   confidentialFields?: ConfidentialDemandField[];
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../profiles.types';
+import { PageQueryDto } from './list-query.dto';
 import { LIMITS } from './limits';
 import { IsNotBlank, IsRegionCode } from './validators';
 
@@ -28,3 +29,11 @@ export class CreateOrganisationDto {
 }
 
 export class UpdateOrganisationDto extends PartialType(CreateOrganisationDto) {}
+
+/** `GET /v1/organisations`: a page, optionally of one kind. */
+export class OrganisationListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ORGANISATION_KINDS })
+  @IsOptional()
+  @IsIn(ORGANISATION_KINDS)
+  kind?: OrganisationKind;
+}

@@ -41,6 +41,24 @@ export const IsDisciplineCode = codeValidator(
   'a GB/T 13745-2009 discipline code (a first-level code such as 520, or a finer code under one)',
 );
 
+/**
+ * An amount of money: a finite number with at most two decimal places (fen). class-validator's own
+ * `maxDecimalPlaces` reads the digits from `toString()`, which throws on numbers it prints in exponent form (1e-7).
+ */
+export function IsAmount(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isAmount',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: '$property must be a number with at most two decimal places', ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isFinite(value) && Math.abs(value * 100 - Math.round(value * 100)) < 1e-6,
+      },
+    });
+}
+
 /** The property, when both are present, is at least the named sibling (e.g. budgetMax >= budgetMin). */
 export function IsNotLessThan(sibling: string, options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
