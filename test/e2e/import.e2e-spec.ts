@@ -1,7 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { Db } from '@app/persistence';
 import { startApi } from '../app';
 import { eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
+import { emptyTestQueues } from '../test-database';
 
 const achievements = [
   {
@@ -168,5 +170,64 @@ describe('bulk import (e2e)', () => {
       .set('Content-Type', 'application/xml')
       .send('<x/>')
       .expect(415);
+  });
+
+  it('rejects a row with a NUL character by its line and stores every other row (600 rows, NUL on 551)', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) =>
+      JSON.stringify({
+        title: i === 550 ? `批量成果\u0000${i}` : `批量成果 ${i}`,
+        abstract: `第 ${i} 项批量导入的成果摘要。`,
+        readinessLevel: 5,
+        regionCode: '330100',
+      }),
+    );
+    // An institution of its own, whose 600 records are deleted afterwards: embedding them all would only slow the
+    // suites that follow.
+    const own = await makeParty(app, 'university', 'institution', '330100');
+    const res = await http()
+      .post('/v1/achievements/import')
+      .set('X-Api-Key', own.key)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(rows.join('\n'))
+      .expect(201);
+    expect(res.body).toMatchObject({ accepted: 599, rejected: 1 });
+    expect(res.body.rejectedRows).toEqual([{ line: 551, reasons: ['title: must not contain the NUL character'] }]);
+    await app.get(Db).query('DELETE FROM achievements WHERE organisation_id = $1', [own.organisationId]);
+    await emptyTestQueues();
+  });
+
+  it('reports CSV rows by the line they start on, refuses 0x10 as a number, and ends with a summary on a broken quote', async () => {
+    const broken = [
+      'title,abstract,readinessLevel,regionCode',
+      '"多行摘要的成果","第一行',
+      '第二行",6,330100',
+      '十六进制的成熟度,摘要文本,0x10,330100',
+      '引号错误的成果,"摘要"后面还有字,5,330100',
+      '不会被读到的成果,摘要文本,5,330100',
+    ].join('\n');
+    const own = await makeParty(app, 'university', 'institution', '330100');
+    const res = await http()
+      .post('/v1/achievements/import')
+      .set('X-Api-Key', own.key)
+      .set('Content-Type', 'text/csv')
+      .send(broken)
+      .expect(201);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejectedRows).toEqual([{ line: 4, reasons: expect.arrayContaining(['readinessLevel: isInt']) }]);
+    expect(res.body.fatal).toEqual({
+      line: 5,
+      reason: 'a quote inside an unquoted field, or text after a closing quote',
+    });
+    const unclosed = await http()
+      .post('/v1/achievements/import')
+      .set('X-Api-Key', own.key)
+      .set('Content-Type', 'text/csv')
+      .send(
+        ['title,abstract,readinessLevel,regionCode', '正常的成果,摘要文本,5,330100', '"未闭合,摘要,5,330100'].join(
+          '\n',
+        ),
+      )
+      .expect(201);
+    expect(unclosed.body).toMatchObject({ accepted: 1, fatal: { line: 3, reason: 'a quote opened and never closed' } });
   });
 });

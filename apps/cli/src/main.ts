@@ -8,6 +8,7 @@
  */
 import 'reflect-metadata';
 import { createReadStream, statSync } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
@@ -109,21 +110,42 @@ program
         { format: 'import |{bar}| {percentage}% | {rows} rows | {eta_formatted} left', etaBuffer: 50 },
         Presets.shades_classic,
       );
-      const input = createReadStream(o.file);
       let rows = 0;
+      let bytes = 0;
       bar.start(statSync(o.file).size, 0, { rows });
-      input.on('data', () => bar.update(input.bytesRead, { rows }));
-      const summary = await get<ProfileImportService>(ProfileImportService).import(SYSTEM, o.kind, format, input, {
-        organisationId: o.organisation,
-        onProgress: (read) => (rows = read),
+      // The bar counts the bytes as the importer reads them. A 'data' listener on the file stream instead switched it
+      // to flowing mode before the importer (busy checking the organisation) attached: the file was read to its end
+      // into nobody, and the import waited forever for rows.
+      const counted = new Transform({
+        transform(chunk: Buffer, _: BufferEncoding, done: TransformCallback) {
+          bytes += chunk.length;
+          bar.update(bytes, { rows });
+          done(null, chunk);
+        },
       });
-      bar.update(input.bytesRead, { rows });
+      const input = createReadStream(o.file).on('error', (e) => counted.destroy(e));
+      const summary = await get<ProfileImportService>(ProfileImportService).import(
+        SYSTEM,
+        o.kind,
+        format,
+        input.pipe(counted),
+        { organisationId: o.organisation, onProgress: (read) => (rows = read) },
+      );
+      bar.update(bytes, { rows });
       bar.stop();
       console.log(
         `accepted ${summary.accepted} (${summary.updated} updated by externalId), rejected ${summary.rejected}`,
       );
       for (const [reason, count] of Object.entries(summary.rejectedByReason).sort((a, b) => b[1] - a[1])) {
         console.log(`  ${String(count).padStart(6)}  ${reason}`);
+      }
+      if (summary.rejectedRows.length > 0)
+        console.log(`rejected lines: ${summary.rejectedRows.map((r) => r.line).join(', ')}`);
+      if (summary.fatal) {
+        console.log(
+          `stopped at line ${summary.fatal.line}: ${summary.fatal.reason}; the lines before it are counted above`,
+        );
+        process.exitCode = 2;
       }
     }),
   );

@@ -6,3 +6,4 @@ export { MIGRATIONS_DIR, runMigrations } from './migrations';
 export { DATABASE_CONNECTION, PersistenceModule, type DatabaseConnection } from './persistence.module';
 export { decodeCursor, encodeCursor, InvalidCursorError } from './cursor';
 export { IdempotencyRepository, type IdempotencyClaim } from './idempotency.repository';
+export { findUnstorable, MAX_DEPTH, type UnstorableValue } from './storable';

@@ -6,7 +6,7 @@ import { validate } from 'class-validator';
 import { parse } from 'csv-parse';
 import { ForbiddenError, mayWrite, type Actor } from '@app/access';
 import { ProfileJobs, type EmbedProfilePayload } from '@app/jobs';
-import { Db } from '@app/persistence';
+import { Db, findUnstorable, type Queryable } from '@app/persistence';
 import { CreateAchievementDto } from './dto/achievement.dto';
 import { CreateDemandDto } from './dto/demand.dto';
 import { validationProblems } from './dto/validation-problems';
@@ -27,6 +27,11 @@ export interface ImportSummary {
   rejectedByReason: Record<string, number>;
   /** The first rejected rows, with their line numbers. */
   rejectedRows: { line: number; reasons: string[] }[];
+  /**
+   * Set when the file could not be read on (a CSV quote never closed, a broken encoding): the line where reading
+   * stopped and why. Every row before it was handled as counted above; nothing after it was read.
+   */
+  fatal?: { line: number; reason: string };
 }
 
 const DTO: Record<ImportKind, new () => object> = { achievement: CreateAchievementDto, demand: CreateDemandDto };
@@ -42,6 +47,7 @@ const NUMBER_FIELDS = new Set([
   'minReadinessLevel',
   'challengePrize',
 ]);
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 const BOOLEAN_FIELDS = new Set(['green', 'greenPreferred']);
 const LIST_FIELDS = new Set(['keywords', 'cooperationModes', 'inventors', 'confidentialFields']);
 
@@ -77,77 +83,131 @@ export class ProfileImportService {
       for (const r of reasons) summary.rejectedByReason[r] = (summary.rejectedByReason[r] ?? 0) + 1;
       if (summary.rejectedRows.length < MAX_REJECTED_ROWS) summary.rejectedRows.push({ line, reasons });
     };
-    let batch: Record<string, unknown>[] = [];
+    let batch: BatchRow[] = [];
     let rowsRead = 0;
-    for await (const { line, row, error } of format === 'csv' ? csvRows(input) : jsonlRows(input)) {
+    for await (const { line, row, error, fatal } of format === 'csv' ? csvRows(input) : jsonlRows(input)) {
+      if (fatal) {
+        summary.fatal = { line, reason: fatal };
+        break;
+      }
       rowsRead++;
       if (error) reject(line, [error]);
       else {
         const problems = await this.check(kind, format === 'csv' ? fromCsv(row!) : row!);
         if (problems.length > 0) reject(line, problems);
-        else batch.push(row!);
+        else batch.push({ line, row: row! });
       }
       if (batch.length >= BATCH) {
-        await this.write(kind, organisationId, batch, summary);
+        await this.write(kind, organisationId, batch, summary, reject);
         batch = [];
       }
       if (rowsRead % 100 === 0) options.onProgress?.(rowsRead);
     }
-    if (batch.length > 0) await this.write(kind, organisationId, batch, summary);
+    if (batch.length > 0) await this.write(kind, organisationId, batch, summary, reject);
     options.onProgress?.(rowsRead);
     return summary;
   }
 
   private async check(kind: ImportKind, row: Record<string, unknown>): Promise<string[]> {
     if ('organisationId' in row) return ['organisationId: not allowed in an import row'];
+    const unstorable = findUnstorable(row);
+    if (unstorable?.kind === 'nul') return [`${unstorable.field}: must not contain the NUL character`];
+    if (unstorable) return [`${unstorable.field}: nested too deep`];
     const dto = plainToInstance(DTO[kind], row);
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
     Object.assign(row, dto);
     return validationProblems(errors).flatMap((p) => Object.keys(p.constraints).map((rule) => `${p.field}: ${rule}`));
   }
 
-  /** Writes a batch in one transaction: rows with an `externalId` the organisation used before update that record. */
+  /**
+   * Writes a batch in one transaction: rows with an `externalId` the organisation used before update that record.
+   * Should the database refuse a row that passed validation, the batch is written again with a savepoint per row, so
+   * that only that row is rejected (with its line) and the others are stored.
+   */
   private async write(
     kind: ImportKind,
     organisationId: string,
-    rows: Record<string, unknown>[],
+    rows: BatchRow[],
     summary: ImportSummary,
+    reject: (line: number, reasons: string[]) => void,
   ): Promise<void> {
-    let updated = 0;
-    const jobs: EmbedProfilePayload[] = await this.db.transaction(async (tx) => {
-      const written: EmbedProfilePayload[] = [];
-      for (const row of rows) {
-        const hash = contentHash(embeddingText(kind, row));
-        let id: string;
-        if (typeof row.externalId === 'string') {
-          const { record, created } = await this.repository.upsertByExternalId(
-            kind,
-            organisationId,
-            row as Record<string, unknown> & { externalId: string },
-            hash,
-            tx,
-          );
-          id = record.id;
-          if (!created) updated++;
-        } else {
-          id = (await this.repository.insert(kind, organisationId, row, hash, tx)).id;
+    let written: Written[];
+    try {
+      written = await this.db.transaction(async (tx) => {
+        const out: Written[] = [];
+        for (const { row } of rows) out.push(await this.writeRow(tx, kind, organisationId, row));
+        return out;
+      });
+    } catch (e) {
+      if (!isDataError(e)) throw e;
+      written = await this.db.transaction(async (tx) => {
+        const out: Written[] = [];
+        for (const { line, row } of rows) {
+          await tx.query('SAVEPOINT import_row');
+          try {
+            out.push(await this.writeRow(tx, kind, organisationId, row));
+            await tx.query('RELEASE SAVEPOINT import_row');
+          } catch (rowError) {
+            if (!isDataError(rowError)) throw rowError;
+            await tx.query('ROLLBACK TO SAVEPOINT import_row');
+            reject(line, [`row: refused by the database (${(rowError as { code: string }).code})`]);
+          }
         }
-        written.push({ kind, id, contentHash: hash });
-      }
-      return written;
-    });
-    summary.accepted += jobs.length;
-    summary.updated += updated;
+        return out;
+      });
+    }
+    summary.accepted += written.length;
+    summary.updated += written.filter((w) => !w.created).length;
     // Records are saved as pending first; a failed enqueue is caught up by the worker's reconciliation. An unchanged
     // record's job finds its vector current and does nothing.
-    await Promise.all(jobs.map((j) => this.jobs.embedProfile(j))).catch(() => undefined);
+    await Promise.all(written.map((w) => this.jobs.embedProfile(w.job))).catch(() => undefined);
   }
+
+  private async writeRow(
+    tx: Queryable,
+    kind: ImportKind,
+    organisationId: string,
+    row: Record<string, unknown>,
+  ): Promise<Written> {
+    const hash = contentHash(embeddingText(kind, row));
+    if (typeof row.externalId === 'string') {
+      const { record, created } = await this.repository.upsertByExternalId(
+        kind,
+        organisationId,
+        row as Record<string, unknown> & { externalId: string },
+        hash,
+        tx,
+      );
+      return { job: { kind, id: record.id, contentHash: hash }, created };
+    }
+    const record = await this.repository.insert(kind, organisationId, row, hash, tx);
+    return { job: { kind, id: record.id, contentHash: hash }, created: true };
+  }
+}
+
+interface BatchRow {
+  line: number;
+  row: Record<string, unknown>;
+}
+
+interface Written {
+  job: EmbedProfilePayload;
+  created: boolean;
+}
+
+/** PostgreSQL refused the data of a row (classes 22, data exception, and 23, integrity constraint violation). */
+function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }
 
 interface ParsedRow {
   line: number;
   row?: Record<string, unknown>;
+  /** This row is rejected for this reason; reading goes on. */
   error?: string;
+  /** Reading cannot go on past this line. */
+  fatal?: string;
 }
 
 async function* jsonlRows(input: Readable): AsyncGenerator<ParsedRow> {
@@ -166,20 +226,60 @@ async function* jsonlRows(input: Readable): AsyncGenerator<ParsedRow> {
   }
 }
 
+/**
+ * CSV records with the line each starts on (the parser reads ahead, so its running line count is not the record's).
+ * An error the parser cannot read past (a quote never closed, text after a closing quote) ends the import at that
+ * line; the records parsed before it are still handed on (an errored stream drops what it buffered, so records are
+ * collected as the parser makes them, and the stream only paces the reading).
+ */
 async function* csvRows(input: Readable): AsyncGenerator<ParsedRow> {
+  const parsed: ParsedRow[] = [];
   const parser = input.pipe(
-    parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }),
+    parse({
+      columns: true,
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      on_record: (record: Record<string, string>, context: { lines: number }) => {
+        parsed.push({ line: startLine(context.lines, record), row: record });
+        return record;
+      },
+    }),
   );
-  for await (const record of parser as AsyncIterable<Record<string, string>>) {
-    // Line 1 is the header.
-    yield { line: parser.info.lines ?? 0, row: record };
+  try {
+    for await (const _ of parser as AsyncIterable<unknown>) yield* parsed.splice(0);
+    yield* parsed.splice(0);
+  } catch (e) {
+    yield* parsed.splice(0);
+    const err = e as { code?: string; lines?: number };
+    yield { line: err.lines ?? 0, fatal: csvReason(err.code) };
+  }
+}
+
+/** The line a record starts on: csv-parse counts the lines read up to its end, and a quoted field may span lines. */
+function startLine(linesRead: number, record: Record<string, string>): number {
+  const breaks = Object.values(record).reduce((n, v) => n + (v.match(/\n/g)?.length ?? 0), 0);
+  return linesRead - breaks;
+}
+
+function csvReason(code: string | undefined): string {
+  switch (code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quote opened and never closed';
+    case 'INVALID_OPENING_QUOTE':
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'a quote inside an unquoted field, or text after a closing quote';
+    default:
+      return `not readable as CSV (${code ?? 'unknown error'})`;
   }
 }
 
 function fromCsv(row: Record<string, unknown>): Record<string, unknown> {
   for (const [field, value] of Object.entries(row)) {
     if (value === '') delete row[field];
-    else if (NUMBER_FIELDS.has(field)) row[field] = Number(value);
+    // Plain decimals only: Number() would read 0x10 as 16 and 1e3 as 1000; anything else stays text and is refused.
+    else if (NUMBER_FIELDS.has(field)) row[field] = DECIMAL.test(String(value)) ? Number(value) : value;
     else if (BOOLEAN_FIELDS.has(field)) row[field] = value === 'true' ? true : value === 'false' ? false : value;
     else if (LIST_FIELDS.has(field))
       row[field] = String(value)

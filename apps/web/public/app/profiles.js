@@ -397,6 +397,11 @@ export function ImportPage() {
         <ul>
           ${Object.entries(summary.rejectedByReason).map(([reason, n]) => html`<li>${reason}: ${n}</li>`)}
         </ul>
+        ${
+          summary.rejectedRows.length > 0 &&
+          html`<p>${t('rejected_lines')}: ${summary.rejectedRows.map((r) => r.line).join(', ')}</p>`
+        }
+        ${summary.fatal && html`<p class="notice">${t('import_stopped', summary.fatal)}</p>`}
       </div>`
     }
   </section>`;
