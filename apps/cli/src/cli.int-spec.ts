@@ -18,7 +18,7 @@ async function cli(args: string[], tty: boolean): Promise<{ stdout: string; code
       ['script', ['-qec', [process.execPath, ...CLI, ...args].map((a) => `'${a}'`).join(' '), '/dev/null']]
     : [process.execPath, [...CLI, ...args]];
   try {
-    const { stdout } = await run(file, argv as string[], options);
+    const { stdout } = await run(file, argv, options);
     return { stdout, code: 0 };
   } catch (e) {
     const err = e as { stdout?: string; code?: number; killed?: boolean };

@@ -248,7 +248,8 @@ async function* csvRows(input: Readable): AsyncGenerator<ParsedRow> {
     }),
   );
   try {
-    for await (const _ of parser as AsyncIterable<unknown>) yield* parsed.splice(0);
+    // Each record the stream hands over was collected by on_record already; it only says when to hand them on.
+    for await (const record of parser as AsyncIterable<unknown>) if (record) yield* parsed.splice(0);
     yield* parsed.splice(0);
   } catch (e) {
     yield* parsed.splice(0);
