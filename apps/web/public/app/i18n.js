@@ -319,7 +319,8 @@ const en = {
   rejected_rows: '{n} rejected',
   updated_rows: '{n} of them updated by their externalId',
   rejected_lines: 'Lines not imported',
-  import_stopped: 'Line {line} could not be read ({reason}); the import stopped there, the lines before it are counted above',
+  import_stopped:
+    'Line {line} could not be read ({reason}); the import stopped there, the lines before it are counted above',
   importHint: 'JSON Lines (one achievement per line) or CSV (lists separated by |)',
   upload: 'Upload',
   more: 'Show more',
