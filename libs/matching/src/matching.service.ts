@@ -3,7 +3,7 @@ import { ForbiddenError, isOwnerOrAdmin, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EmbeddingService } from '@app/embedding';
 import {
-  embeddingText,
+  profileText,
   ProfilesRepository,
   ProfileNotFoundError,
   ProfilesService,
@@ -115,8 +115,10 @@ export class MatchingService {
   ): Promise<Match[]> {
     const demand = await this.profiles.get(actor, 'demand', demandId);
     if (!isOwnerOrAdmin(actor, demand.organisationId)) throw new ForbiddenError('see the matches of this demand');
-    const vector = await this.vectorOf('demand', demandId);
-    // publicNeed: scored on what others may read, so that the explanation can be shown to them (leads).
+    // publicNeed: scored on what others may read, so that the explanation and similarity can be shown to them
+    // (leads): the shared vector, of the public text. Otherwise the owner's own request searches with the private
+    // vector of the whole text, when the demand has one.
+    const vector = options.publicNeed ? await this.vectorOf('demand', demandId) : await this.ownVectorOf(demandId);
     const need = needOfDemand(options.publicNeed ? publicFormOf(demand) : demand);
     return this.rank(actor, target, vector, need, filters, limit, demand.organisationId);
   }
@@ -332,6 +334,12 @@ export class MatchingService {
     return stored.vector;
   }
 
+  /** The vector a demand's owner searches with: the private one of its whole text, else the shared one. */
+  private async ownVectorOf(demandId: string): Promise<Float32Array> {
+    const own = await this.repository.privateVectorOf(demandId);
+    return own && own.modelId === this.embedding.modelId ? own.vector : this.vectorOf('demand', demandId);
+  }
+
   /** The candidates' records, as the actor may see them (a demand's confidential fields blanked). */
   private async load<K extends ProfileKind>(
     actor: Actor,
@@ -410,7 +418,7 @@ function termsOf(kind: ProfileKind, record: ProfileByKind[ProfileKind]): string[
   const key = `${kind}:${record.id}:${record.updatedAt}:${blanked.join(',')}`;
   let terms = termsCache.get(key);
   if (!terms) {
-    terms = contentTerms(embeddingText(kind, record as unknown as Record<string, unknown>));
+    terms = contentTerms(profileText(kind, record as unknown as Record<string, unknown>));
     if (termsCache.size >= TERMS_CACHE_SIZE) termsCache.delete(termsCache.keys().next().value!);
     termsCache.set(key, terms);
   }

@@ -10,10 +10,11 @@ const industryNames = (codes: string[]) => codes.map((c) => industryDivision(c)?
 const disciplineNames = (codes: string[]) => codes.map((c) => DISCIPLINES[c.slice(0, 3)] ?? '').filter(Boolean);
 
 /**
- * The text a profile is embedded from. The model keeps the first 512 tokens, so the most telling part comes first:
- * title, then the abstract or description, then keywords and field names.
+ * All the text of a profile, as the fields given hold it (for a demand shown in its public form, its public text).
+ * The model keeps the first 512 tokens, so the most telling part comes first: title, then the abstract or
+ * description, then keywords and field names.
  */
-export function embeddingText(kind: ProfileKind, f: Fields): string {
+export function profileText(kind: ProfileKind, f: Fields): string {
   const parts: string[] = [];
   switch (kind) {
     case 'achievement':
@@ -32,7 +33,40 @@ export function embeddingText(kind: ProfileKind, f: Fields): string {
   return parts.filter((p) => p.trim().length > 0).join('\n');
 }
 
-/** Changes exactly when the embedding text changes; an unchanged hash is never embedded again. */
-export function contentHash(text: string): string {
+/**
+ * The text of the vector everyone's searches reach (the shared index, others' matches, lead scores): the public
+ * form only. A demand's confidential description or keywords would otherwise be recoverable by a paraphrased search.
+ */
+export function embeddingText(kind: ProfileKind, f: Fields): string {
+  return profileText(kind, kind === 'demand' ? publicFields(f) : f);
+}
+
+/**
+ * The text of a demand's private vector, when its confidential fields hold text: what its owner's own match requests
+ * search with. It is never put into the shared index. Null when the public text is the whole text.
+ */
+export function privateEmbeddingText(kind: ProfileKind, f: Fields): string | null {
+  if (kind !== 'demand') return null;
+  const full = profileText(kind, f);
+  return full === embeddingText(kind, f) ? null : full;
+}
+
+/**
+ * Changes exactly when a text to embed changes; an unchanged hash is never embedded again. A record without private
+ * text keeps the hash of its shared text alone.
+ */
+export function embeddingHash(kind: ProfileKind, f: Fields): string {
+  const shared = embeddingText(kind, f);
+  const hidden = privateEmbeddingText(kind, f);
+  return contentHash(hidden === null ? shared : `${shared}\u0001${hidden}`);
+}
+
+function contentHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+function publicFields(f: Fields): Fields {
+  const fields = { ...f };
+  for (const field of list(f.confidentialFields)) fields[field] = null;
+  return fields;
 }

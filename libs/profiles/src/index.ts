@@ -10,7 +10,7 @@ export * from './dto/organisation.dto';
 export { LIMITS } from './dto/limits';
 export { IsAmount, IsDisciplineCode, IsIndustryCode, IsNotBlank, IsNotLessThan, IsRegionCode } from './dto/validators';
 export { validationProblems } from './dto/validation-problems';
-export { contentHash, embeddingText } from './embedding-text';
+export { embeddingHash, embeddingText, privateEmbeddingText, profileText } from './embedding-text';
 export { OrganisationsService, type NewOrganisation } from './organisations.service';
 export { ProfileEmbeddingService, type EmbedOutcome } from './profile-embedding.service';
 export { ProfileImportService, type ImportFormat, type ImportKind, type ImportSummary } from './profile-import.service';

@@ -6,7 +6,7 @@ import { JobsModule, QUEUES } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
 import { Db, PersistenceModule } from '@app/persistence';
 import type { TestingModule } from '@nestjs/testing';
-import { contentHash, embeddingText } from './embedding-text';
+import { embeddingHash } from './embedding-text';
 import { OrganisationsService } from './organisations.service';
 import { ProfileEmbeddingService } from './profile-embedding.service';
 import { ProfilesModule } from './profiles.module';
@@ -23,7 +23,7 @@ describe('ProfileEmbeddingService (real model, PostgreSQL and Redis)', () => {
   const expertise = '锂离子电池材料回收与再生，湿法冶金';
   const newExpert = async () => {
     const values = { name: '王教授', expertise, disciplineCodes: ['450'] };
-    const hash = contentHash(embeddingText('expert', values));
+    const hash = embeddingHash('expert', values);
     return repository.insert('expert', organisationId, values, hash);
   };
 
@@ -65,13 +65,7 @@ describe('ProfileEmbeddingService (real model, PostgreSQL and Redis)', () => {
     const oldHash = expert.embedding.contentHash;
     const newValues = { expertise: '钠离子电池正极材料' };
     await db.transaction((tx) =>
-      repository.update(
-        'expert',
-        expert.id,
-        newValues,
-        contentHash(embeddingText('expert', { ...expert, ...newValues })),
-        tx,
-      ),
+      repository.update('expert', expert.id, newValues, embeddingHash('expert', { ...expert, ...newValues }), tx),
     );
     expect(await sut.embedProfile({ kind: 'expert', id: expert.id, contentHash: oldHash })).toBe('stale');
     expect((await repository.findById('expert', expert.id)).embedding.status).toBe('pending');

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EmbeddingService } from '@app/embedding';
 import { IndexNotifier, ProfileJobs, type EmbedProfilePayload } from '@app/jobs';
 import { embeddingSeconds, embeddingsTotal } from '@app/observability';
-import { contentHash, embeddingText } from './embedding-text';
+import { embeddingHash, embeddingText, privateEmbeddingText } from './embedding-text';
 import { ProfilesRepository } from './profiles.repository';
 import type { ProfileKind } from './profiles.types';
 
@@ -37,18 +37,22 @@ export class ProfileEmbeddingService {
     if (!record) return 'missing';
     if (record.embedding.contentHash !== job.contentHash) return 'stale';
     if (record.embedding.status === 'ready' && record.embedding.modelId === this.embedding.modelId) return 'unchanged';
-    const text = embeddingText(job.kind, record as unknown as Record<string, unknown>);
-    if (contentHash(text) !== job.contentHash) return 'stale';
+    const fields = record as unknown as Record<string, unknown>;
+    // A hash made by an earlier rule for the same stored text (the migration that moved demands to public vectors
+    // reset those): the text is current, so it is embedded and stored under the hash of today's rule.
+    const hash = embeddingHash(job.kind, fields);
     const stopTimer = embeddingSeconds.startTimer();
-    const vector = await this.embedding.embedOne(text, 'passage');
+    const vector = await this.embedding.embedOne(embeddingText(job.kind, fields), 'passage');
+    const hidden = privateEmbeddingText(job.kind, fields);
+    const privateVector = hidden === null ? null : await this.embedding.embedOne(hidden, 'passage');
     stopTimer();
-    const stored = await this.repository.storeEmbedding(
-      job.kind,
-      job.id,
-      job.contentHash,
-      this.embedding.modelId,
+    const stored = await this.repository.storeEmbedding(job.kind, job.id, {
+      expectedHash: job.contentHash,
+      hash,
+      modelId: this.embedding.modelId,
       vector,
-    );
+      privateVector,
+    });
     if (!stored) return 'stale';
     await this.notifier.changed(job.kind);
     return 'embedded';

@@ -10,7 +10,7 @@ import { Db, findUnstorable, type Queryable } from '@app/persistence';
 import { CreateAchievementDto } from './dto/achievement.dto';
 import { CreateDemandDto } from './dto/demand.dto';
 import { validationProblems } from './dto/validation-problems';
-import { contentHash, embeddingText } from './embedding-text';
+import { embeddingHash } from './embedding-text';
 import { OrganisationsService } from './organisations.service';
 import { OrganisationRequiredError } from './profiles.errors';
 import { ProfilesRepository } from './profiles.repository';
@@ -169,7 +169,7 @@ export class ProfileImportService {
     organisationId: string,
     row: Record<string, unknown>,
   ): Promise<Written> {
-    const hash = contentHash(embeddingText(kind, row));
+    const hash = embeddingHash(kind, row);
     if (typeof row.externalId === 'string') {
       const { record, created } = await this.repository.upsertByExternalId(
         kind,

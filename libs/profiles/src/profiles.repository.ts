@@ -177,16 +177,43 @@ export class ProfilesRepository {
     return { items, nextCursor: last ? encodeCursor(last.cursor_at as string, last.id as string) : null };
   }
 
-  /** Stores a vector, unless the text changed meanwhile (then a newer job will embed the new text). */
-  async storeEmbedding(kind: ProfileKind, id: string, contentHash: string, modelId: string, vector: Float32Array) {
+  /**
+   * Stores the vectors of a record, unless its text changed since `expectedHash` was read (then a newer job embeds
+   * the new text). A demand's private vector (of its whole text, for its owner's own queries) goes to a column the
+   * search indexes never read; null clears it.
+   */
+  async storeEmbedding(
+    kind: ProfileKind,
+    id: string,
+    e: {
+      expectedHash: string;
+      hash: string;
+      modelId: string;
+      vector: Float32Array;
+      privateVector?: Float32Array | null;
+    },
+  ): Promise<boolean> {
     const t = PROFILE_TABLES[kind];
+    const params: unknown[] = [id, e.expectedHash, e.hash, toBytes(e.vector), e.modelId];
+    const privateColumn = kind === 'demand' ? ', private_embedding = $6' : '';
+    if (kind === 'demand') params.push(e.privateVector ? toBytes(e.privateVector) : null);
     const rows = await this.db.query(
-      `UPDATE ${t.table} SET embedding = $3, embedding_model = $4, embedding_status = 'ready', embedding_error = NULL,
-         embedded_at = now()
+      `UPDATE ${t.table} SET content_hash = $3, embedding = $4, embedding_model = $5, embedding_status = 'ready',
+         embedding_error = NULL, embedded_at = now()${privateColumn}
        WHERE id = $1 AND content_hash = $2 RETURNING id`,
-      [id, contentHash, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), modelId],
+      params,
     );
     return rows.length > 0;
+  }
+
+  /** A demand's private vector, for its owner's own match requests; undefined when it has none. */
+  async privateVectorOf(id: string): Promise<{ vector: Float32Array; modelId: string } | undefined> {
+    const row = await this.db.one<{ private_embedding: Buffer | null; embedding_model: string | null }>(
+      'SELECT private_embedding, embedding_model FROM demands WHERE id = $1',
+      [id],
+    );
+    if (!row?.private_embedding || !row.embedding_model) return undefined;
+    return { vector: fromBytes(row.private_embedding), modelId: row.embedding_model };
   }
 
   async markEmbeddingFailed(kind: ProfileKind, id: string, contentHash: string, reason: string): Promise<void> {
@@ -320,3 +347,6 @@ function selectList(t: ProfileTable): string {
     'created_at::text AS cursor_at',
   ].join(', ');
 }
+
+const toBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const fromBytes = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { demandForm, ForbiddenError, isOwnerOrAdmin, mayWrite, type Actor } from '@app/access';
 import { IndexNotifier, ProfileJobs } from '@app/jobs';
 import { Db } from '@app/persistence';
-import { contentHash, embeddingText } from './embedding-text';
+import { embeddingHash } from './embedding-text';
 import { OrganisationsService } from './organisations.service';
 import {
   InvalidProfileError,
@@ -47,7 +47,7 @@ export class ProfilesService {
       throw new ForbiddenError(`create a ${kind} for another organisation`);
     if (!mayWrite(actor, kind, organisationId)) throw new ForbiddenError(`create a ${kind}`);
     await this.organisations.requireOwnerOf(organisationId, kind);
-    const hash = contentHash(embeddingText(kind, values));
+    const hash = embeddingHash(kind, values);
     const created = await this.repository
       .insert(kind, organisationId, values, hash)
       .catch((e: unknown) => rethrowExternalIdTaken(e, kind, values.externalId));
@@ -74,7 +74,7 @@ export class ProfilesService {
         if (!current || !this.maySee(actor, kind, current)) throw new ProfileNotFoundError(kind, id);
         if (!mayWrite(actor, kind, current.organisationId)) throw new ForbiddenError(`change this ${kind}`);
         requireConsistent(kind, { ...current, ...patch });
-        const hash = contentHash(embeddingText(kind, { ...current, ...patch }));
+        const hash = embeddingHash(kind, { ...current, ...patch });
         return this.repository.update(kind, id, patch, hash, tx);
       })
       .catch((e: unknown) => rethrowExternalIdTaken(e, kind, patch.externalId));

@@ -8,7 +8,7 @@ import { EmbeddingService } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
-import { contentHash, embeddingText, OrganisationsService, ProfilesRepository, ProfilesService } from '@app/profiles';
+import { embeddingHash, embeddingText, OrganisationsService, ProfilesRepository, ProfilesService } from '@app/profiles';
 import { SearchIndexService } from './search-index.service';
 import { VectorIndexModule } from './vector-index.module';
 
@@ -42,16 +42,15 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
   const addAchievement = async (title: string) => {
     const repository = writer.get(ProfilesRepository);
     const values = { title, abstract: `${title}的技术方案与应用。`, readinessLevel: 5, regionCode: '330100' };
-    const hash = contentHash(embeddingText('achievement', values));
+    const hash = embeddingHash('achievement', values);
     const created = await repository.insert('achievement', organisationId, values, hash);
     const embedding = writer.get(EmbeddingService);
-    await repository.storeEmbedding(
-      'achievement',
-      created.id,
+    await repository.storeEmbedding('achievement', created.id, {
+      expectedHash: hash,
       hash,
-      embedding.modelId,
-      await embedding.embedOne(embeddingText('achievement', values)),
-    );
+      modelId: embedding.modelId,
+      vector: await embedding.embedOne(embeddingText('achievement', values)),
+    });
     return created.id;
   };
   const query = (m: TestingModule, text: string) => m.get(EmbeddingService).embedOne(text, 'query');

@@ -9,7 +9,6 @@ import { indexSize } from '@app/observability';
 import {
   embeddingText,
   ProfilesRepository,
-  type Demand,
   type ProfileByKind,
   type ProfileChange,
   type ProfileKind,
@@ -175,7 +174,8 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     // A vector of another model is never compared with this model's: the record waits for its re-embedding.
     if (vector && profile.embedding.modelId === this.embedding.modelId) c.dense.upsert(profile.id, vector, meta);
     else c.dense.remove(profile.id);
-    c.lexical.upsert(profile.id, embeddingText(c.kind, publicFields(c.kind, profile)));
+    // The public text only (embeddingText's rule): search results cannot reveal a demand's confidential fields.
+    c.lexical.upsert(profile.id, embeddingText(c.kind, profile as unknown as Record<string, unknown>));
   }
 
   /** Drops every copy and rebuilds from the database (after a model change, or when a snapshot is lost). */
@@ -284,13 +284,6 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     }
     return found;
   }
-}
-
-/** A demand's confidential fields never reach the lexical index, so search results cannot reveal them. */
-function publicFields(kind: ProfileKind, profile: unknown): Record<string, unknown> {
-  const fields = { ...(profile as Record<string, unknown>) };
-  if (kind === 'demand') for (const f of (profile as Demand).confidentialFields) fields[f] = null;
-  return fields;
 }
 
 /** The record itself, frozen: kept records are shared by every request, so none may change one. */

@@ -42,7 +42,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
   const insert = async (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) => {
     const hash = `${kind}-${axis}-${Math.random()}`;
     const record = await repository.insert(kind, organisationId, values, hash);
-    await repository.storeEmbedding(kind, record.id, hash, modelId, vector(axis));
+    await repository.storeEmbedding(kind, record.id, { expectedHash: hash, hash, modelId, vector: vector(axis) });
     return record.id;
   };
 
