@@ -15,7 +15,7 @@ import {
   type ProfileKind,
 } from '@app/profiles';
 import { industryDivision, regionPrefix } from '@app/taxonomy';
-import { SearchIndexService, type IndexMeta } from '@app/vector-index';
+import { indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
 import { dot, foldDuplicates } from './duplicates';
 import { reciprocalRankFusion } from './fusion';
 import { IndexNotReadyError, NotEmbeddedYetError } from './matching.errors';
@@ -152,11 +152,13 @@ export class MatchingService {
     if (!isOwnerOrAdmin(actor, achievement.organisationId))
       throw new ForbiddenError('see the matches of this achievement');
     const vector = await this.vectorOf('achievement', achievementId);
-    const candidates = this.candidates('demand', vector, filters, limit, achievement.organisationId);
+    const filter = this.filter('demand', filters, achievement.organisationId);
+    const candidates = this.candidates('demand', vector, limit, filter);
     const demands = await this.load(
       actor,
       'demand',
       candidates.map((c) => c.id),
+      filter,
     );
     const offerTerms = new Set(termsOf('achievement', achievement));
     const matches = candidates.flatMap((c) => {
@@ -248,6 +250,7 @@ export class MatchingService {
       actor,
       kind,
       fused.map((f) => f.id),
+      filter,
     );
     return fused.flatMap((f) => {
       const record = records.get(f.id);
@@ -267,11 +270,14 @@ export class MatchingService {
     excludeOrganisation: string | null,
     extra?: (m: IndexMeta) => boolean,
   ): Promise<Match[]> {
-    const candidates = this.candidates(kind, vector, filters, limit, excludeOrganisation, extra);
+    const hard = this.filter(kind, filters, excludeOrganisation);
+    const filter = extra ? (m: IndexMeta) => hard(m) && extra(m) : hard;
+    const candidates = this.candidates(kind, vector, limit, filter);
     const records = await this.load(
       actor,
       kind,
       candidates.map((c) => c.id),
+      filter,
     );
     const w = this.config.matching.weights;
     const matches: Match[] = candidates.flatMap((c) => {
@@ -293,22 +299,9 @@ export class MatchingService {
     return folded.slice(0, limit);
   }
 
-  private candidates(
-    kind: ProfileKind,
-    vector: Float32Array,
-    filters: MatchFilters,
-    limit: number,
-    excludeOrganisation: string | null,
-    extra?: (m: IndexMeta) => boolean,
-  ) {
+  private candidates(kind: ProfileKind, vector: Float32Array, limit: number, filter: (m: IndexMeta) => boolean) {
     this.requireReady();
-    const filter = this.filter(kind, filters, excludeOrganisation);
-    return this.index.dense(
-      kind,
-      vector,
-      Math.max(this.config.matching.candidates, limit * 2),
-      extra ? (m) => filter(m) && extra(m) : filter,
-    ).hits;
+    return this.index.dense(kind, vector, Math.max(this.config.matching.candidates, limit * 2), filter).hits;
   }
 
   /** Hard constraints (live, public, not the asker's own) and the caller's filters, as one predicate. */
@@ -340,14 +333,23 @@ export class MatchingService {
     return own && own.modelId === this.embedding.modelId ? own.vector : this.vectorOf('demand', demandId);
   }
 
-  /** The candidates' records, as the actor may see them (a demand's confidential fields blanked). */
+  /**
+   * The candidates' records, current and as the actor may see them (a demand's confidential fields blanked). The
+   * candidates were filtered on this copy's metadata, which may lag a change made through another process; a record
+   * that no longer passes the filter as it is now (made private, withdrawn) is left out.
+   */
   private async load<K extends ProfileKind>(
     actor: Actor,
     kind: K,
     ids: string[],
+    filter: (m: IndexMeta) => boolean,
   ): Promise<Map<string, ProfileByKind[K]>> {
     const records = await this.index.records(kind, ids);
-    return new Map([...records].map(([id, r]) => [id, this.profiles.visibleTo(actor, kind, r)]));
+    return new Map(
+      [...records]
+        .filter(([, r]) => filter(indexMeta(kind, r)))
+        .map(([id, r]) => [id, this.profiles.visibleTo(actor, kind, r)]),
+    );
   }
 
   private requireReady(): void {

@@ -302,6 +302,30 @@ export class ProfilesRepository {
     const { rows } = await tx.query<Row>(`SELECT ${selectList(t)} FROM ${t.table} WHERE id = ANY($1::uuid[])`, [ids]);
     return rows.map((r) => toProfile(t, r) as ProfileByKind[K]);
   }
+
+  /** The records of the given ids with their version: PostgreSQL's text of changed_at, which every write moves. */
+  async findVersionedByIds<K extends ProfileKind>(
+    kind: K,
+    ids: string[],
+  ): Promise<{ record: ProfileByKind[K]; version: string }[]> {
+    if (ids.length === 0) return [];
+    const t = PROFILE_TABLES[kind];
+    const rows = await this.db.query<Row>(
+      `SELECT ${selectList(t)}, changed_at::text AS version FROM ${t.table} WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map((r) => ({ record: toProfile(t, r) as ProfileByKind[K], version: r.version as string }));
+  }
+
+  /** The current version of each record of the given ids that exists (what a kept copy is checked against). */
+  async versionsOf(kind: ProfileKind, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.query<{ id: string; version: string }>(
+      `SELECT id, changed_at::text AS version FROM ${PROFILE_TABLES[kind].table} WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.version]));
+  }
 }
 
 /** The condition for records anyone may see: not drafts, not private, not withdrawn. */

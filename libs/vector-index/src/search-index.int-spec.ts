@@ -113,6 +113,35 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
     await reader.close();
   });
 
+  it('serves a change of confidentiality made through another copy at once, before it catches up', async () => {
+    // Two copies of the service, each with its own index, pool and kept records, as two API processes have: the
+    // reader keeps the demand it served; the writer marks its description and keywords confidential.
+    const reader = await start('');
+    const index = reader.get(SearchIndexService);
+    await until(() => (index.state === 'ready' ? true : undefined), 30_000);
+    const admin = { apiKeyId: 't', role: 'admin' as const, organisationId: null, brokerId: null };
+    const enterprise = await writer
+      .get(OrganisationsService)
+      .create('system', { kind: 'enterprise', name: '保密测试企业', regionCode: '330100' });
+    const demand = await writer.get(ProfilesService).create(admin, 'demand', {
+      organisationId: enterprise.id,
+      title: '寻求膜分离技术',
+      description: '我们的印染废水含有特殊助剂配方',
+      keywords: ['特殊助剂'],
+      regionCode: '330100',
+    });
+    await index.sync('demand');
+    expect((await index.records('demand', [demand.id])).get(demand.id)?.confidentialFields).toEqual([]);
+
+    // The reader is not told (its catch-up timer and notices are too late by design): the very next read is current.
+    await writer
+      .get(ProfilesService)
+      .update(admin, 'demand', demand.id, { confidentialFields: ['description', 'keywords'] });
+    const served = (await index.records('demand', [demand.id])).get(demand.id);
+    expect(served?.confidentialFields).toEqual(['description', 'keywords']);
+    await reader.close();
+  });
+
   it('converges with a write made by another process (a real worker) within 2 seconds of it', async () => {
     const reader = await start('');
     const index = reader.get(SearchIndexService);

@@ -19,6 +19,12 @@ import { VectorCollection, type HnswOptions, type SearchResult } from './vector-
 
 export const KINDS: ProfileKind[] = ['achievement', 'demand', 'expert', 'broker'];
 
+/** A record as this copy keeps it, with the version (changed_at) it was read at. */
+interface KeptRecord {
+  record: ProfileByKind[ProfileKind];
+  version: string;
+}
+
 interface Position {
   changedAt: string;
   id: string;
@@ -29,8 +35,8 @@ class Catalogue {
   lexical = new LexicalCollection();
   /** Metadata of every live record, embedded or not (the lexical index has records the dense one lacks yet). */
   meta = new Map<string, IndexMeta>();
-  /** Recently used records as of this copy's position, frozen (every request shares them); absent when off. */
-  records?: LRUCache<string, ProfileByKind[ProfileKind]>;
+  /** Recently used records with their version, frozen (every request shares them); absent when off. */
+  records?: LRUCache<string, KeptRecord>;
   /** Counts the batches of changes applied, so that a read from the database can tell whether one overtook it. */
   generation = 0;
   position: Position | null = null;
@@ -170,7 +176,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     const meta = indexMeta(c.kind, profile);
     c.meta.set(profile.id, meta);
     // Only a record already kept is replaced: catching up on a whole catalogue must not fill the cache.
-    if (c.records?.has(profile.id)) c.records.set(profile.id, frozen(profile));
+    if (c.records?.has(profile.id)) c.records.set(profile.id, { record: frozen(profile), version: change.changedAt });
     // A vector of another model is never compared with this model's: the record waits for its re-embedding.
     if (vector && profile.embedding.modelId === this.embedding.modelId) c.dense.upsert(profile.id, vector, meta);
     else c.dense.remove(profile.id);
@@ -262,25 +268,37 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
   }
 
   /**
-   * The records of the given ids (those that exist), as this copy knows them: from memory when recently used,
-   * otherwise read from PostgreSQL and kept. A kept record is replaced when catch-up brings a change to it, so it
-   * is as fresh as the metadata the candidates were filtered on (INDEX_SYNC_MS at most, README "Index copies").
+   * The current records of the given ids (those that exist). Recently used ones are kept in memory, but each is
+   * checked against its version in PostgreSQL (one light query for all) before it is served: a change made through
+   * another process (a demand's fields made confidential, an achievement made private) counts at once, not when
+   * this copy catches up. The rest is read from PostgreSQL and kept.
    */
   async records<K extends ProfileKind>(kind: K, ids: readonly string[]): Promise<Map<string, ProfileByKind[K]>> {
     const c = this.catalogues[kind];
     const found = new Map<string, ProfileByKind[K]>();
+    const kept = new Map<string, KeptRecord>();
     const missing: string[] = [];
     for (const id of ids) {
-      const record = c.records?.get(id) as ProfileByKind[K] | undefined;
-      if (record) found.set(id, record);
+      const entry = c.records?.get(id);
+      if (entry) kept.set(id, entry);
       else missing.push(id);
     }
-    if (missing.length === 0) return found;
     const generation = c.generation;
-    for (const record of await this.repository.findByIds(kind, missing)) {
+    const [versions, read] = await Promise.all([
+      this.repository.versionsOf(kind, [...kept.keys()]),
+      this.repository.findVersionedByIds(kind, missing),
+    ]);
+    const stale: string[] = [];
+    for (const [id, entry] of kept) {
+      if (versions.get(id) === entry.version) found.set(id, entry.record as ProfileByKind[K]);
+      else if (versions.has(id)) stale.push(id);
+      else c.records?.delete(id);
+    }
+    for (const { record, version } of [...read, ...(await this.repository.findVersionedByIds(kind, stale))]) {
       found.set(record.id, record);
       // A change applied while this read ran may be newer than what it returned: keep only what nothing overtook.
-      if (c.generation === generation && c.meta.has(record.id)) c.records?.set(record.id, frozen(record));
+      if (c.generation === generation && c.meta.has(record.id))
+        c.records?.set(record.id, { record: frozen(record), version });
     }
     return found;
   }
