@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AccessModule } from '@app/access';
-import { APP_CONFIG, ConfigModule, type AppConfig } from '@app/config';
+import { ConfigModule } from '@app/config';
 import { EmbeddingModule } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
 import { LeadsModule } from '@app/leads';
@@ -23,8 +22,7 @@ import { TaxonomyController } from './taxonomy/taxonomy.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
-import { MetricsInterceptor } from './http/metrics.interceptor';
-import { ApiKeyThrottlerGuard } from './http/throttler.guard';
+import { RateLimits } from './http/rate-limits';
 import { MetricsController } from './metrics/metrics.controller';
 import { OrganisationsController } from './organisations/organisations.controller';
 import { ImportController } from './profiles/import.controller';
@@ -57,10 +55,6 @@ export class ApiModule {
         LeadsModule,
         VectorIndexModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
-        ThrottlerModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.http.rateLimitPerMinute }],
-        }),
         ...(options.runWorker ? [ProcessorsModule] : []),
       ],
       controllers: [
@@ -81,10 +75,9 @@ export class ApiModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
-        // Guards run in this order: who is it, then how often may it.
+        RateLimits,
+        // Who is it, and is it within its budget.
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
-        { provide: APP_INTERCEPTOR, useClass: MetricsInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

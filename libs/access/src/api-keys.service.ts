@@ -77,13 +77,19 @@ export class ApiKeysService {
    * in a process that saw it recently, and a busy API saves a database round trip per request.
    */
   async authenticate(secret: string): Promise<Actor | undefined> {
+    const cached = this.recentlyAuthenticated(secret);
+    if (cached) return cached;
     const digest = hash(secret).toString('hex');
-    const cached = this.cache.get(digest);
-    if (cached && cached.until > Date.now()) return cached.actor;
     const actor = await this.lookUp(secret);
     if (this.cache.size >= 10_000) this.cache.clear();
     if (actor) this.cache.set(digest, { actor, until: Date.now() + AUTH_CACHE_MS });
     return actor;
+  }
+
+  /** The actor of a key this process authenticated within AUTH_CACHE_MS, without a lookup; else undefined. */
+  recentlyAuthenticated(secret: string): Actor | undefined {
+    const cached = this.cache.get(hash(secret).toString('hex'));
+    return cached && cached.until > Date.now() ? cached.actor : undefined;
   }
 
   private async lookUp(secret: string): Promise<Actor | undefined> {

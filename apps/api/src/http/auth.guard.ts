@@ -2,6 +2,7 @@ import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ApiKeysService, UnauthenticatedError, type Actor } from '@app/access';
+import { RateLimits } from './rate-limits';
 
 const PUBLIC = 'isPublic';
 /** Marks a route that needs no API key (health checks). */
@@ -9,20 +10,34 @@ export const Public = () => SetMetadata(PUBLIC, true);
 
 export type AuthenticatedRequest = Request & { actor?: Actor; id?: string };
 
-/** Every route needs an API key (`Authorization: Bearer <key>` or `X-Api-Key`) unless marked @Public(). */
+/**
+ * Every route needs an API key (`Authorization: Bearer <key>` or `X-Api-Key`) unless marked @Public(), and every
+ * request is counted against a budget: its key's, or its address's when it has no valid key (RateLimits). An address
+ * over its budget is refused before its key is looked up.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly limits: RateLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const secret = bearer(req.headers.authorization) ?? header(req.headers['x-api-key']);
-    const actor = secret ? await this.apiKeys.authenticate(secret) : undefined;
-    if (!actor) throw new UnauthenticatedError();
+    const address = req.ip ?? 'unknown';
+    let actor = secret ? this.apiKeys.recentlyAuthenticated(secret) : undefined;
+    if (!actor) {
+      await this.limits.refuseSpentAddress(address);
+      actor = secret ? await this.apiKeys.authenticate(secret) : undefined;
+      if (!actor) {
+        await this.limits.consumeAddress(address);
+        throw new UnauthenticatedError();
+      }
+    }
+    await this.limits.consumeKey(actor.apiKeyId);
     req.actor = actor;
     return true;
   }

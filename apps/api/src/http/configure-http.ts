@@ -6,11 +6,14 @@ import type { NextFunction, Request, Response } from 'express';
 import serveStatic from 'serve-static';
 import { bodyGuard } from './body-guard';
 import { buildOpenApiDocument } from './openapi';
+import { requestMetrics } from './request-metrics';
+import { securityHeaders } from './security-headers';
 import { validationPipe } from './validation';
 
 const PREFIX = 'v1';
 const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
 const DOCS = 'docs';
+const WEB_APP = join(__dirname, '../../../web/public');
 
 /** The version prefix of every route but health checks and the docs. */
 export function applyPrefix(app: INestApplication): void {
@@ -22,6 +25,13 @@ export function configureHttp(app: NestExpressApplication): void {
   // Express hashes every JSON answer for an ETag; answers here are computed per request and no client revalidates
   // them, so the hash was pure cost (the web app's static files keep theirs).
   app.set('etag', false);
+  app.disable('x-powered-by');
+  app.use(requestMetrics);
+  const headers = securityHeaders(join(WEB_APP, 'index.html'));
+  const docs = new RegExp(`^/${DOCS}(-json)?(/|$)`);
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    docs.test(req.path) ? headers.docs(req, res, next) : headers.app(req, res, next),
+  );
   app.useGlobalPipes(validationPipe());
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyGuard);
@@ -42,7 +52,7 @@ function serveWebApp(app: NestExpressApplication): void {
   const distOf = (entry: string) => dirname(require.resolve(entry));
   // Mounted at `/`, a static handler runs before every route and asks the file system for each path; API requests
   // skip it (measured: a quarter of a millisecond and a thread-pool round trip per request).
-  const webApp = serveStatic(join(__dirname, '../../../web/public'), { index: 'index.html', maxAge: '5m' });
+  const webApp = serveStatic(WEB_APP, { index: 'index.html', maxAge: '5m' });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (API_PATHS.test(req.path)) next();
     else webApp(req, res, next);

@@ -56,6 +56,8 @@ export class ErrorFilter implements ExceptionFilter {
     body.requestId = req.id;
     if (body.statusCode >= 500 && !(exception instanceof HttpException))
       this.logger.error({ err: exception }, 'unhandled error');
+    const retryAfter = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(body.statusCode).json(body);
   }
 
