@@ -8,7 +8,16 @@ export * from './dto/expert.dto';
 export * from './dto/list-query.dto';
 export * from './dto/organisation.dto';
 export { LIMITS } from './dto/limits';
-export { IsAmount, IsDisciplineCode, IsIndustryCode, IsNotBlank, IsNotLessThan, IsRegionCode } from './dto/validators';
+export {
+  IsAmount,
+  IsDisciplineCode,
+  Nullable,
+  Omittable,
+  IsIndustryCode,
+  IsNotBlank,
+  IsNotLessThan,
+  IsRegionCode,
+} from './dto/validators';
 export { validationProblems } from './dto/validation-problems';
 export { embeddingHash, embeddingText, privateEmbeddingText, profileText } from './embedding-text';
 export { OrganisationsService, type NewOrganisation } from './organisations.service';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, mayManageOrganisations, type Actor } from '@app/access';
 import { Db, decodeCursor, encodeCursor } from '@app/persistence';
-import { OrganisationKindMismatchError, ProfileNotFoundError } from './profiles.errors';
+import { OrganisationKindMismatchError, ProfileNotFoundError, rethrowCreditCodeTaken } from './profiles.errors';
 import type { Organisation, OrganisationKind, Page, ProfileKind } from './profiles.types';
 
 interface OrganisationRow {
@@ -39,10 +39,12 @@ export class OrganisationsService {
 
   async create(actor: Actor | 'system', input: NewOrganisation): Promise<Organisation> {
     if (actor !== 'system' && !mayManageOrganisations(actor)) throw new ForbiddenError('create organisations');
-    const row = await this.db.one<OrganisationRow>(
-      `INSERT INTO organisations (kind, name, region_code, credit_code) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-      [input.kind, input.name, input.regionCode, input.creditCode ?? null],
-    );
+    const row = await this.db
+      .one<OrganisationRow>(
+        `INSERT INTO organisations (kind, name, region_code, credit_code) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+        [input.kind, input.name, input.regionCode, input.creditCode ?? null],
+      )
+      .catch((e: unknown) => rethrowCreditCodeTaken(e, input.creditCode));
     return toOrganisation(row!);
   }
 
@@ -54,12 +56,14 @@ export class OrganisationsService {
 
   async update(actor: Actor, id: string, patch: Partial<NewOrganisation>): Promise<Organisation> {
     if (!mayManageOrganisations(actor)) throw new ForbiddenError('change organisations');
-    const row = await this.db.one<OrganisationRow>(
-      `UPDATE organisations SET kind = COALESCE($2, kind), name = COALESCE($3, name),
+    const row = await this.db
+      .one<OrganisationRow>(
+        `UPDATE organisations SET kind = COALESCE($2, kind), name = COALESCE($3, name),
          region_code = COALESCE($4, region_code), credit_code = COALESCE($5, credit_code), updated_at = now()
        WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, patch.kind ?? null, patch.name ?? null, patch.regionCode ?? null, patch.creditCode ?? null],
-    );
+        [id, patch.kind ?? null, patch.name ?? null, patch.regionCode ?? null, patch.creditCode ?? null],
+      )
+      .catch((e: unknown) => rethrowCreditCodeTaken(e, patch.creditCode));
     if (!row) throw new ProfileNotFoundError('organisation', id);
     return toOrganisation(row);
   }

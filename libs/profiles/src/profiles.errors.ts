@@ -40,11 +40,32 @@ export class ExternalIdTakenError extends ProfileError {
   }
 }
 
-/** Turns PostgreSQL's unique violation of an external id into its domain error; anything else is rethrown. */
-export function rethrowExternalIdTaken(e: unknown, kind: string, externalId: unknown): never {
+/**
+ * Turns what PostgreSQL refuses of a profile write into domain errors: the unique violation of an external id, and
+ * a reference to a record that does not exist (a programmeId that is no programme); anything else is rethrown.
+ */
+export function rethrowProfileWriteError(e: unknown, kind: string, values: Record<string, unknown>): never {
   const pg = e as { code?: string; constraint?: string };
   if (pg.code === '23505' && pg.constraint?.endsWith('_external_id')) {
-    throw new ExternalIdTakenError(kind, String(externalId));
+    throw new ExternalIdTakenError(kind, String(values.externalId));
   }
+  if (pg.code === '23503' && pg.constraint?.includes('programme_id')) {
+    throw new InvalidProfileError([{ field: 'programmeId', problems: ['programmeId must be an existing programme'] }]);
+  }
+  throw e;
+}
+
+/** Another organisation already has this unified social credit code. */
+export class CreditCodeTakenError extends ProfileError {
+  readonly code = 'CREDIT_CODE_TAKEN';
+  constructor(creditCode: string) {
+    super(`Another organisation already has the credit code ${creditCode}`);
+  }
+}
+
+/** Turns PostgreSQL's unique violation of a credit code into its domain error; anything else is rethrown. */
+export function rethrowCreditCodeTaken(e: unknown, creditCode: unknown): never {
+  const pg = e as { code?: string; constraint?: string };
+  if (pg.code === '23505' && pg.constraint?.includes('credit_code')) throw new CreditCodeTakenError(String(creditCode));
   throw e;
 }

@@ -8,7 +8,7 @@ import {
   InvalidProfileError,
   OrganisationRequiredError,
   ProfileNotFoundError,
-  rethrowExternalIdTaken,
+  rethrowProfileWriteError,
 } from './profiles.errors';
 import { ProfilesRepository, type ProfileFilter } from './profiles.repository';
 import type { Demand, Page, Profile, ProfileByKind, ProfileKind } from './profiles.types';
@@ -50,7 +50,7 @@ export class ProfilesService {
     const hash = embeddingHash(kind, values);
     const created = await this.repository
       .insert(kind, organisationId, values, hash)
-      .catch((e: unknown) => rethrowExternalIdTaken(e, kind, values.externalId));
+      .catch((e: unknown) => rethrowProfileWriteError(e, kind, values));
     await this.requestEmbedding(kind, created.id, hash, requestId);
     return this.visibleTo(actor, kind, created);
   }
@@ -77,7 +77,7 @@ export class ProfilesService {
         const hash = embeddingHash(kind, { ...current, ...patch });
         return this.repository.update(kind, id, patch, hash, tx);
       })
-      .catch((e: unknown) => rethrowExternalIdTaken(e, kind, patch.externalId));
+      .catch((e: unknown) => rethrowProfileWriteError(e, kind, patch));
     if (updated.embedding.status === 'pending') {
       await this.requestEmbedding(kind, id, updated.embedding.contentHash, requestId);
     }

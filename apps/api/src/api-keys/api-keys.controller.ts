@@ -4,6 +4,7 @@ import { ApiKeysService, ForbiddenError, type Actor } from '@app/access';
 import { CreateApiKeyDto } from './create-api-key.dto';
 import { CurrentActor } from '../http/current-actor.decorator';
 import { SecretFields } from '../http/idempotency.interceptor';
+import { Answers } from '../http/openapi';
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
@@ -12,6 +13,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @Answers(201, 'ApiKeyCreated')
   @SecretFields('secret')
   @ApiOperation({
     summary: 'Create an API key (admin); the secret is in this answer only (a retry with the Idempotency-Key: null)',
@@ -21,6 +23,7 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
+  @Answers(204)
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key (admin)' })
   async revoke(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {

@@ -1,5 +1,6 @@
+import { Omittable } from '@app/profiles';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '@app/access';
 
 export class CreateApiKeyDto {
@@ -7,18 +8,18 @@ export class CreateApiKeyDto {
   @IsIn(ROLES)
   role: Role;
 
-  @ApiPropertyOptional({ description: 'Required for every role but admin' })
-  @IsOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required for every role but admin' })
+  @Omittable()
   @IsUUID()
   organisationId?: string;
 
-  @ApiPropertyOptional({ description: 'Required for the broker role: the broker this key acts for' })
-  @IsOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required for the broker role: the broker this key acts for' })
+  @Omittable()
   @IsUUID()
   brokerId?: string;
 
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(100)
   label?: string;

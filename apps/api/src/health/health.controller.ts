@@ -7,6 +7,7 @@ import { REDIS } from '@app/jobs';
 import { Db } from '@app/persistence';
 import { SearchIndexService } from '@app/vector-index';
 import { Public } from '../http/auth.guard';
+import { Answers } from '../http/openapi';
 
 @ApiTags('health')
 @Public()
@@ -22,6 +23,7 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @Answers(200, 'Liveness')
   @ApiOperation({ summary: 'Liveness: the process answers' })
   @ApiOkResponse({ description: 'The process is alive' })
   live(): { status: 'ok' } {
@@ -29,6 +31,7 @@ export class HealthController {
   }
 
   @Get('ready')
+  @Answers(200, 'Readiness')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: PostgreSQL, Redis, the embedding model and the search index all answer' })
   @ApiOkResponse({ description: 'Ready to take traffic' })

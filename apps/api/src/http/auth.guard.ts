@@ -26,7 +26,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const secret = bearer(req.headers.authorization) ?? header(req.headers['x-api-key']);
+    const secret = presentedKey(req);
     const address = req.ip ?? 'unknown';
     let actor = secret ? this.apiKeys.recentlyAuthenticated(secret) : undefined;
     if (!actor) {
@@ -41,6 +41,21 @@ export class AuthGuard implements CanActivate {
     req.actor = actor;
     return true;
   }
+}
+
+/**
+ * The key a request presents. Every credential header it sends must hold that key: an `Authorization` that is not
+ * `Bearer <key>`, or two headers with different keys, present no key at all (401), rather than letting one header
+ * pass while the other is ignored.
+ */
+function presentedKey(req: Request): string | undefined {
+  const authorization = req.headers.authorization;
+  const fromBearer = bearer(authorization);
+  const fromHeader = header(req.headers['x-api-key']);
+  if (authorization !== undefined && fromBearer === undefined) return undefined;
+  if (req.headers['x-api-key'] !== undefined && fromHeader === undefined) return undefined;
+  if (fromBearer && fromHeader && fromBearer !== fromHeader) return undefined;
+  return fromBearer ?? fromHeader;
 }
 
 function bearer(value: string | undefined): string | undefined {

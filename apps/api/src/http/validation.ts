@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { validationProblems } from '@app/profiles';
 
 /**
@@ -6,7 +6,7 @@ import { validationProblems } from '@app/profiles';
  * (nested ones with their path, e.g. `budget.max`).
  */
 export function validationPipe(expectedType?: new () => object): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyRequiredValidationPipe({
     expectedType,
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -23,4 +23,22 @@ export function validationPipe(expectedType?: new () => object): ValidationPipe 
       });
     },
   });
+}
+
+/**
+ * A route that takes a body needs one: without it (no JSON sent at all) the request is a 400, as the OpenAPI document
+ * says, instead of a no-op that answers 200. An empty object is a body (a PATCH that changes nothing).
+ */
+class BodyRequiredValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const type = this.expectedType ?? metadata.metatype;
+    if (metadata.type === 'body' && type && type !== Object && value === undefined) {
+      throw new BadRequestException({
+        error: 'VALIDATION_FAILED',
+        message: 'A JSON body is required',
+        details: [{ field: 'body', problems: ['a JSON body (Content-Type: application/json) is required'] }],
+      });
+    }
+    return super.transform(value, metadata);
+  }
 }

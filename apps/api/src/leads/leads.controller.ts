@@ -14,6 +14,7 @@ import {
   type LeadView,
 } from '@app/leads';
 import { CurrentActor } from '../http/current-actor.decorator';
+import { Answers } from '../http/openapi';
 
 @ApiTags('leads')
 @ApiBearerAuth()
@@ -26,6 +27,8 @@ export class LeadsController {
   ) {}
 
   @Post('leads')
+  @Answers(201, 'LeadView', 'The new lead')
+  @Answers(200, 'LeadView', 'The existing lead of the pair')
   @ApiOperation({
     summary:
       'Introduce a demand to an achievement or expert by hand (admin, broker); 200 with the lead if the pair exists',
@@ -41,6 +44,7 @@ export class LeadsController {
   }
 
   @Get('leads')
+  @Answers(200, 'LeadPage')
   @ApiOperation({
     summary: "Leads the key may see: a broker's own, an organisation's (either side), all for an admin; newest first",
   })
@@ -49,6 +53,7 @@ export class LeadsController {
   }
 
   @Get('leads/:id')
+  @Answers(200, 'LeadView')
   @ApiOperation({
     summary: 'A lead with its demand (teaser until accepted / consented), partner, why its broker was chosen, events',
   })
@@ -57,6 +62,7 @@ export class LeadsController {
   }
 
   @Post('leads/:id/transitions')
+  @Answers(200, 'LeadView')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Move a lead: accepted, declined (reason), contacted, negotiating, contract_signed (contract), closed_*',
@@ -71,6 +77,7 @@ export class LeadsController {
   }
 
   @Post('leads/:id/consent')
+  @Answers(200, 'LeadView')
   @HttpCode(200)
   @ApiOperation({
     summary: "The enterprise agrees to the introduction: the partner's owner may read the demand in full",
@@ -80,6 +87,7 @@ export class LeadsController {
   }
 
   @Post('leads/:id/assign')
+  @Answers(200, 'LeadView')
   @HttpCode(200)
   @ApiOperation({ summary: 'Offer a waiting or escalated lead to a broker, or to the best eligible one (admin)' })
   assign(
@@ -91,24 +99,28 @@ export class LeadsController {
   }
 
   @Get('inbox')
+  @Answers(200, 'Inbox')
   @ApiOperation({ summary: "The broker's inbox: offers delivered to this broker key, newest first, with why" })
   inbox(@CurrentActor() actor: Actor): Promise<InboxItem[]> {
     return this.delivery.inbox(actor);
   }
 
   @Get('achievements/:id/decline-reasons')
+  @Answers(200, 'DeclineReasons')
   @ApiOperation({ summary: "Why this achievement's leads were declined, by reason (its owner, admin)" })
   achievementDeclines(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.reports.declineReasons(actor, 'achievement', id);
   }
 
   @Get('demands/:id/decline-reasons')
+  @Answers(200, 'DeclineReasons')
   @ApiOperation({ summary: "Why this demand's leads were declined, by reason (its owner, admin)" })
   demandDeclines(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.reports.declineReasons(actor, 'demand', id);
   }
 
   @Get('experts/:id/decline-reasons')
+  @Answers(200, 'DeclineReasons')
   @ApiOperation({ summary: "Why this expert's leads were declined, by reason (its owner, admin)" })
   expertDeclines(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.reports.declineReasons(actor, 'expert', id);

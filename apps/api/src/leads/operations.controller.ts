@@ -14,6 +14,7 @@ import {
 import { CurrentActor } from '../http/current-actor.decorator';
 import { SecretFields } from '../http/idempotency.interceptor';
 import { DeliveriesQueryDto, FunnelQueryDto, RankingQueryDto } from './dto/reports-query.dto';
+import { Answers } from '../http/openapi';
 
 /** What operators (admin keys) watch and keep: the funnel, the ranking, subsidy rules, webhooks and their deliveries. */
 @ApiTags('operations')
@@ -27,12 +28,14 @@ export class OperationsController {
   ) {}
 
   @Get('subsidy-rules')
+  @Answers(200, 'SubsidyRules')
   @ApiOperation({ summary: 'The subsidy rules in force (admin)' })
   rules(@CurrentActor() actor: Actor): Promise<SubsidyRule[]> {
     return this.subsidyRules.list(actor);
   }
 
   @Post('subsidy-rules')
+  @Answers(201, 'SubsidyRule')
   @ApiOperation({
     summary: 'Add a subsidy rule, e.g. a city scheme on top of the province (admin); 409 if the id exists',
   })
@@ -41,6 +44,7 @@ export class OperationsController {
   }
 
   @Delete('subsidy-rules/:id')
+  @Answers(204)
   @HttpCode(204)
   @ApiOperation({ summary: 'Retire a subsidy rule: it stops applying to contracts signed from now on (admin)' })
   retireRule(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
@@ -48,6 +52,7 @@ export class OperationsController {
   }
 
   @Get('reports/funnel')
+  @Answers(200, 'Funnel')
   @ApiOperation({
     summary: 'Leads created, offered, accepted and contracted, by organisation, broker, industry or region',
   })
@@ -57,12 +62,14 @@ export class OperationsController {
   }
 
   @Get('reports/ranking')
+  @Answers(200, 'Ranking')
   @ApiOperation({ summary: 'Transfer organisations by brokered contract amount in a year; top ten above 20M flagged' })
   ranking(@CurrentActor() actor: Actor, @Query() q: RankingQueryDto): Promise<RankingRow[]> {
     return this.reports.ranking(actor, q.year ?? new Date().getUTCFullYear());
   }
 
   @Put('organisations/:id/webhook')
+  @Answers(200, 'WebhookSet')
   @SecretFields('secret')
   @ApiOperation({ summary: "Set an organisation's lead webhook; returns the HMAC signing secret once (admin)" })
   setWebhook(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: WebhookDto) {
@@ -70,6 +77,7 @@ export class OperationsController {
   }
 
   @Delete('organisations/:id/webhook')
+  @Answers(204)
   @HttpCode(204)
   @ApiOperation({ summary: "Remove an organisation's webhook (admin)" })
   removeWebhook(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -77,12 +85,14 @@ export class OperationsController {
   }
 
   @Get('webhook-deliveries')
+  @Answers(200, 'WebhookDeliveries')
   @ApiOperation({ summary: 'Webhook deliveries, e.g. ?status=failed after the last attempt (admin)' })
   deliveries(@CurrentActor() actor: Actor, @Query() q: DeliveriesQueryDto) {
     return this.delivery.webhookDeliveries(actor, q.status, q.limit);
   }
 
   @Post('webhook-deliveries/:offerId/replay')
+  @Answers(202)
   @HttpCode(202)
   @ApiOperation({ summary: 'Queue a webhook delivery again with a fresh series of attempts (admin)' })
   replay(@CurrentActor() actor: Actor, @Param('offerId', ParseUUIDPipe) offerId: string): Promise<void> {

@@ -7,6 +7,7 @@ import { CurrentActor } from '../http/current-actor.decorator';
 import { DemandMatchQueryDto, MatchQueryDto } from './dto/match-query.dto';
 import { PartnerQueryDto } from './dto/partner-query.dto';
 import { SEARCHABLE, SearchQueryDto } from './dto/search-query.dto';
+import { Answers } from '../http/openapi';
 
 @ApiTags('matching')
 @ApiBearerAuth()
@@ -18,6 +19,11 @@ export class MatchingController {
   ) {}
 
   @Get('demands/:id/matches')
+  @Answers(
+    200,
+    'AchievementMatches',
+    'Achievements (target=achievements, the default); experts with target=experts (ExpertMatches)',
+  )
   @ApiOperation({
     summary: 'Achievements (or experts) for a demand, best first, each with its score parts, explanation and lead',
     description: 'Pairs whose lead was declined are left out.',
@@ -31,6 +37,7 @@ export class MatchingController {
   }
 
   @Get('achievements/:id/matches')
+  @Answers(200, 'DemandMatches')
   @ApiOperation({
     summary: 'Demands for an achievement (an institution looking for buyers), in their public form, with their lead',
     description: 'Pairs whose lead was declined are left out.',
@@ -44,6 +51,7 @@ export class MatchingController {
   }
 
   @Post('programmes/:id/partners')
+  @Answers(200, 'ProgrammePartners')
   @HttpCode(200)
   @ApiOperation({ summary: 'Achievements, experts and enterprises with open demands for a commissioner programme' })
   partners(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() body: PartnerQueryDto) {
@@ -51,6 +59,7 @@ export class MatchingController {
   }
 
   @Get('search')
+  @Answers(200, 'SearchHits')
   @ApiOperation({ summary: 'Free-text search over one collection: hybrid (dense + BM25 fused), dense or lexical' })
   search(
     @CurrentActor() actor: Actor,

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor, Role } from '@app/access';
 import { OrganisationsService, ProfilesService } from '@app/profiles';
 import { CurrentActor } from '../http/current-actor.decorator';
+import { Answers } from '../http/openapi';
 
 export interface Me {
   role: Role;
@@ -21,6 +22,7 @@ export class MeController {
   ) {}
 
   @Get()
+  @Answers(200, 'Me')
   @ApiOperation({ summary: 'The role, organisation and broker profile this API key acts for' })
   async me(@CurrentActor() actor: Actor): Promise<Me> {
     const organisation = actor.organisationId ? await this.organisations.get(actor.organisationId) : null;

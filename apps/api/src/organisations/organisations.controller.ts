@@ -10,6 +10,7 @@ import {
   type Page,
 } from '@app/profiles';
 import { CurrentActor } from '../http/current-actor.decorator';
+import { Answers } from '../http/openapi';
 
 @ApiTags('organisations')
 @ApiBearerAuth()
@@ -18,23 +19,27 @@ export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}
 
   @Post()
+  @Answers(201, 'Organisation')
   @ApiOperation({ summary: 'Create an organisation (admin)' })
   create(@CurrentActor() actor: Actor, @Body() body: CreateOrganisationDto): Promise<Organisation> {
     return this.organisations.create(actor, body);
   }
 
   @Get()
+  @Answers(200, 'OrganisationPage')
   @ApiOperation({ summary: 'List organisations, newest first' })
   list(@Query() query: OrganisationListQueryDto): Promise<Page<Organisation>> {
     return this.organisations.list(query.limit ?? 20, query.cursor, query.kind);
   }
 
   @Get(':id')
+  @Answers(200, 'Organisation')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<Organisation> {
     return this.organisations.get(id);
   }
 
   @Patch(':id')
+  @Answers(200, 'Organisation')
   @ApiOperation({ summary: 'Change an organisation (admin)' })
   update(
     @CurrentActor() actor: Actor,

@@ -16,6 +16,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Actor } from '@app/access';
 import { ProfileImportService, type ImportFormat, type ImportKind, type ImportSummary } from '@app/profiles';
 import { CurrentActor } from '../http/current-actor.decorator';
+import { Answers } from '../http/openapi';
 
 const FORMATS: Record<string, ImportFormat> = {
   'application/x-ndjson': 'jsonl',
@@ -34,6 +35,7 @@ export class ImportController {
   ) {}
 
   @Post(':kind/import')
+  @Answers(201, 'ImportSummary')
   @ApiOperation({
     summary: 'Import achievements or demands from JSON Lines or CSV (lists separated by "|")',
     description: 'Valid rows are saved and queued for embedding; the answer counts rejected rows by reason.',

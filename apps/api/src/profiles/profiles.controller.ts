@@ -17,6 +17,7 @@ import {
   type ProfileKind,
 } from '@app/profiles';
 import { CurrentActor, RequestId } from '../http/current-actor.decorator';
+import { Answers } from '../http/openapi';
 import { validationPipe } from '../http/validation';
 
 /**
@@ -24,6 +25,9 @@ import { validationPipe } from '../http/validation';
  * ProfilesService call; who may do what is decided there.
  */
 function profilesController<K extends ProfileKind>(kind: K, path: string, create: Type, update: Type, label: string) {
+  // Response schemas by name (response-types.ts): Demand, DemandPage, …
+  const one = `${kind[0].toUpperCase()}${kind.slice(1)}`;
+  const page = `${one}Page`;
   @ApiTags(path)
   @ApiBearerAuth()
   @Controller(path)
@@ -31,6 +35,7 @@ function profilesController<K extends ProfileKind>(kind: K, path: string, create
     constructor(readonly profiles: ProfilesService) {}
 
     @Post()
+    @Answers(201, one)
     @ApiOperation({ summary: `Create ${label}; its embedding is queued (see embedding.status)` })
     @ApiBody({ type: create })
     create(
@@ -42,18 +47,21 @@ function profilesController<K extends ProfileKind>(kind: K, path: string, create
     }
 
     @Get()
+    @Answers(200, page)
     @ApiOperation({ summary: `List ${label}s the key may see, newest first, with cursor pagination` })
     list(@CurrentActor() actor: Actor, @Query() query: ListQueryDto): Promise<Page<ProfileByKind[K]>> {
       return this.profiles.list(actor, kind, query);
     }
 
     @Get(':id')
+    @Answers(200, one)
     @ApiOperation({ summary: `Read ${label}` })
     get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ProfileByKind[K]> {
       return this.profiles.get(actor, kind, id);
     }
 
     @Patch(':id')
+    @Answers(200, one)
     @ApiOperation({ summary: `Change ${label}; changed text is embedded again` })
     @ApiBody({ type: update })
     update(
@@ -67,6 +75,7 @@ function profilesController<K extends ProfileKind>(kind: K, path: string, create
 
     @Post(':id/withdraw')
     @HttpCode(200)
+    @Answers(200, one)
     @ApiOperation({ summary: `Withdraw ${label}: it stays on record but is no longer offered or matched` })
     withdraw(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ProfileByKind[K]> {
       return this.profiles.withdraw(actor, kind, id);

@@ -1,3 +1,4 @@
+import { Omittable } from '@app/profiles';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   IsDateString,
   IsDefined,
   IsIn,
-  IsOptional,
   IsPositive,
   IsString,
   IsUrl,
@@ -52,7 +52,7 @@ export class ContractDto {
   amount: number;
 
   @ApiPropertyOptional({ example: 2_000_000, description: 'Amount actually paid, CNY; the contract amount if omitted' })
-  @IsOptional()
+  @Omittable()
   @IsAmount()
   @Min(0)
   @Max(1e13)
@@ -72,12 +72,12 @@ export class ContractDto {
   settledOnExchange: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'The prize-winning project of a challenge (张榜招贤)' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   challengeWinner?: boolean;
 
   @ApiPropertyOptional({ example: '2026-11-20', description: 'Date of signature; today if omitted' })
-  @IsOptional()
+  @Omittable()
   @IsDateString({ strict: true })
   signedAt?: string;
 }
@@ -110,14 +110,14 @@ export class TransitionDto {
 
 export class AssignDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'This broker; the best eligible one if omitted' })
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   brokerId?: string;
 }
 
 export class LeadListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: LEAD_STATES })
-  @IsOptional()
+  @Omittable()
   @IsIn(LEAD_STATES)
   state?: LeadState;
 
@@ -125,23 +125,23 @@ export class LeadListQueryDto extends PageQueryDto {
     enum: ['soon', 'overdue'],
     description: 'Offered leads due within a quarter of the service level, or past it',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(['soon', 'overdue'])
   due?: 'soon' | 'overdue';
 
   @ApiPropertyOptional({ description: 'Only leads escalated to the operators (admin)' })
-  @IsOptional()
+  @Omittable()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   escalated?: boolean;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   demandId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'An achievement or expert' })
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   partnerId?: string;
 }

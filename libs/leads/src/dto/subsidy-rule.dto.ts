@@ -1,17 +1,6 @@
+import { Omittable } from '@app/profiles';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { TRANSACTION_MODES, type TransactionMode } from '@app/profiles';
 
 /** A subsidy rule a province, city or county adds (rules are data: no release needed). */
@@ -45,25 +34,25 @@ export class SubsidyRuleDto {
   rate: number;
 
   @ApiPropertyOptional({ example: 300_000, description: 'At most this much; none if omitted' })
-  @IsOptional()
+  @Omittable()
   @IsNumber()
   @Min(0)
   cap?: number;
 
   @ApiPropertyOptional({ enum: TRANSACTION_MODES, isArray: true, description: 'Empty: any mode' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(3)
   @IsIn(TRANSACTION_MODES, { each: true })
   transactionModes?: TransactionMode[];
 
   @ApiPropertyOptional({ default: false, description: 'Applies to challenge-prize winners whatever their mode' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   challengeWinners?: boolean;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   requiresExchangeSettlement?: boolean;
 

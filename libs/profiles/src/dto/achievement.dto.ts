@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -35,6 +34,9 @@ import {
   IsKeywordList,
   IsNotBlank,
   IsRegionCode,
+  NULL_MEANS_NULL,
+  Nullable,
+  Omittable,
 } from './validators';
 
 export class PatentDto {
@@ -50,8 +52,11 @@ export class PatentDto {
 
 /** 科技成果: a patent, result or know-how an institution offers. */
 export class CreateAchievementDto {
-  @ApiPropertyOptional({ description: 'Owner organisation; only an admin may set it (others own what they create)' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Owner organisation; only an admin may set it (others own what they create)',
+  })
+  @Omittable()
   @IsUUID()
   organisationId?: string;
 
@@ -72,12 +77,12 @@ export class CreateAchievementDto {
   keywords?: string[];
 
   @ApiPropertyOptional({ example: '42', description: 'GB/T 4754-2017 industry code' })
-  @IsOptional()
+  @Nullable()
   @IsIndustryCode()
   industryCode?: string;
 
   @ApiPropertyOptional({ example: '450', description: 'GB/T 13745-2009 discipline code' })
-  @IsOptional()
+  @Nullable()
   @IsDisciplineCode()
   disciplineCode?: string;
 
@@ -88,7 +93,7 @@ export class CreateAchievementDto {
   readinessLevel: number;
 
   @ApiPropertyOptional({ type: [PatentDto] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(LIMITS.listItems)
   @ValidateNested({ each: true })
@@ -96,30 +101,30 @@ export class CreateAchievementDto {
   patents?: PatentDto[];
 
   @ApiPropertyOptional({ description: 'Green technology (绿色技术)' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   green?: boolean;
 
   @ApiPropertyOptional({ enum: TRANSACTION_MODES, default: 'negotiated' })
-  @IsOptional()
+  @Omittable()
   @IsIn(TRANSACTION_MODES)
   transactionMode?: TransactionMode;
 
   @ApiPropertyOptional({ description: 'Asking (or listing/auction base) price in CNY', example: 800000 })
-  @IsOptional()
+  @Nullable()
   @IsAmount()
   @Min(0)
   @Max(LIMITS.price)
   askingPrice?: number;
 
   @ApiPropertyOptional({ enum: COOPERATION_MODES, isArray: true })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @IsIn(COOPERATION_MODES, { each: true })
   cooperationModes?: CooperationMode[];
 
   @ApiPropertyOptional({ type: [String], description: 'Completing inventors (完成人)' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(LIMITS.listItems)
   @IsString({ each: true })
@@ -131,12 +136,12 @@ export class CreateAchievementDto {
   regionCode: string;
 
   @ApiPropertyOptional({ enum: ACHIEVEMENT_STATUSES, default: 'listed' })
-  @IsOptional()
+  @Omittable()
   @IsIn(ACHIEVEMENT_STATUSES)
   status?: AchievementStatus;
 
   @ApiPropertyOptional({ enum: VISIBILITIES, default: 'public' })
-  @IsOptional()
+  @Omittable()
   @IsIn(VISIBILITIES)
   visibility?: Visibility;
 
@@ -144,4 +149,7 @@ export class CreateAchievementDto {
   externalId?: string;
 }
 
-export class UpdateAchievementDto extends PartialType(OmitType(CreateAchievementDto, ['organisationId'] as const)) {}
+export class UpdateAchievementDto extends PartialType(
+  OmitType(CreateAchievementDto, ['organisationId'] as const),
+  NULL_MEANS_NULL,
+) {}

@@ -1,23 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { LIMITS } from './limits';
-import { IsIndustryCode, IsNotBlank, IsRegionCode } from './validators';
+import { IsIndustryCode, IsNotBlank, IsRegionCode, NULL_MEANS_NULL, Omittable } from './validators';
 
 /** 技术经纪人: works for a transfer organisation and takes leads to contracts. */
 export class CreateBrokerDto {
-  @ApiPropertyOptional({ description: 'Transfer organisation; only an admin may set it' })
-  @IsOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'Transfer organisation; only an admin may set it' })
+  @Omittable()
   @IsUUID()
   organisationId?: string;
 
@@ -34,30 +23,33 @@ export class CreateBrokerDto {
   expertise: string;
 
   @ApiPropertyOptional({ type: [String], example: ['38', '42'] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(LIMITS.listItems)
   @IsIndustryCode({ each: true })
   industryCodes?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['330000'] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(LIMITS.listItems)
   @IsRegionCode({ each: true })
   regionCodes?: string[];
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 20, description: 'Open leads at most' })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(1000)
   capacity?: number;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   active?: boolean;
 }
 
-export class UpdateBrokerDto extends PartialType(OmitType(CreateBrokerDto, ['organisationId'] as const)) {}
+export class UpdateBrokerDto extends PartialType(
+  OmitType(CreateBrokerDto, ['organisationId'] as const),
+  NULL_MEANS_NULL,
+) {}

@@ -7,7 +7,6 @@ import {
   IsDateString,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -31,12 +30,18 @@ import {
   IsNotBlank,
   IsNotLessThan,
   IsRegionCode,
+  NULL_MEANS_NULL,
+  Nullable,
+  Omittable,
 } from './validators';
 
 /** 技术需求: the problem an enterprise needs solved. */
 export class CreateDemandDto {
-  @ApiPropertyOptional({ description: 'Owner enterprise; only an admin may set it (others own what they create)' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Owner enterprise; only an admin may set it (others own what they create)',
+  })
+  @Omittable()
   @IsUUID()
   organisationId?: string;
 
@@ -60,7 +65,7 @@ export class CreateDemandDto {
   keywords?: string[];
 
   @ApiPropertyOptional({ example: '42', description: 'GB/T 4754-2017 industry code' })
-  @IsOptional()
+  @Nullable()
   @IsIndustryCode()
   industryCode?: string;
 
@@ -69,14 +74,14 @@ export class CreateDemandDto {
   regionCode: string;
 
   @ApiPropertyOptional({ description: 'Budget, lower bound, CNY', example: 500000 })
-  @IsOptional()
+  @Nullable()
   @IsAmount()
   @Min(0)
   @Max(LIMITS.price)
   budgetMin?: number;
 
   @ApiPropertyOptional({ description: 'Budget, upper bound, CNY; not less than budgetMin', example: 1000000 })
-  @IsOptional()
+  @Nullable()
   @IsAmount()
   @Min(0)
   @Max(LIMITS.price)
@@ -84,37 +89,37 @@ export class CreateDemandDto {
   budgetMax?: number;
 
   @ApiPropertyOptional({ enum: COOPERATION_MODES, isArray: true })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @IsIn(COOPERATION_MODES, { each: true })
   cooperationModes?: CooperationMode[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 9, description: 'Lowest readiness level (TRL) acceptable' })
-  @IsOptional()
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(9)
   minReadinessLevel?: number;
 
   @ApiPropertyOptional({ example: '2027-06-30', format: 'date' })
-  @IsOptional()
+  @Nullable()
   @IsDateString({ strict: true })
   deadline?: string;
 
   @ApiPropertyOptional({ description: 'Prize in CNY when the demand is a challenge posting (张榜招贤)' })
-  @IsOptional()
+  @Nullable()
   @IsAmount()
   @Min(0)
   @Max(LIMITS.price)
   challengePrize?: number;
 
   @ApiPropertyOptional({ description: 'Green technology preferred' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   greenPreferred?: boolean;
 
   @ApiPropertyOptional({ enum: DEMAND_STATUSES, default: 'open' })
-  @IsOptional()
+  @Omittable()
   @IsIn(DEMAND_STATUSES)
   status?: DemandStatus;
 
@@ -123,7 +128,7 @@ export class CreateDemandDto {
     isArray: true,
     description: 'Fields shown only to the owner and an admin',
   })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(CONFIDENTIAL_DEMAND_FIELDS.length)
   @ArrayUnique()
@@ -134,4 +139,7 @@ export class CreateDemandDto {
   externalId?: string;
 }
 
-export class UpdateDemandDto extends PartialType(OmitType(CreateDemandDto, ['organisationId'] as const)) {}
+export class UpdateDemandDto extends PartialType(
+  OmitType(CreateDemandDto, ['organisationId'] as const),
+  NULL_MEANS_NULL,
+) {}

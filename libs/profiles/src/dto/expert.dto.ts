@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsString, IsUUID, Length } from 'class-validator';
 import { LIMITS } from './limits';
-import { IsDisciplineCode, IsNotBlank, IsRegionCode } from './validators';
+import { IsDisciplineCode, IsNotBlank, IsRegionCode, NULL_MEANS_NULL, Nullable, Omittable } from './validators';
 
 /** An expert, or a commissioner (科技特派员) when `programmeId` is set. */
 export class CreateExpertDto {
-  @ApiPropertyOptional({ description: 'Organisation; only an admin may set it' })
-  @IsOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'Organisation; only an admin may set it' })
+  @Omittable()
   @IsUUID()
   organisationId?: string;
 
@@ -23,28 +23,31 @@ export class CreateExpertDto {
   expertise: string;
 
   @ApiPropertyOptional({ type: [String], example: ['450'] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(LIMITS.listItems)
   @IsDisciplineCode({ each: true })
   disciplineCodes?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['330500'], description: 'Regions served' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(LIMITS.listItems)
   @IsRegionCode({ each: true })
   regionCodes?: string[];
 
-  @ApiPropertyOptional({ description: 'Commissioner programme this expert serves' })
-  @IsOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'Commissioner programme this expert serves' })
+  @Nullable()
   @IsUUID()
   programmeId?: string;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   active?: boolean;
 }
 
-export class UpdateExpertDto extends PartialType(OmitType(CreateExpertDto, ['organisationId'] as const)) {}
+export class UpdateExpertDto extends PartialType(
+  OmitType(CreateExpertDto, ['organisationId'] as const),
+  NULL_MEANS_NULL,
+) {}

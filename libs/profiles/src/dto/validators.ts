@@ -10,6 +10,7 @@ import {
   registerDecorator,
   type ValidationArguments,
   type ValidationOptions,
+  ValidateIf,
 } from 'class-validator';
 import { isDisciplineCode, isIndustryCode, isRegionCode } from '@app/taxonomy';
 import { LIMITS } from './limits';
@@ -77,6 +78,25 @@ export function IsNotLessThan(sibling: string, options?: ValidationOptions) {
     });
 }
 
+/**
+ * The property may be left out, but not sent as null: `@IsOptional` lets null through to the database, where a
+ * column that holds a value for every record refuses it (a 500). Fields that may be cleared use `@Nullable`.
+ */
+export function Omittable(): PropertyDecorator {
+  return ValidateIf((_, value) => value !== undefined);
+}
+
+/**
+ * For PartialType: a field a PATCH leaves out is unchanged, but a null is validated like any value (refused unless
+ * the field is `@Nullable`), instead of passing as if it were left out and reaching a NOT NULL column.
+ */
+export const NULL_MEANS_NULL = { skipNullProperties: false } as const;
+
+/** The property may be left out, or sent as null to clear it; the OpenAPI document says it is nullable. */
+export function Nullable(): PropertyDecorator {
+  return applyDecorators(IsOptional(), ApiPropertyOptional({ nullable: true }));
+}
+
 /** A text with at least one character that is not whitespace. */
 export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
@@ -92,7 +112,7 @@ export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
 /** Optional keywords: at most LIMITS.keywords of at most LIMITS.keyword characters (achievements and demands alike). */
 export function IsKeywordList(): PropertyDecorator {
   return applyDecorators(
-    IsOptional(),
+    Omittable(),
     IsArray(),
     ArrayMaxSize(LIMITS.keywords),
     IsString({ each: true }),
@@ -107,6 +127,7 @@ export function ExternalIdProperty(example: string): PropertyDecorator {
       example,
       maxLength: 100,
       description: "The organisation's own id: importing it again updates this record instead of adding another",
+      nullable: true,
     }),
     IsOptional(),
     IsString(),

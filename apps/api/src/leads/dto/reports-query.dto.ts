@@ -1,6 +1,7 @@
+import { Omittable } from '@app/profiles';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, Max, Min } from 'class-validator';
 import type { FunnelDimension, WebhookDelivery } from '@app/leads';
 
 export class FunnelQueryDto {
@@ -9,19 +10,19 @@ export class FunnelQueryDto {
   by: FunnelDimension;
 
   @ApiPropertyOptional({ example: '2026-01-01', description: 'Leads created from this day; 1 January by default' })
-  @IsOptional()
+  @Omittable()
   @IsDateString({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Until this day (excluded); next 1 January by default' })
-  @IsOptional()
+  @Omittable()
   @IsDateString({ strict: true })
   to?: string;
 }
 
 export class RankingQueryDto {
   @ApiPropertyOptional({ example: 2026, description: 'This year by default' })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(2000)
@@ -31,12 +32,12 @@ export class RankingQueryDto {
 
 export class DeliveriesQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'] })
-  @IsOptional()
+  @Omittable()
   @IsIn(['pending', 'delivered', 'failed'])
   status?: WebhookDelivery['status'];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)

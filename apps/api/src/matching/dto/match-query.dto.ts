@@ -1,12 +1,13 @@
+import { Omittable } from '@app/profiles';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, Max, Min } from 'class-validator';
 import { IsIndustryCode, IsRegionCode, TRANSACTION_MODES } from '@app/profiles';
 
 /** Filters a caller may add to a match request; hard constraints (withdrawn, traded, private) always apply. */
 export class MatchQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -14,17 +15,17 @@ export class MatchQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Only candidates in this region (a province or city covers what is inside)' })
-  @IsOptional()
+  @Omittable()
   @IsRegionCode()
   regionCode?: string;
 
   @ApiPropertyOptional({ description: 'Only candidates in this industry (a division covers its classes)' })
-  @IsOptional()
+  @Omittable()
   @IsIndustryCode()
   industryCode?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 9 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -32,12 +33,12 @@ export class MatchQueryDto {
   minReadinessLevel?: number;
 
   @ApiPropertyOptional({ enum: TRANSACTION_MODES })
-  @IsOptional()
+  @Omittable()
   @IsIn(TRANSACTION_MODES)
   transactionMode?: string;
 
   @ApiPropertyOptional({ description: 'Only green (true) or only non-green (false) achievements' })
-  @IsOptional()
+  @Omittable()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   green?: boolean;
@@ -45,7 +46,7 @@ export class MatchQueryDto {
 
 export class DemandMatchQueryDto extends MatchQueryDto {
   @ApiPropertyOptional({ enum: ['achievements', 'experts'], default: 'achievements' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['achievements', 'experts'])
   target?: 'achievements' | 'experts';
 }

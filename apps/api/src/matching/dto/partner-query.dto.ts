@@ -1,5 +1,6 @@
+import { Omittable } from '@app/profiles';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsIndustryCode, IsRegionCode } from '@app/profiles';
 
 /** A commissioner programme's search for partners. */
@@ -15,13 +16,13 @@ export class PartnerQueryDto {
   industryCodes: string[];
 
   @ApiPropertyOptional({ example: '新能源电池 回收利用', maxLength: 500 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(500)
   text?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(50)

@@ -1,5 +1,6 @@
+import { Omittable } from '@app/profiles';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
 import { IsNotBlank } from '@app/profiles';
 import { MatchQueryDto } from './match-query.dto';
 
@@ -22,7 +23,7 @@ export class SearchQueryDto extends MatchQueryDto {
   collection: keyof typeof SEARCHABLE;
 
   @ApiPropertyOptional({ enum: ['hybrid', 'dense', 'lexical'], default: 'hybrid' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['hybrid', 'dense', 'lexical'])
   mode?: 'hybrid' | 'dense' | 'lexical';
 }

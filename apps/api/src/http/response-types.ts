@@ -1,0 +1,83 @@
+/**
+ * The bodies the API answers with, by name: `npm run openapi` turns each of these types into a schema of the OpenAPI
+ * document (ts-json-schema-generator), and controllers name theirs with `@Answers`. The compiler keeps them true to
+ * what the services return; nothing here exists at run time.
+ */
+import type {
+  InboxItem,
+  FunnelRow,
+  LeadView,
+  MatchWithLead,
+  RankingRow,
+  SubsidyRule,
+  WebhookDelivery,
+} from '@app/leads';
+import type { Match, SearchHit } from '@app/matching';
+import type { Achievement, Broker, Demand, Expert, ImportSummary, Organisation, Page } from '@app/profiles';
+import type { Region } from '@app/taxonomy';
+import type { ErrorBody } from './error.filter';
+import type { Me } from '../me/me.controller';
+
+export type { Achievement, Broker, Demand, ErrorBody, Expert, FunnelRow, ImportSummary, InboxItem, LeadView, Me };
+export type { Organisation, RankingRow, Region, SubsidyRule, WebhookDelivery };
+
+export type OrganisationPage = Page<Organisation>;
+export type AchievementPage = Page<Achievement>;
+export type DemandPage = Page<Demand>;
+export type ExpertPage = Page<Expert>;
+export type BrokerPage = Page<Broker>;
+
+/** A new key: the secret is in the first answer only (null when an Idempotency-Key retry replays it). */
+export interface ApiKeyCreated {
+  id: string;
+  secret: string | null;
+}
+
+/** A webhook set: its signing secret is in the first answer only. */
+export interface WebhookSet {
+  url: string;
+  secret: string | null;
+}
+
+export type AchievementMatches = (MatchWithLead & { kind: 'achievement'; record: Achievement })[];
+export type ExpertMatches = (MatchWithLead & { kind: 'expert'; record: Expert })[];
+export type DemandMatches = (MatchWithLead & { kind: 'demand'; record: Demand })[];
+
+export interface ProgrammePartners {
+  achievements: (Match & { kind: 'achievement'; record: Achievement })[];
+  experts: (Match & { kind: 'expert'; record: Expert })[];
+  demands: (Match & { kind: 'demand'; record: Demand })[];
+}
+
+export type SearchHits = (SearchHit & { record: Achievement | Demand | Expert | Broker })[];
+
+export interface LeadPage {
+  items: Omit<LeadView, 'demand' | 'partner' | 'assignment' | 'events' | 'actions'>[];
+  nextCursor: string | null;
+}
+
+export type Inbox = InboxItem[];
+export type SubsidyRules = SubsidyRule[];
+export type Funnel = FunnelRow[];
+export type Ranking = RankingRow[];
+export type WebhookDeliveries = WebhookDelivery[];
+export type Regions = Region[];
+
+export interface DeclineReasons {
+  total: number;
+  reasons: { reason: string; count: number; notes: string[] }[];
+}
+
+export type Industries = { section: string; name: string; divisions: { code: string; name: string }[] }[];
+
+export interface Liveness {
+  status: 'ok';
+}
+
+/** `GET /health/ready`: Terminus' report, one entry per dependency. */
+export interface Readiness {
+  status: string;
+  info?: Record<string, { status: string }>;
+  error?: Record<string, { status: string }>;
+  details: Record<string, { status: string }>;
+}
