@@ -92,6 +92,7 @@ describe('lead access', () => {
     demand_owner: ['full', 'full', 'full', 'full'],
     broker: ['public', 'public', 'full', 'full'],
     partner_owner: ['public', 'full', 'public', 'full'],
+    introducer: ['public', 'public', 'public', 'public'],
   };
   describe.each(Object.entries(expected))('%s', (party, forms) => {
     it.each(facts.map(([name, f], i) => [name, f, forms[i]] as const))('%s: %#', (_, f, form) => {

@@ -42,8 +42,11 @@ export function mayManageOrganisations(actor: Actor): boolean {
   return actor.role === 'admin';
 }
 
-/** How an actor takes part in a lead, if at all. */
-export type LeadParty = 'admin' | 'broker' | 'demand_owner' | 'partner_owner';
+/**
+ * How an actor takes part in a lead, if at all. `introducer`: a broker that introduced the pair by hand when the lead
+ * went to another broker; it sees what it introduced as any outsider to the deal would.
+ */
+export type LeadParty = 'admin' | 'broker' | 'demand_owner' | 'partner_owner' | 'introducer';
 
 export interface LeadPartiesView {
   brokerId: string | null;
@@ -66,6 +69,7 @@ export function leadPartyOf(actor: Actor, lead: LeadPartiesView): LeadParty | nu
  */
 export function mayMoveLead(party: LeadParty, to: string): boolean {
   if (party === 'admin' || party === 'broker') return true;
+  if (party === 'introducer') return false;
   return party === 'demand_owner' && to === 'declined';
 }
 
@@ -91,6 +95,7 @@ export interface LeadDemandFacts {
 export function leadDemandForm(party: LeadParty, facts: LeadDemandFacts): 'full' | 'public' {
   if (party === 'admin' || party === 'demand_owner') return 'full';
   if (party === 'broker') return facts.brokerAccepted ? 'full' : 'public';
+  if (party === 'introducer') return 'public';
   return facts.consented ? 'full' : 'public';
 }
 

@@ -229,6 +229,25 @@ describe('lead views along every path (real PostgreSQL)', () => {
     expect((await sut.view(admin, lead.id)).partner).not.toBeNull();
   });
 
+  it('a broker that introduces a pair which goes to another broker gets its lead, as an outsider to the deal', async () => {
+    const partnerId = await achievement();
+    const { lead, created } = await sut.introduce(actors.brokerB, {
+      demandId: ids.demand,
+      partnerKind: 'achievement',
+      partnerId,
+    });
+    expect(created).toBe(true);
+    expect(lead.brokerId).toBe(actors.brokerA.brokerId);
+    expect(lead.demandForm).toBe('public');
+    expect(lead.demand?.description).toBeNull();
+    expect(lead.assignment).toBeNull();
+    expect(lead.actions).toEqual([]);
+    // Asked again: the same lead, 200 rather than 201; and later reads are for its parties only.
+    const again = await sut.introduce(actors.brokerB, { demandId: ids.demand, partnerKind: 'achievement', partnerId });
+    expect([again.created, again.lead.id]).toEqual([false, lead.id]);
+    await expect(sut.view(actors.brokerB, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('a draft an operator introduced is not readable by the enterprise through the lead', async () => {
     const lead = await introduce(await achievement({ status: 'draft' }));
     const view = await sut.view(actors.enterprise, lead.id);

@@ -9,6 +9,7 @@ import {
   mayOperate,
   type Actor,
   type LeadDemandFacts,
+  type LeadParty,
 } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { leadsCreated, leadTransitions } from '@app/observability';
@@ -172,11 +173,11 @@ export class LeadsService {
     ]);
     if (demand.organisationId === partner.organisationId) throw new SameOrganisationError();
     const existing = await this.leads.findByPair(dto.demandId, dto.partnerKind, dto.partnerId);
-    if (existing) return { lead: await this.view(actor, existing.id), created: false };
+    if (existing) return { lead: await this.view(actor, existing.id, { introducer: true }), created: false };
     const match = await this.matching.scorePair(dto.demandId, dto.partnerKind, dto.partnerId);
     const lead = await this.create({ ...dto, origin: 'manual', match: scoreOf(match) }, actor.apiKeyId);
     const id = lead?.id ?? (await this.leads.findByPair(dto.demandId, dto.partnerKind, dto.partnerId))!.id;
-    return { lead: await this.view(actor, id), created: lead !== undefined };
+    return { lead: await this.view(actor, id, { introducer: true }), created: lead !== undefined };
   }
 
   /** Inserts the lead and offers it to the best broker, in one transaction; undefined when the pair exists. */
@@ -397,9 +398,16 @@ export class LeadsService {
     return this.view(actor, leadId);
   }
 
-  async view(actor: Actor, leadId: string): Promise<LeadView> {
+  /**
+   * The lead as this actor sees it. `introducer`: the actor just introduced the pair by hand; a broker whose
+   * introduction went to another broker is no party of it, and gets the view an outsider to the deal may have (the
+   * demand's teaser, no assignment, nothing it may do) instead of a 404 for what it just created.
+   */
+  async view(actor: Actor, leadId: string, options: { introducer?: boolean } = {}): Promise<LeadView> {
     const lead = await this.leads.find(leadId);
-    const party = lead && leadPartyOf(actor, { ...lead.parties, brokerId: lead.brokerId });
+    const party: LeadParty | null | undefined =
+      lead &&
+      (leadPartyOf(actor, { ...lead.parties, brokerId: lead.brokerId }) ?? (options.introducer ? 'introducer' : null));
     if (!lead || !party) throw new LeadNotFoundError(leadId);
     const [[demand], [partner], offers, events] = await Promise.all([
       this.profileRecords.findByIds('demand', [lead.demandId]),
