@@ -2,23 +2,15 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { APP_CONFIG, ConfigError, loadConfig, type AppConfig } from '@app/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { prepareProcess } from '@app/jobs';
 import { LOGGER, type Logger as Pino } from '@app/observability';
 import { DATABASE_CONNECTION, runMigrations, type DatabaseConnection } from '@app/persistence';
 import { ApiModule } from './api.module';
 import { configureHttp } from './http/configure-http';
 
 async function bootstrap(): Promise<void> {
-  let runWorker: boolean;
-  try {
-    runWorker = loadConfig().runWorker; // fail fast, naming each bad variable, before anything starts
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const { runWorker } = await prepareProcess();
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.register({ runWorker }), {
     bufferLogs: true,
     bodyParser: false,

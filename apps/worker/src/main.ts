@@ -1,20 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@app/config';
+import { prepareProcess } from '@app/jobs';
 import { LOGGER, type Logger as Pino } from '@app/observability';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
-  try {
-    loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
+  await prepareProcess();
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // On SIGTERM the workers stop taking jobs and finish the ones they hold before the process exits.

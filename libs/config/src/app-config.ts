@@ -30,7 +30,8 @@ export interface AppConfig {
   runWorker: boolean;
   log: { level: RawConfig['LOG_LEVEL'] };
   database: { url?: string; embedded: { dir: string; port: number } };
-  redis: { url: string };
+  /** `embedded`: REDIS_URL was unset, so a local redis-server may be started when nothing answers on `url`. */
+  redis: { url: string; embedded: { dir: string } | null };
   index: {
     snapshotDir: string;
     syncMs: number;
@@ -66,6 +67,8 @@ export interface AppConfig {
   };
 }
 
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
     super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
@@ -93,7 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
     runWorker: c.RUN_WORKER,
     log: { level: c.LOG_LEVEL },
     database: { url: c.DATABASE_URL, embedded: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT } },
-    redis: { url: c.REDIS_URL },
+    redis: {
+      url: c.REDIS_URL ?? DEFAULT_REDIS_URL,
+      embedded: c.REDIS_URL ? null : { dir: c.EMBEDDED_REDIS_DIR },
+    },
     matching: {
       weights: { ...DEFAULT_MATCH_WEIGHTS, ...c.MATCH_WEIGHTS },
       candidates: c.MATCH_CANDIDATES,
@@ -134,7 +140,7 @@ export function redacted(config: AppConfig): AppConfig {
   return {
     ...config,
     database: { ...config.database, url: config.database.url && hidePassword(config.database.url) },
-    redis: { url: hidePassword(config.redis.url) },
+    redis: { ...config.redis, url: hidePassword(config.redis.url) },
   };
 }
 

