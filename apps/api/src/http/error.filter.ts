@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Response, Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
+import { RateLimitedError } from './rate-limits';
 
 /** A domain error: any error with a stable string `code`. */
 interface CodedError extends Error {
@@ -57,8 +58,7 @@ export class ErrorFilter implements ExceptionFilter {
     body.requestId = req.id;
     if (body.statusCode >= 500 && !(exception instanceof HttpException))
       this.logger.error({ err: exception }, 'unhandled error');
-    const retryAfter = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    if (exception instanceof RateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 
