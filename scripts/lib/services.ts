@@ -4,8 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { createServer, Socket, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { redisAnswers } from '@app/jobs';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -33,7 +34,7 @@ export class RedisServer {
       { stdio: 'ignore' },
     );
     for (let i = 0; i < 100; i++) {
-      if (await pingRedis(this.port)) return;
+      if (await redisAnswers(this.port)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('redis-server did not start (is it installed? apt-get install redis-server)');
@@ -46,16 +47,6 @@ export class RedisServer {
     child.kill('SIGTERM');
     await exited;
   }
-}
-
-function pingRedis(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.setTimeout(500, () => (s.destroy(), resolve(false)));
-    s.once('error', () => resolve(false));
-    s.connect(port, '127.0.0.1', () => s.write('PING\r\n'));
-    s.once('data', (d) => (s.destroy(), resolve(d.toString().startsWith('+PONG'))));
-  });
 }
 
 /**

@@ -61,7 +61,7 @@ export const configSchema = z.object({
       }
     }),
   MATCH_CANDIDATES: integer(10, 1000).default(30),
-  // Hybrid search: weight of the dense ranking against 1 for BM25 in rank fusion (README: why 3).
+  // Hybrid search: weight of the dense ranking against 1 for BM25 in rank fusion (docs/measurements.md, "Retrieval quality": why 3).
   SEARCH_DENSE_WEIGHT: z.coerce.number().min(0).max(100).default(3),
   // A match at or above this total score becomes a lead (README, "Leads").
   LEAD_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),

@@ -34,15 +34,10 @@ describe('embedded Redis (a real redis-server)', () => {
   it('starts nothing when REDIS_URL is set, and says what to install when redis-server is missing', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     expect(await startEmbeddedRedisIfNeeded(configFor(url, null))).toBeUndefined();
-    const path = process.env.PATH;
-    process.env.PATH = '/nonexistent';
-    try {
-      await expect(startEmbeddedRedisIfNeeded(configFor(url, tmpdir()))).rejects.toThrow(RedisUnavailableError);
-      await expect(startEmbeddedRedisIfNeeded(configFor(url, tmpdir()))).rejects.toThrow(
-        /apt-get install redis-server/,
-      );
-    } finally {
-      process.env.PATH = path;
-    }
+    const missing = 'redis-server-that-is-not-installed';
+    await expect(startEmbeddedRedisIfNeeded(configFor(url, tmpdir()), missing)).rejects.toThrow(RedisUnavailableError);
+    await expect(startEmbeddedRedisIfNeeded(configFor(url, tmpdir()), missing)).rejects.toThrow(
+      /apt-get install redis-server/,
+    );
   });
 });

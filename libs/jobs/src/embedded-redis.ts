@@ -8,14 +8,17 @@ export class RedisUnavailableError extends Error {}
 /**
  * Redis for `npm start` on a fresh machine, as PostgreSQL is: when REDIS_URL is unset and nothing answers on the
  * default address, a local redis-server is started there (append-only file on, as BullMQ asks; data under
- * EMBEDDED_REDIS_DIR) and stopped when this process exits. Without redis-server on the machine this throws a
- * RedisUnavailableError that says what to install or set. Returns the server it started, if any.
+ * EMBEDDED_REDIS_DIR) and stopped when this process exits. Without `server` (redis-server) on the machine this throws
+ * a RedisUnavailableError that says what to install or set. Returns the server it started, if any.
  */
-export async function startEmbeddedRedisIfNeeded(config: AppConfig): Promise<ChildProcess | undefined> {
+export async function startEmbeddedRedisIfNeeded(
+  config: AppConfig,
+  server = 'redis-server',
+): Promise<ChildProcess | undefined> {
   const url = new URL(config.redis.url);
   const port = Number(url.port || 6379);
-  if (!config.redis.embedded || (await answers(url.hostname, port))) return undefined;
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore', env: process.env }).error) {
+  if (!config.redis.embedded || (await redisAnswers(port, url.hostname))) return undefined;
+  if (spawnSync(server, ['--version'], { stdio: 'ignore' }).error) {
     throw new RedisUnavailableError(
       `Redis does not answer on ${url.host} and redis-server is not installed: install it ` +
         '(apt-get install redis-server) or set REDIS_URL to a running Redis.',
@@ -23,13 +26,13 @@ export async function startEmbeddedRedisIfNeeded(config: AppConfig): Promise<Chi
   }
   mkdirSync(config.redis.embedded.dir, { recursive: true });
   const child = spawn(
-    'redis-server',
+    server,
     ['--port', String(port), '--bind', url.hostname, '--dir', config.redis.embedded.dir, '--appendonly', 'yes'],
-    { stdio: 'ignore', env: process.env },
+    { stdio: 'ignore' },
   );
   process.once('exit', () => child.kill('SIGTERM'));
   for (let i = 0; i < 50; i++) {
-    if (await answers(url.hostname, port)) return child;
+    if (await redisAnswers(port, url.hostname)) return child;
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -37,7 +40,8 @@ export async function startEmbeddedRedisIfNeeded(config: AppConfig): Promise<Chi
   throw new RedisUnavailableError(`redis-server did not start on ${url.host} (is the port taken by something else?)`);
 }
 
-function answers(host: string, port: number): Promise<boolean> {
+/** Whether a Redis answers PING on this address (an error asking for a password counts: something is there). */
+export function redisAnswers(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const s = new Socket();
     s.setTimeout(500, () => (s.destroy(), resolve(false)));

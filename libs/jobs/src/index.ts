@@ -1,6 +1,6 @@
 // Owns the queues on Redis (BullMQ): the connection, queue and job names, payload types, one enqueue method per job.
 // It must not run jobs: processors live in apps/worker and call the libs that own the work.
-export { prepareProcess, RedisUnavailableError, startEmbeddedRedisIfNeeded } from './embedded-redis';
+export { prepareProcess, redisAnswers, RedisUnavailableError, startEmbeddedRedisIfNeeded } from './embedded-redis';
 export { IndexNotifier } from './index-notifier';
 export { JobsModule } from './jobs.module';
 export { RedisOutage } from './redis-outage';

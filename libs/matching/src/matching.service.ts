@@ -240,7 +240,7 @@ export class MatchingService {
         ? []
         : this.index.dense(kind, await this.embedding.embedOne(text, 'query'), pool, filter).hits.map((h) => h.id);
     const lexical = mode === 'dense' ? [] : this.index.lexical(kind, text, pool, filter).map((h) => h.id);
-    // Hybrid weighs the dense ranking SEARCH_DENSE_WEIGHT : 1 against BM25 (README, "Retrieval quality").
+    // Hybrid weighs the dense ranking SEARCH_DENSE_WEIGHT : 1 against BM25 (docs/measurements.md, "Retrieval quality").
     const fused = (
       mode === 'hybrid'
         ? reciprocalRankFusion([dense, lexical], 60, [this.config.matching.denseWeight, 1])

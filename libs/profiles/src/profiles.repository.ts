@@ -260,9 +260,7 @@ export class ProfilesRepository {
       const bytes = row.embedding as Buffer | null;
       return {
         profile: toProfile(t, row) as ProfileByKind[K],
-        vector: bytes
-          ? new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
-          : null,
+        vector: bytes ? fromBytes(bytes) : null,
         withdrawn: row.withdrawn as boolean,
         changedAt: row.changed_at_text as string,
       };
@@ -283,11 +281,7 @@ export class ProfilesRepository {
       [id],
     );
     if (!row?.embedding || !row.embedding_model) return undefined;
-    const b = row.embedding;
-    return {
-      vector: new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)),
-      modelId: row.embedding_model,
-    };
+    return { vector: fromBytes(row.embedding), modelId: row.embedding_model };
   }
 
   /** Several profiles at once, in no particular order (for scoring candidates). */
