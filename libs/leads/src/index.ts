@@ -7,7 +7,8 @@ export { LeadDeliveryService, type InboxItem, type WebhookDelivery } from './lea
 export { LeadReportsService, type FunnelDimension, type FunnelRow, type RankingRow } from './lead-reports.service';
 export { InvalidTransitionError } from './leads.errors';
 export { LeadsModule } from './leads.module';
-export { LeadsService, type LeadView, type MatchWithLead } from './leads.service';
+export { LeadViewsService, type LeadView } from './lead-views.service';
+export { LeadsService, type MatchWithLead } from './leads.service';
 export { OutboxRelay } from './outbox-relay';
 export type { SubsidyRule } from './subsidy';
 export { SubsidyRulesService } from './subsidy-rules.service';

@@ -8,7 +8,8 @@ import { Db, PersistenceModule } from '@app/persistence';
 import { OrganisationsService, ProfilesRepository, type ProfileKind } from '@app/profiles';
 import { VectorIndexModule } from '@app/vector-index';
 import { LeadsModule } from './leads.module';
-import { LeadsService, type LeadView } from './leads.service';
+import { LeadViewsService, type LeadView } from './lead-views.service';
+import { LeadsService } from './leads.service';
 
 const admin: Actor = { apiKeyId: 'test-admin', role: 'admin', organisationId: null, brokerId: null };
 
@@ -26,6 +27,7 @@ function vector(axis: number): Float32Array {
 describe('lead views along every path (real PostgreSQL)', () => {
   let moduleRef: TestingModule;
   let sut: LeadsService;
+  let views: LeadViewsService;
   let db: Db;
   let repository: ProfilesRepository;
   let modelId: string;
@@ -60,8 +62,8 @@ describe('lead views along every path (real PostgreSQL)', () => {
     sut.transition(actor, leadId, { to, ...extra } as never);
   /** [broker's form, partner owner's form], with the confidential description present or not. */
   const forms = async (leadId: string, broker: Actor = actors.brokerA) => {
-    const b = await sut.view(broker, leadId);
-    const p = await sut.view(actors.institution, leadId);
+    const b = await views.view(broker, leadId);
+    const p = await views.view(actors.institution, leadId);
     expect(b.demand?.description ?? null).toBe(b.demandForm === 'full' ? '机密工艺参数' : null);
     expect(p.demand?.description ?? null).toBe(p.demandForm === 'full' ? '机密工艺参数' : null);
     return [b.demandForm, p.demandForm];
@@ -87,6 +89,7 @@ describe('lead views along every path (real PostgreSQL)', () => {
       ],
     }).compile();
     sut = moduleRef.get(LeadsService);
+    views = moduleRef.get(LeadViewsService);
     db = moduleRef.get(Db);
     repository = moduleRef.get(ProfilesRepository);
     modelId = moduleRef.get(EmbeddingService).modelId;
@@ -136,17 +139,17 @@ describe('lead views along every path (real PostgreSQL)', () => {
     expect(lead.state).toBe('offered');
     expect(lead.brokerId).toBe(actors.brokerA.brokerId);
     expect(await forms(lead.id)).toEqual(['public', 'public']);
-    expect((await sut.view(actors.enterprise, lead.id)).demandForm).toBe('full');
-    expect((await sut.view(admin, lead.id)).demandForm).toBe('full');
-    await expect(sut.view(actors.outsider, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(sut.view(actors.brokerB, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await views.view(actors.enterprise, lead.id)).demandForm).toBe('full');
+    expect((await views.view(admin, lead.id)).demandForm).toBe('full');
+    await expect(views.view(actors.outsider, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(views.view(actors.brokerB, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('declined by the broker while offered: still the teaser, in the view and in the list', async () => {
     const lead = await introduce(await achievement());
     await move(actors.brokerA, lead.id, 'declined', { reason: 'wrong_field' });
     expect(await forms(lead.id)).toEqual(['public', 'public']);
-    const listed = await sut.list(actors.brokerA, { demandId: ids.demand, state: 'declined' } as never);
+    const listed = await views.list(actors.brokerA, { demandId: ids.demand, state: 'declined' } as never);
     expect(listed.items.find((l) => l.id === lead.id)?.demandForm).toBe('public');
   });
 
@@ -195,7 +198,7 @@ describe('lead views along every path (real PostgreSQL)', () => {
       lead.id,
     ]);
     expect(await sut.expireOffer(offer!.id)).toBe('expired');
-    await expect(sut.view(actors.brokerA, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(views.view(actors.brokerA, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await forms(lead.id, actors.brokerB)).toEqual(['public', 'public']);
   });
 
@@ -203,30 +206,30 @@ describe('lead views along every path (real PostgreSQL)', () => {
     const lead = await introduce(await achievement(), ids.demand2);
     await db.query("UPDATE demands SET status = 'withdrawn' WHERE id = $1", [ids.demand2]);
     expect(await sut.closeWithdrawn()).toBeGreaterThanOrEqual(1);
-    const asBroker = await sut.view(actors.brokerA, lead.id);
+    const asBroker = await views.view(actors.brokerA, lead.id);
     expect(asBroker.state).toBe('closed_lost');
     expect(asBroker.demandForm).toBe('public');
     expect(asBroker.demand).toBeNull();
     expect(asBroker.demandTitle).toBeNull();
-    expect((await sut.view(actors.institution, lead.id)).demand).toBeNull();
-    expect((await sut.view(actors.enterprise, lead.id)).demand?.description).toBe('机密工艺参数');
+    expect((await views.view(actors.institution, lead.id)).demand).toBeNull();
+    expect((await views.view(actors.enterprise, lead.id)).demand?.description).toBe('机密工艺参数');
   });
 
   it('an achievement made private after its lead: the enterprise and the broker no longer read it, later edits included', async () => {
     const id = await achievement();
     const lead = await introduce(id);
-    expect((await sut.view(actors.enterprise, lead.id)).partner).not.toBeNull();
+    expect((await views.view(actors.enterprise, lead.id)).partner).not.toBeNull();
     await db.query("UPDATE achievements SET visibility = 'private', abstract = '新的机密摘要' WHERE id = $1", [id]);
     for (const viewer of [actors.enterprise, actors.brokerA]) {
-      const view = await sut.view(viewer, lead.id);
+      const view = await views.view(viewer, lead.id);
       expect(view.partner).toBeNull();
       expect(view.partnerTitle).toBeNull();
       expect(JSON.stringify(view)).not.toContain('新的机密摘要');
     }
-    const listed = await sut.list(actors.enterprise, { demandId: ids.demand });
+    const listed = await views.list(actors.enterprise, { demandId: ids.demand });
     expect(listed.items.find((l) => l.id === lead.id)?.partnerTitle).toBeNull();
-    expect((await sut.view(actors.institution, lead.id)).partner).not.toBeNull();
-    expect((await sut.view(admin, lead.id)).partner).not.toBeNull();
+    expect((await views.view(actors.institution, lead.id)).partner).not.toBeNull();
+    expect((await views.view(admin, lead.id)).partner).not.toBeNull();
   });
 
   it('a broker that introduces a pair which goes to another broker gets its lead, as an outsider to the deal', async () => {
@@ -245,12 +248,12 @@ describe('lead views along every path (real PostgreSQL)', () => {
     // Asked again: the same lead, 200 rather than 201; and later reads are for its parties only.
     const again = await sut.introduce(actors.brokerB, { demandId: ids.demand, partnerKind: 'achievement', partnerId });
     expect([again.created, again.lead.id]).toEqual([false, lead.id]);
-    await expect(sut.view(actors.brokerB, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(views.view(actors.brokerB, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('a draft an operator introduced is not readable by the enterprise through the lead', async () => {
     const lead = await introduce(await achievement({ status: 'draft' }));
-    const view = await sut.view(actors.enterprise, lead.id);
+    const view = await views.view(actors.enterprise, lead.id);
     expect(view.partner).toBeNull();
     expect(view.partnerTitle).toBeNull();
   });

@@ -4,6 +4,7 @@ import { MatchingModule } from '@app/matching';
 import { ProfilesModule } from '@app/profiles';
 import { LeadDeliveryService } from './lead-delivery.service';
 import { LeadReportsService } from './lead-reports.service';
+import { LeadViewsService } from './lead-views.service';
 import { LeadsRepository } from './leads.repository';
 import { LeadsService } from './leads.service';
 import { OutboxRelay } from './outbox-relay';
@@ -18,11 +19,12 @@ import { SubsidyRulesService } from './subsidy-rules.service';
     SubsidyRulesRepository,
     SubsidyRulesService,
     LeadsService,
+    LeadViewsService,
     LeadDeliveryService,
     LeadReportsService,
     OutboxRelay,
     OutboxRepository,
   ],
-  exports: [LeadsService, LeadDeliveryService, LeadReportsService, OutboxRelay, SubsidyRulesService],
+  exports: [LeadsService, LeadViewsService, LeadDeliveryService, LeadReportsService, OutboxRelay, SubsidyRulesService],
 })
 export class LeadsModule {}

@@ -1,40 +1,31 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ForbiddenError,
-  leadDemandForm,
   leadPartyOf,
   mayConsentToLead,
   mayIntroduce,
   mayMoveLead,
   mayOperate,
   type Actor,
-  type LeadDemandFacts,
-  type LeadParty,
 } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { leadsCreated, leadTransitions } from '@app/observability';
 import { EmbeddingService } from '@app/embedding';
 import { MatchingService, type Match, type MatchFilters, type MatchScore } from '@app/matching';
 import type { Queryable } from '@app/persistence';
-import {
-  ProfilesRepository,
-  ProfilesService,
-  publicFormOf,
-  type Demand,
-  type Profile,
-  type ProfileKind,
-} from '@app/profiles';
+import { ProfilesRepository, ProfilesService, type Demand, type Profile } from '@app/profiles';
 import { chooseBroker, pairVector, type Assignment } from './broker-assignment';
-import type { AssignDto, IntroduceDto, LeadListQueryDto, TransitionDto } from './dto/lead.dto';
-import { canMove, closesOnWithdrawal, isTerminal, manualNext, type LeadState } from './lead-lifecycle';
+import type { AssignDto, IntroduceDto, TransitionDto } from './dto/lead.dto';
+import { canMove, closesOnWithdrawal, manualNext, type LeadState } from './lead-lifecycle';
 import {
   BrokerUnavailableError,
   InvalidTransitionError,
   LeadNotFoundError,
   SameOrganisationError,
 } from './leads.errors';
-import { LeadsRepository, type LeadFilter, type LeadRow } from './leads.repository';
-import type { Lead, LeadEvent, LeadOffer, NewLead, PartnerKind } from './leads.types';
+import { LeadViewsService, type LeadView } from './lead-views.service';
+import { LeadsRepository } from './leads.repository';
+import type { Lead, LeadOffer, NewLead, PartnerKind } from './leads.types';
 import { estimateSubsidy, type ContractRecord } from './subsidy';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
 
@@ -46,24 +37,6 @@ export const OUTBOX_TOPICS = { leadOffered: 'lead-offered' } as const;
 
 /** A match, with the lead its pair already has (null: none yet). */
 export type MatchWithLead = Match & { lead: { id: string; state: LeadState } | null };
-
-/** A lead as one party sees it: the demand in the form that party may read, the partner, the offer, the history. */
-export interface LeadView extends Lead {
-  dueAt: string | null;
-  /** Titles as in lists; null when the viewer may no longer see that side (withdrawn, made private, a draft). */
-  demandTitle: string | null;
-  partnerTitle: string | null;
-  /** Null when the viewer may not see that side now. */
-  demand: Demand | null;
-  partner: Profile | null;
-  /** Why the current broker was chosen (absent for the partner's and the enterprise's view of an open offer). */
-  assignment: Assignment | null;
-  events: LeadEvent[];
-  /** What the viewer may do next: moves of the lifecycle its role allows, and `consent` for the enterprise. */
-  actions: string[];
-  /** `public`: the viewer sees the demand's teaser (confidential fields null). */
-  demandForm: 'full' | 'public';
-}
 
 /**
  * Leads from matches to contracts: creation (once per pair, by a unique constraint), broker assignment, the
@@ -82,6 +55,7 @@ export class LeadsService {
     private readonly matching: MatchingService,
     private readonly embedding: EmbeddingService,
     private readonly subsidyRules: SubsidyRulesRepository,
+    private readonly views: LeadViewsService,
   ) {}
 
   /**
@@ -173,11 +147,11 @@ export class LeadsService {
     ]);
     if (demand.organisationId === partner.organisationId) throw new SameOrganisationError();
     const existing = await this.leads.findByPair(dto.demandId, dto.partnerKind, dto.partnerId);
-    if (existing) return { lead: await this.view(actor, existing.id, { introducer: true }), created: false };
+    if (existing) return { lead: await this.views.view(actor, existing.id, { introducer: true }), created: false };
     const match = await this.matching.scorePair(dto.demandId, dto.partnerKind, dto.partnerId);
     const lead = await this.create({ ...dto, origin: 'manual', match: scoreOf(match) }, actor.apiKeyId);
     const id = lead?.id ?? (await this.leads.findByPair(dto.demandId, dto.partnerKind, dto.partnerId))!.id;
-    return { lead: await this.view(actor, id, { introducer: true }), created: lead !== undefined };
+    return { lead: await this.views.view(actor, id, { introducer: true }), created: lead !== undefined };
   }
 
   /** Inserts the lead and offers it to the best broker, in one transaction; undefined when the pair exists. */
@@ -335,7 +309,7 @@ export class LeadsService {
       const offer = await this.offerToNext(tx, { ...lead, escalatedAt: null }, actor.apiKeyId, dto.brokerId);
       if (!offer) throw new BrokerUnavailableError(dto.brokerId ?? 'any', 'no eligible broker left');
     });
-    return this.view(actor, leadId);
+    return this.views.view(actor, leadId);
   }
 
   async transition(actor: Actor, leadId: string, dto: TransitionDto): Promise<LeadView> {
@@ -381,7 +355,7 @@ export class LeadsService {
       await this.leads.addEvent(tx, lead.id, lead.state, dto.to, actor.apiKeyId, data);
       leadTransitions.inc({ to: dto.to });
     });
-    return this.view(actor, leadId);
+    return this.views.view(actor, leadId);
   }
 
   /** The enterprise agrees to the introduction: the partner's owner may now read the demand in full. */
@@ -395,97 +369,8 @@ export class LeadsService {
       await this.leads.update(tx, lead.id, { consent_at: new Date() });
       await this.leads.addEvent(tx, lead.id, lead.state, lead.state, actor.apiKeyId, { consent: true });
     });
-    return this.view(actor, leadId);
+    return this.views.view(actor, leadId);
   }
-
-  /**
-   * The lead as this actor sees it. `introducer`: the actor just introduced the pair by hand; a broker whose
-   * introduction went to another broker is no party of it, and gets the view an outsider to the deal may have (the
-   * demand's teaser, no assignment, nothing it may do) instead of a 404 for what it just created.
-   */
-  async view(actor: Actor, leadId: string, options: { introducer?: boolean } = {}): Promise<LeadView> {
-    const lead = await this.leads.find(leadId);
-    const party: LeadParty | null | undefined =
-      lead &&
-      (leadPartyOf(actor, { ...lead.parties, brokerId: lead.brokerId }) ?? (options.introducer ? 'introducer' : null));
-    if (!lead || !party) throw new LeadNotFoundError(leadId);
-    const [[demand], [partner], offers, events] = await Promise.all([
-      this.profileRecords.findByIds('demand', [lead.demandId]),
-      this.profileRecords.findByIds(lead.partnerKind, [lead.partnerId]),
-      this.leads.offers(lead.id),
-      this.leads.events(lead.id),
-    ]);
-    const form = leadDemandForm(party, demandFactsOf(lead));
-    const current = offers.filter((o) => o.brokerId === lead.brokerId).at(-1);
-    const { parties, brokerAccepted, ...rest } = lead;
-    const moves = manualNext(lead.state).filter((to) => mayMoveLead(party, to));
-    const consent = mayConsentToLead(party) && !lead.consentAt && !isTerminal(lead.state) ? ['consent'] : [];
-    // Each side is shown as the viewer may see it now, not as it was when the lead was made: an achievement made
-    // private (or a draft an operator introduced) is not readable through its lead.
-    const demandShown = this.profiles.maySee(actor, 'demand', demand);
-    const partnerShown = this.profiles.maySee(actor, lead.partnerKind, partner);
-    return {
-      ...rest,
-      demandTitle: demandShown ? rest.demandTitle : null,
-      partnerTitle: partnerShown ? rest.partnerTitle : null,
-      demand: demandShown ? (form === 'full' ? demand : publicFormOf(demand)) : null,
-      partner: partnerShown ? partner : null,
-      assignment: party === 'admin' || party === 'broker' ? (current?.reasons ?? null) : null,
-      events,
-      actions: [...moves, ...consent],
-      demandForm: form,
-    };
-  }
-
-  async list(actor: Actor, query: LeadListQueryDto) {
-    const filter: LeadFilter = {
-      state: query.state,
-      due: query.due,
-      dueSoonMs: this.config.leads.offerTtlMs / 4,
-      escalated: query.escalated,
-      demandId: query.demandId,
-      partnerId: query.partnerId,
-    };
-    if (actor.role === 'broker') filter.brokerId = actor.brokerId!;
-    else if (actor.role !== 'admin') filter.involvingOrganisationId = actor.organisationId!;
-    const page = await this.leads.list(filter, query.limit ?? 20, query.cursor);
-    const shown = await this.shownSides(actor, page.items);
-    return {
-      items: page.items.map((l) => {
-        const party = leadPartyOf(actor, { ...l.parties, brokerId: l.brokerId })!;
-        const { parties, brokerAccepted, ...rest } = l;
-        return {
-          ...rest,
-          demandTitle: shown.has(l.demandId) ? rest.demandTitle : null,
-          partnerTitle: shown.has(l.partnerId) ? rest.partnerTitle : null,
-          demandForm: leadDemandForm(party, demandFactsOf(l)),
-        };
-      }),
-      nextCursor: page.nextCursor,
-    };
-  }
-
-  /** The ids of the demands and partners of these leads that the actor may see now (for the titles of a list). */
-  private async shownSides(actor: Actor, leads: LeadRow[]): Promise<Set<string>> {
-    const ids = (kind: ProfileKind) => [
-      ...new Set(
-        leads.flatMap((l) => [kind === 'demand' ? l.demandId : null, l.partnerKind === kind ? l.partnerId : null]),
-      ),
-    ];
-    const shown = new Set<string>();
-    for (const kind of ['demand', 'achievement', 'expert'] as const) {
-      const wanted = ids(kind).filter((id): id is string => id !== null);
-      if (wanted.length === 0) continue;
-      for (const r of await this.profileRecords.findByIds(kind, wanted))
-        if (this.profiles.maySee(actor, kind, r)) shown.add(r.id);
-    }
-    return shown;
-  }
-}
-
-/** The facts of a lead that decide how its broker and its partner's owner see the demand. */
-function demandFactsOf(lead: LeadRow): LeadDemandFacts {
-  return { brokerAccepted: lead.brokerAccepted, consented: lead.consentAt !== null };
 }
 
 /** What a lead keeps of a match: the score, its parts and explanation, not the record. */

@@ -9,6 +9,7 @@ import {
   LeadListQueryDto,
   LeadReportsService,
   LeadsService,
+  LeadViewsService,
   TransitionDto,
   type InboxItem,
   type LeadView,
@@ -22,6 +23,7 @@ import { Answers } from '../http/openapi';
 export class LeadsController {
   constructor(
     private readonly leads: LeadsService,
+    private readonly views: LeadViewsService,
     private readonly delivery: LeadDeliveryService,
     private readonly reports: LeadReportsService,
   ) {}
@@ -49,7 +51,7 @@ export class LeadsController {
     summary: "Leads the key may see: a broker's own, an organisation's (either side), all for an admin; newest first",
   })
   list(@CurrentActor() actor: Actor, @Query() query: LeadListQueryDto) {
-    return this.leads.list(actor, query);
+    return this.views.list(actor, query);
   }
 
   @Get('leads/:id')
@@ -58,7 +60,7 @@ export class LeadsController {
     summary: 'A lead with its demand (teaser until accepted / consented), partner, why its broker was chosen, events',
   })
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<LeadView> {
-    return this.leads.view(actor, id);
+    return this.views.view(actor, id);
   }
 
   @Post('leads/:id/transitions')

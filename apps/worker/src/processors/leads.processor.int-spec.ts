@@ -5,7 +5,13 @@ import type { Actor } from '@app/access';
 import { ConfigModule } from '@app/config';
 import { EmbeddingService } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
-import { InvalidTransitionError, LeadDeliveryService, LeadsService, verifySignature } from '@app/leads';
+import {
+  InvalidTransitionError,
+  LeadDeliveryService,
+  LeadsService,
+  LeadViewsService,
+  verifySignature,
+} from '@app/leads';
 import { ObservabilityModule } from '@app/observability';
 import { Db, PersistenceModule } from '@app/persistence';
 import { OrganisationsService, ProfilesRepository, type ProfileKind } from '@app/profiles';
@@ -30,6 +36,7 @@ interface Received {
 describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
   let moduleRef: TestingModule;
   let sut: LeadsService;
+  let views: LeadViewsService;
   let db: Db;
   let repository: ProfilesRepository;
   let modelId: string;
@@ -82,6 +89,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
     }).compile();
     await moduleRef.init();
     sut = moduleRef.get(LeadsService);
+    views = moduleRef.get(LeadViewsService);
     db = moduleRef.get(Db);
     await db.query('UPDATE brokers SET active = false');
     repository = moduleRef.get(ProfilesRepository);
@@ -168,7 +176,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
       return row?.escalated_at ? row : undefined;
     });
     expect(escalated).toMatchObject({ state: 'unassigned', broker_id: null, offers_made: 2 });
-    const lead = await sut.view(admin, ids.lead);
+    const lead = await views.view(admin, ids.lead);
     expect(lead.events.map((e) => e.toState)).toEqual(['unassigned', 'offered', 'offered', 'unassigned']);
     expect(lead.events.at(-1)?.data).toEqual({ escalated: true });
   });
@@ -257,7 +265,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
     expect(await sut.closeWithdrawn()).toBe(0);
     await db.query(`UPDATE achievements SET status = 'withdrawn' WHERE id = $1`, [withdrawn]);
     expect(await sut.closeWithdrawn()).toBe(1);
-    const closed = await sut.view(admin, lead.id);
+    const closed = await views.view(admin, lead.id);
     expect(closed.state).toBe('closed_lost');
     expect(closed.events.at(-1)).toMatchObject({
       toState: 'closed_lost',
