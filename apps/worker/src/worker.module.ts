@@ -3,7 +3,7 @@ import { ConfigModule } from '@app/config';
 import { JobsModule } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
-import { ProcessorsModule } from './processors/processors.module';
+import { ProcessorsModule } from '@app/processors';
 
 /** The background process: runs the queued jobs (embedding, delivery) so the API's event loop stays free. */
 @Module({

@@ -53,9 +53,10 @@ export interface AppConfig {
     perProfile: number;
     offerTtlMs: number;
     maxOffers: number;
-    outboxPollMs: number;
     webhook: { attempts: number; backoffMs: number; timeoutMs: number };
   };
+  /** The outbox relay's poll interval, and how often a failing embedding is tried before the record is marked failed. */
+  jobs: { outboxPollMs: number; embedAttempts: number };
   embedding: {
     modelsDir: string;
     model: string;
@@ -122,9 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       perProfile: c.LEADS_PER_PROFILE,
       offerTtlMs: c.LEAD_OFFER_TTL_MS,
       maxOffers: c.LEAD_MAX_OFFERS,
-      outboxPollMs: c.OUTBOX_POLL_MS,
       webhook: { attempts: c.WEBHOOK_ATTEMPTS, backoffMs: c.WEBHOOK_BACKOFF_MS, timeoutMs: c.WEBHOOK_TIMEOUT_MS },
     },
+    jobs: { outboxPollMs: c.OUTBOX_POLL_MS, embedAttempts: c.EMBED_ATTEMPTS },
     embedding: {
       modelsDir: c.MODELS_DIR,
       model: c.EMBEDDING_MODEL,

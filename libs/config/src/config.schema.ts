@@ -71,7 +71,10 @@ export const configSchema = z.object({
   LEAD_OFFER_TTL_MS: integer(1000, 30 * 86_400_000).default(48 * 3_600_000),
   // Offers of one lead before it is escalated to the operators' queue.
   LEAD_MAX_OFFERS: integer(1, 20).default(3),
+  // How often the relay looks for jobs written to the outbox (each commit is seen within this time).
   OUTBOX_POLL_MS: integer(50, 60_000).default(500),
+  // Attempts of one embed-profile job (exponential backoff from 2 s) before the record is marked failed.
+  EMBED_ATTEMPTS: integer(1, 30).default(5),
   WEBHOOK_ATTEMPTS: integer(1, 30).default(8),
   WEBHOOK_BACKOFF_MS: integer(100, 3_600_000).default(5_000),
   WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(10_000),

@@ -1,19 +1,25 @@
-// Owns the queues on Redis (BullMQ): the connection, queue and job names, payload types, one enqueue method per job.
-// It must not run jobs: processors live in apps/worker and call the libs that own the work.
+// Owns the hand-off between stages: the outbox (a job is written in the transaction of the change that causes it),
+// the relay that moves it to BullMQ on Redis, every job's definition (queue, payload schema, id, retries) and the
+// processor base that checks a queue's handler table at boot. It runs no job itself: processors (libs/processors)
+// call the libs that own the work.
 export { prepareProcess, redisAnswers, RedisUnavailableError, startEmbeddedRedisIfNeeded } from './embedded-redis';
 export { IndexNotifier } from './index-notifier';
-export { JobsModule } from './jobs.module';
-export { RedisOutage } from './redis-outage';
-export { REDIS } from './redis.token';
 export {
-  JOBS,
+  JOB_DEFINITIONS,
   QUEUES,
+  jobsOf,
   type EmbedProfilePayload,
   type GenerateLeadsPayload,
-  type LeadsJobPayload,
-  type OfferPayload,
-  type ProfilesJobPayload,
-} from './job-names';
-export { LeadJobs } from './lead-jobs';
-export { MaintenanceJobs } from './maintenance-jobs';
-export { ProfileJobs } from './profile-jobs';
+  type JobName,
+  type JobOf,
+  type JobRequest,
+  type OutboxJob,
+  type PayloadOf,
+  type QueueName,
+} from './job-definitions';
+export { JobRelay } from './job-relay';
+export { InvalidJobError, Jobs } from './jobs';
+export { JobsModule } from './jobs.module';
+export { isFinalAttempt, QueueProcessor, type JobHandlers } from './queue-processor';
+export { RedisOutage } from './redis-outage';
+export { REDIS } from './redis.token';

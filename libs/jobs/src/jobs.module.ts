@@ -3,11 +3,11 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { QUEUES } from './job-names';
+import { QUEUES } from './job-definitions';
+import { JobOutboxRepository } from './job-outbox.repository';
+import { JobRelay } from './job-relay';
+import { Jobs } from './jobs';
 import { IndexNotifier } from './index-notifier';
-import { LeadJobs } from './lead-jobs';
-import { MaintenanceJobs } from './maintenance-jobs';
-import { ProfileJobs } from './profile-jobs';
 import { RedisOutage } from './redis-outage';
 import { REDIS } from './redis.token';
 
@@ -21,9 +21,9 @@ import { REDIS } from './redis.token';
     BullModule.registerQueue({ name: QUEUES.profiles }, { name: QUEUES.leads }, { name: QUEUES.maintenance }),
   ],
   providers: [
-    ProfileJobs,
-    LeadJobs,
-    MaintenanceJobs,
+    Jobs,
+    JobOutboxRepository,
+    JobRelay,
     IndexNotifier,
     RedisOutage,
     {
@@ -38,7 +38,7 @@ import { REDIS } from './redis.token';
       },
     },
   ],
-  exports: [REDIS, RedisOutage, BullModule, ProfileJobs, LeadJobs, MaintenanceJobs, IndexNotifier],
+  exports: [REDIS, RedisOutage, BullModule, Jobs, JobRelay, IndexNotifier],
 })
 export class JobsModule implements OnApplicationShutdown {
   constructor(

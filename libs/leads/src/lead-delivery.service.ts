@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, mayOperate, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { leadDeliveries } from '@app/observability';
-import { LeadJobs } from '@app/jobs';
+import { Jobs } from '@app/jobs';
 import { Db } from '@app/persistence';
 import { ProfileNotFoundError } from '@app/profiles';
 import { LeadsRepository } from './leads.repository';
@@ -47,7 +47,7 @@ export class LeadDeliveryService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly leads: LeadsRepository,
-    private readonly jobs: LeadJobs,
+    private readonly jobs: Jobs,
   ) {}
 
   async deliver(
@@ -169,13 +169,32 @@ export class LeadDeliveryService {
   /** Queues a failed delivery again, with a fresh series of attempts. */
   async replay(actor: Actor, offerId: string): Promise<void> {
     if (!mayOperate(actor)) throw new ForbiddenError('replay webhook deliveries');
-    const row = await this.db.one<{ attempts: number }>(
-      `UPDATE webhook_deliveries SET status = 'pending', updated_at = now() WHERE offer_id = $1 RETURNING attempts`,
-      [offerId],
-    );
-    if (!row) throw new ProfileNotFoundError('webhook delivery', offerId);
-    await this.jobs.deliverLead(offerId, Number(row.attempts));
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ attempts: number }>(
+        `UPDATE webhook_deliveries SET status = 'pending', updated_at = now() WHERE offer_id = $1 RETURNING attempts`,
+        [offerId],
+      );
+      if (!rows[0]) throw new ProfileNotFoundError('webhook delivery', offerId);
+      await this.jobs.add(tx, 'deliver-lead', { offerId, replay: Number(rows[0].attempts) });
+    });
     this.logger.log({ offerId }, 'webhook delivery replayed');
+  }
+
+  /**
+   * `redeliver-lost-offers`: offers that reached no inbox long after they were made get their jobs written again
+   * (the same job ids: harmless when the jobs were only slow).
+   */
+  async redeliverLost(graceSeconds = 120, limit = 200): Promise<number> {
+    const lost = await this.db.transaction(async (tx) => {
+      const offers = await this.leads.undelivered(tx, graceSeconds, limit);
+      for (const { offerId, dueAt } of offers) {
+        await this.jobs.add(tx, 'deliver-lead', { offerId });
+        await this.jobs.add(tx, 'expire-offer', { offerId, dueAt });
+      }
+      return offers.length;
+    });
+    if (lost > 0) this.logger.warn({ offers: lost }, 'offers without delivery queued again');
+    return lost;
   }
 
   /** A broker's inbox: the offers delivered to it, newest first, with why it got each. */

@@ -38,7 +38,12 @@ describe('lead views along every path (real PostgreSQL)', () => {
   const insert = async (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) => {
     const hash = `${kind}-${axis}-${Math.random()}`;
     const record = await repository.insert(kind, organisationId, values, hash);
-    await repository.storeEmbedding(kind, record.id, { expectedHash: hash, hash, modelId, vector: vector(axis) });
+    await repository.storeEmbedding(db.pool, kind, record.id, {
+      expectedHash: hash,
+      hash,
+      modelId,
+      vector: vector(axis),
+    });
     return record.id;
   };
   /** A new achievement of the institution, so that each path has a pair of its own. */

@@ -52,3 +52,11 @@ export class SubsidyRuleNotFoundError extends LeadError {
     super(`No subsidy rule ${id} in force`);
   }
 }
+
+/** This process's search index has not caught up with the record yet: the job is tried again later. */
+export class IndexBehindError extends LeadError {
+  readonly code = 'INDEX_BEHIND';
+  constructor(kind: string, id: string) {
+    super(`The search index has not caught up with ${kind} ${id} yet`);
+  }
+}

@@ -2,18 +2,17 @@ import { Module } from '@nestjs/common';
 import { EmbeddingModule } from '@app/embedding';
 import { MatchingModule } from '@app/matching';
 import { ProfilesModule } from '@app/profiles';
+import { VectorIndexModule } from '@app/vector-index';
 import { LeadDeliveryService } from './lead-delivery.service';
 import { LeadReportsService } from './lead-reports.service';
 import { LeadViewsService } from './lead-views.service';
 import { LeadsRepository } from './leads.repository';
 import { LeadsService } from './leads.service';
-import { OutboxRelay } from './outbox-relay';
-import { OutboxRepository } from './outbox.repository';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
 import { SubsidyRulesService } from './subsidy-rules.service';
 
 @Module({
-  imports: [EmbeddingModule, ProfilesModule, MatchingModule],
+  imports: [EmbeddingModule, ProfilesModule, MatchingModule, VectorIndexModule],
   providers: [
     LeadsRepository,
     SubsidyRulesRepository,
@@ -22,9 +21,7 @@ import { SubsidyRulesService } from './subsidy-rules.service';
     LeadViewsService,
     LeadDeliveryService,
     LeadReportsService,
-    OutboxRelay,
-    OutboxRepository,
   ],
-  exports: [LeadsService, LeadViewsService, LeadDeliveryService, LeadReportsService, OutboxRelay, SubsidyRulesService],
+  exports: [LeadsService, LeadViewsService, LeadDeliveryService, LeadReportsService, SubsidyRulesService],
 })
 export class LeadsModule {}

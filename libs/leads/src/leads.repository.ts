@@ -273,8 +273,19 @@ export class LeadsRepository {
     return rows.map((r) => r.id);
   }
 
-  async addToOutbox(tx: Queryable, topic: string, payload: Record<string, unknown>): Promise<void> {
-    await tx.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [topic, JSON.stringify(payload)]);
+  /**
+   * Offers made more than `graceSeconds` ago that are in no inbox yet: their jobs were lost (a Redis that lost its
+   * data, say).
+   */
+  async undelivered(tx: Queryable, graceSeconds: number, limit: number): Promise<{ offerId: string; dueAt: string }[]> {
+    const { rows } = await tx.query<{ id: string; due_at: Date }>(
+      `SELECT o.id, o.due_at FROM lead_offers o
+         LEFT JOIN inbox_items i ON i.offer_id = o.id
+        WHERE i.offer_id IS NULL AND o.offered_at < now() - $1 * interval '1 second'
+        ORDER BY o.offered_at LIMIT $2`,
+      [graceSeconds, limit],
+    );
+    return rows.map((r) => ({ offerId: r.id, dueAt: new Date(r.due_at).toISOString() }));
   }
 }
 

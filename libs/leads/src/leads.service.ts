@@ -9,16 +9,19 @@ import {
   type Actor,
 } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { Jobs, type GenerateLeadsPayload } from '@app/jobs';
 import { leadsCreated, leadTransitions } from '@app/observability';
 import { EmbeddingService } from '@app/embedding';
 import { MatchingService, type Match, type MatchFilters, type MatchScore } from '@app/matching';
 import type { Queryable } from '@app/persistence';
 import { ProfilesRepository, ProfilesService, type Demand, type Profile } from '@app/profiles';
+import { SearchIndexService } from '@app/vector-index';
 import { chooseBroker, pairVector, type Assignment } from './broker-assignment';
 import type { AssignDto, IntroduceDto, TransitionDto } from './dto/lead.dto';
 import { canMove, closesOnWithdrawal, manualNext, type LeadState } from './lead-lifecycle';
 import {
   BrokerUnavailableError,
+  IndexBehindError,
   InvalidTransitionError,
   LeadNotFoundError,
   SameOrganisationError,
@@ -31,9 +34,6 @@ import { SubsidyRulesRepository } from './subsidy-rules.repository';
 
 /** The actor of changes nobody asked for by hand: matching, service-level lapses, assignment. */
 export const SYSTEM = 'system';
-
-/** Outbox topics; the relay turns each into jobs. */
-export const OUTBOX_TOPICS = { leadOffered: 'lead-offered' } as const;
 
 /** A match, with the lead its pair already has (null: none yet). */
 export type MatchWithLead = Match & { lead: { id: string; state: LeadState } | null };
@@ -56,13 +56,17 @@ export class LeadsService {
     private readonly embedding: EmbeddingService,
     private readonly subsidyRules: SubsidyRulesRepository,
     private readonly views: LeadViewsService,
+    private readonly jobs: Jobs,
+    private readonly index: SearchIndexService,
   ) {}
 
   /**
    * The leads of a demand or achievement that was just embedded: its best matches above LEAD_MIN_SCORE, each a
    * lead unless the pair exists. Returns how many were created. Safe to run any number of times.
    */
-  async generateFor(kind: 'demand' | 'achievement', id: string, contentHash: string): Promise<number> {
+  async generateFor({ kind, id, contentHash, changedAt }: GenerateLeadsPayload): Promise<number> {
+    // Its neighbours are searched in this process's index, which must have its vector first; a retry waits longer.
+    if (!(await this.index.reach(kind, changedAt))) throw new IndexBehindError(kind, id);
     const record = await this.profileRecords.findById(kind, id);
     if (!record || record.embedding.contentHash !== contentHash) return 0; // changed since: a newer job will run
     // Matching on behalf of the record's owner: it sees its own record whole and others' demands in public form,
@@ -222,7 +226,8 @@ export class LeadsService {
       offerId: offer.id,
       why: assignment.explanation,
     });
-    await this.leads.addToOutbox(tx, OUTBOX_TOPICS.leadOffered, { offerId: offer.id, dueAt: offer.dueAt });
+    await this.jobs.add(tx, 'deliver-lead', { offerId: offer.id });
+    await this.jobs.add(tx, 'expire-offer', { offerId: offer.id, dueAt: offer.dueAt });
     return offer;
   }
 

@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ConfigModule } from '@app/config';
-import { JobsModule, QUEUES } from '@app/jobs';
+import { JobRelay, JobsModule, QUEUES } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
 import { Db, PersistenceModule } from '@app/persistence';
 import type { TestingModule } from '@nestjs/testing';
@@ -24,7 +24,7 @@ describe('ProfileEmbeddingService (real model, PostgreSQL and Redis)', () => {
   const newExpert = async () => {
     const values = { name: '王教授', expertise, disciplineCodes: ['450'] };
     const hash = embeddingHash('expert', values);
-    return repository.insert('expert', organisationId, values, hash);
+    return repository.insert('expert', organisationId, values, hash, db.pool);
   };
 
   beforeAll(async () => {
@@ -71,16 +71,39 @@ describe('ProfileEmbeddingService (real model, PostgreSQL and Redis)', () => {
     expect((await repository.findById('expert', expert.id)).embedding.status).toBe('pending');
   });
 
-  it('re-queues records whose job was lost and records embedded by another model', async () => {
-    const lost = await newExpert();
+  it('commits generate-leads with the vector of an achievement, at the position the index must reach', async () => {
+    const values = { title: '退役电池湿法回收', abstract: '正极材料再生', readinessLevel: 6, regionCode: '330106' };
+    const hash = embeddingHash('achievement', values);
+    const achievement = await repository.insert('achievement', organisationId, values, hash, db.pool);
+    expect(await sut.embedProfile({ kind: 'achievement', id: achievement.id, contentHash: hash })).toBe('embedded');
+    const rows = await db.query<{ payload: Record<string, string> }>(
+      `SELECT payload FROM outbox WHERE job = 'generate-leads' AND payload->>'id' = $1`,
+      [achievement.id],
+    );
+    const changed = await db.one<{ at: string }>('SELECT changed_at::text AS at FROM achievements WHERE id = $1', [
+      achievement.id,
+    ]);
+    expect(rows.map((r) => r.payload)).toEqual([
+      { kind: 'achievement', id: achievement.id, contentHash: hash, changedAt: changed!.at },
+    ]);
+  });
+
+  it('re-queues, through the outbox, records embedded by another model and only those', async () => {
+    const waiting = await newExpert();
     const otherModel = await newExpert();
     await sut.embedProfile({ kind: 'expert', id: otherModel.id, contentHash: otherModel.embedding.contentHash });
     await db.query("UPDATE experts SET embedding_model = 'some-old-model' WHERE id = $1", [otherModel.id]);
-    await db.query("UPDATE experts SET updated_at = now() - interval '10 minutes' WHERE id = $1", [lost.id]);
+    await db.query("UPDATE experts SET updated_at = now() - interval '10 minutes' WHERE id = $1", [waiting.id]);
 
-    await sut.reconcile(60, 100_000);
+    await sut.reconcile(100_000);
+    const written = await db.query<{ id: string }>(
+      `SELECT payload->>'id' AS id FROM outbox WHERE job = 'embed-profile' AND relayed_at IS NULL`,
+    );
+    expect(written.map((r) => r.id)).toContain(otherModel.id);
+    expect(written.map((r) => r.id)).not.toContain(waiting.id);
+    const relay = moduleRef.get(JobRelay);
+    while ((await relay.relayOnce()) > 0);
     const ids = (await queue.getJobs(['waiting', 'delayed', 'active', 'completed'])).map((j) => j.id);
-    expect(ids).toContain(`embed.expert.${lost.id}.${lost.embedding.contentHash}`);
     expect(ids).toContain(`embed.expert.${otherModel.id}.${otherModel.embedding.contentHash}`);
     expect(
       await sut.embedProfile({ kind: 'expert', id: otherModel.id, contentHash: otherModel.embedding.contentHash }),

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EmbeddingService } from '@app/embedding';
-import { IndexNotifier, ProfileJobs, type EmbedProfilePayload } from '@app/jobs';
+import { IndexNotifier, Jobs, type EmbedProfilePayload } from '@app/jobs';
+import { Db } from '@app/persistence';
 import { embeddingSeconds, embeddingsTotal } from '@app/observability';
 import { embeddingHash, embeddingText, privateEmbeddingText } from './embedding-text';
 import { ProfilesRepository } from './profiles.repository';
@@ -16,9 +17,10 @@ export class ProfileEmbeddingService {
   private readonly logger = new Logger(ProfileEmbeddingService.name);
 
   constructor(
+    private readonly db: Db,
     private readonly repository: ProfilesRepository,
     private readonly embedding: EmbeddingService,
-    private readonly jobs: ProfileJobs,
+    private readonly jobs: Jobs,
     private readonly notifier: IndexNotifier,
   ) {}
 
@@ -46,12 +48,19 @@ export class ProfileEmbeddingService {
     const hidden = privateEmbeddingText(job.kind, fields);
     const privateVector = hidden === null ? null : await this.embedding.embedOne(hidden, 'passage');
     stopTimer();
-    const stored = await this.repository.storeEmbedding(job.kind, job.id, {
-      expectedHash: job.contentHash,
-      hash,
-      modelId: this.embedding.modelId,
-      vector,
-      privateVector,
+    const { kind, id } = job;
+    const stored = await this.db.transaction(async (tx) => {
+      const done = await this.repository.storeEmbedding(tx, kind, id, {
+        expectedHash: job.contentHash,
+        hash,
+        modelId: this.embedding.modelId,
+        vector,
+        privateVector,
+      });
+      // The next stage: a demand or achievement with a new vector looks for its leads, once the index has it.
+      if (done && (kind === 'demand' || kind === 'achievement'))
+        await this.jobs.add(tx, 'generate-leads', { kind, id, contentHash: hash, changedAt: done.changedAt });
+      return done;
     });
     if (!stored) return 'stale';
     await this.notifier.changed(job.kind);
@@ -63,17 +72,25 @@ export class ProfileEmbeddingService {
   }
 
   /**
-   * Enqueues every profile whose vector is missing (its job was lost: Redis down at write time, a crash between
-   * commit and enqueue) or was made by another model. Deterministic job ids make repeats harmless.
+   * Embeds again every profile whose vector another model made (after EMBEDDING_MODEL changed). Records waiting
+   * for their first vector need no sweep: their job was committed with them.
    */
-  async reconcile(olderThanSeconds = 60, batch = 1000): Promise<number> {
-    let enqueued = 0;
-    for (const kind of KINDS) {
-      const rows = await this.repository.findNeedingEmbedding(kind, this.embedding.modelId, olderThanSeconds, batch);
-      for (const row of rows) await this.jobs.embedProfile({ kind, id: row.id, contentHash: row.content_hash });
-      enqueued += rows.length;
-    }
-    if (enqueued > 0) this.logger.log({ enqueued }, 'reconciliation enqueued embeddings');
+  async reconcile(batch = 1000): Promise<number> {
+    const modelId = this.embedding.modelId;
+    const enqueued = await this.db.transaction(async (tx) => {
+      let n = 0;
+      for (const kind of KINDS) {
+        const rows = await this.repository.findOfOtherModel(tx, kind, modelId, batch);
+        const jobs = rows.map((r) => ({
+          name: 'embed-profile' as const,
+          payload: { kind, id: r.id, contentHash: r.content_hash },
+        }));
+        await this.jobs.addMany(tx, jobs);
+        n += rows.length;
+      }
+      return n;
+    });
+    if (enqueued > 0) this.logger.log({ enqueued }, 'vectors of another model queued for embedding');
     return enqueued;
   }
 }

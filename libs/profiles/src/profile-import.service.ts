@@ -5,7 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { parse } from 'csv-parse';
 import { ForbiddenError, mayWrite, type Actor } from '@app/access';
-import { ProfileJobs, type EmbedProfilePayload } from '@app/jobs';
+import { Jobs, type EmbedProfilePayload } from '@app/jobs';
 import { Db, findUnstorable, type Queryable } from '@app/persistence';
 import { CreateAchievementDto } from './dto/achievement.dto';
 import { CreateDemandDto } from './dto/demand.dto';
@@ -62,7 +62,7 @@ export class ProfileImportService {
     private readonly db: Db,
     private readonly repository: ProfilesRepository,
     private readonly organisations: OrganisationsService,
-    private readonly jobs: ProfileJobs,
+    private readonly jobs: Jobs,
   ) {}
 
   async import(
@@ -136,6 +136,7 @@ export class ProfileImportService {
       written = await this.db.transaction(async (tx) => {
         const out: Written[] = [];
         for (const { row } of rows) out.push(await this.writeRow(tx, kind, organisationId, row));
+        await this.requestEmbeddings(tx, out);
         return out;
       });
     } catch (e) {
@@ -153,14 +154,18 @@ export class ProfileImportService {
             reject(line, [`row: refused by the database (${(rowError as { code: string }).code})`]);
           }
         }
+        await this.requestEmbeddings(tx, out);
         return out;
       });
     }
     summary.accepted += written.length;
     summary.updated += written.filter((w) => !w.created).length;
-    // Records are saved as pending first; a failed enqueue is caught up by the worker's reconciliation. An unchanged
-    // record's job finds its vector current and does nothing.
-    await Promise.all(written.map((w) => this.jobs.embedProfile(w.job))).catch(() => undefined);
+  }
+
+  /** The batch's embed-profile jobs, committed with its rows; a record whose text did not change needs none. */
+  private async requestEmbeddings(tx: Queryable, written: Written[]): Promise<void> {
+    const jobs = written.filter((w) => w.pending).map((w) => ({ name: 'embed-profile' as const, payload: w.job }));
+    await this.jobs.addMany(tx, jobs);
   }
 
   private async writeRow(
@@ -178,10 +183,11 @@ export class ProfileImportService {
         hash,
         tx,
       );
-      return { job: { kind, id: record.id, contentHash: hash }, created };
+      const pending = record.embedding.status === 'pending';
+      return { job: { kind, id: record.id, contentHash: hash }, created, pending };
     }
     const record = await this.repository.insert(kind, organisationId, row, hash, tx);
-    return { job: { kind, id: record.id, contentHash: hash }, created: true };
+    return { job: { kind, id: record.id, contentHash: hash }, created: true, pending: true };
   }
 }
 
@@ -193,6 +199,8 @@ interface BatchRow {
 interface Written {
   job: EmbedProfilePayload;
   created: boolean;
+  /** Its text changed (or it is new): it waits for a vector. */
+  pending: boolean;
 }
 
 /** PostgreSQL refused the data of a row (classes 22, data exception, and 23, integrity constraint violation). */

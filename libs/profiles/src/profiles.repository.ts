@@ -182,7 +182,12 @@ export class ProfilesRepository {
    * the new text). A demand's private vector (of its whole text, for its owner's own queries) goes to a column the
    * search indexes never read; null clears it.
    */
+  /**
+   * Stores a vector made from the text whose hash was `expectedHash`; undefined when the text changed meanwhile.
+   * Returns the record's new changed_at: the position a search index must reach to see the vector.
+   */
   async storeEmbedding(
+    tx: Queryable,
     kind: ProfileKind,
     id: string,
     e: {
@@ -192,18 +197,18 @@ export class ProfilesRepository {
       vector: Float32Array;
       privateVector?: Float32Array | null;
     },
-  ): Promise<boolean> {
+  ): Promise<{ changedAt: string } | undefined> {
     const t = PROFILE_TABLES[kind];
     const params: unknown[] = [id, e.expectedHash, e.hash, toBytes(e.vector), e.modelId];
     const privateColumn = kind === 'demand' ? ', private_embedding = $6' : '';
     if (kind === 'demand') params.push(e.privateVector ? toBytes(e.privateVector) : null);
-    const rows = await this.db.query(
+    const { rows } = await tx.query<{ changed_at: string }>(
       `UPDATE ${t.table} SET content_hash = $3, embedding = $4, embedding_model = $5, embedding_status = 'ready',
          embedding_error = NULL, embedded_at = now()${privateColumn}
-       WHERE id = $1 AND content_hash = $2 RETURNING id`,
+       WHERE id = $1 AND content_hash = $2 RETURNING changed_at::text AS changed_at`,
       params,
     );
-    return rows.length > 0;
+    return rows[0] && { changedAt: rows[0].changed_at };
   }
 
   /** A demand's private vector, for its owner's own match requests; undefined when it has none. */
@@ -228,15 +233,16 @@ export class ProfilesRepository {
    * Records whose vector is missing or was made by another model: pending ones not touched for `olderThanSeconds`
    * (their job may have been lost), and ready ones of a different model.
    */
-  async findNeedingEmbedding(kind: ProfileKind, modelId: string, olderThanSeconds: number, limit: number) {
+  /** Records whose vector another model made (EMBEDDING_MODEL changed), oldest first. */
+  async findOfOtherModel(tx: Queryable, kind: ProfileKind, modelId: string, limit: number) {
     const t = PROFILE_TABLES[kind];
-    return this.db.query<{ id: string; content_hash: string }>(
+    const { rows } = await tx.query<{ id: string; content_hash: string }>(
       `SELECT id, content_hash FROM ${t.table}
-       WHERE (embedding_status = 'pending' AND updated_at < now() - make_interval(secs => $2))
-          OR (embedding_status = 'ready' AND embedding_model IS DISTINCT FROM $1)
-       ORDER BY updated_at LIMIT $3`,
-      [modelId, olderThanSeconds, limit],
+       WHERE embedding_status = 'ready' AND embedding_model IS DISTINCT FROM $1
+       ORDER BY updated_at LIMIT $2`,
+      [modelId, limit],
     );
+    return rows;
   }
 
   /**

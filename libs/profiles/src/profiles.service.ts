@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { demandForm, ForbiddenError, isOwnerOrAdmin, mayWrite, type Actor } from '@app/access';
-import { IndexNotifier, ProfileJobs } from '@app/jobs';
+import { IndexNotifier, Jobs } from '@app/jobs';
 import { Db } from '@app/persistence';
 import { embeddingHash } from './embedding-text';
 import { OrganisationsService } from './organisations.service';
@@ -19,18 +19,16 @@ export interface ListOptions extends Omit<ProfileFilter, 'publicOnlyExceptFor'> 
 }
 
 /**
- * Create, read, update, withdraw and list the four kinds of profile, for an actor. Every write stores the record
- * and its content hash in one statement and then asks for an embedding; reads return what the actor may see.
+ * Create, read, update, withdraw and list the four kinds of profile, for an actor. A write that changes a record's
+ * text commits its `embed-profile` job with it; reads return what the actor may see.
  */
 @Injectable()
 export class ProfilesService {
-  private readonly logger = new Logger(ProfilesService.name);
-
   constructor(
     private readonly db: Db,
     private readonly repository: ProfilesRepository,
     private readonly organisations: OrganisationsService,
-    private readonly jobs: ProfileJobs,
+    private readonly jobs: Jobs,
     private readonly notifier: IndexNotifier,
   ) {}
 
@@ -48,10 +46,13 @@ export class ProfilesService {
     if (!mayWrite(actor, kind, organisationId)) throw new ForbiddenError(`create a ${kind}`);
     await this.organisations.requireOwnerOf(organisationId, kind);
     const hash = embeddingHash(kind, values);
-    const created = await this.repository
-      .insert(kind, organisationId, values, hash)
+    const created = await this.db
+      .transaction(async (tx) => {
+        const record = await this.repository.insert(kind, organisationId, values, hash, tx);
+        await this.jobs.add(tx, 'embed-profile', { kind, id: record.id, contentHash: hash, requestId });
+        return record;
+      })
       .catch((e: unknown) => rethrowProfileWriteError(e, kind, values));
-    await this.requestEmbedding(kind, created.id, hash, requestId);
     return this.visibleTo(actor, kind, created);
   }
 
@@ -75,12 +76,13 @@ export class ProfilesService {
         if (!mayWrite(actor, kind, current.organisationId)) throw new ForbiddenError(`change this ${kind}`);
         requireConsistent(kind, { ...current, ...patch });
         const hash = embeddingHash(kind, { ...current, ...patch });
-        return this.repository.update(kind, id, patch, hash, tx);
+        const record = await this.repository.update(kind, id, patch, hash, tx);
+        // A new text waits for its vector: the job commits with it.
+        if (record.embedding.status === 'pending')
+          await this.jobs.add(tx, 'embed-profile', { kind, id, contentHash: hash, requestId });
+        return record;
       })
       .catch((e: unknown) => rethrowProfileWriteError(e, kind, patch));
-    if (updated.embedding.status === 'pending') {
-      await this.requestEmbedding(kind, id, updated.embedding.contentHash, requestId);
-    }
     await this.notifier.changed(kind);
     return this.visibleTo(actor, kind, updated);
   }
@@ -101,18 +103,6 @@ export class ProfilesService {
     const publicOnlyExceptFor = actor.role === 'admin' ? undefined : actor.organisationId;
     const page = await this.repository.list(kind, { ...filter, publicOnlyExceptFor }, limit, cursor);
     return { ...page, items: page.items.map((p) => this.visibleTo(actor, kind, p)) };
-  }
-
-  /**
-   * Enqueues the embedding. When Redis is down the record is still saved, as `pending`: the worker's reconciliation
-   * finds pending records whose job was lost and enqueues them again.
-   */
-  private async requestEmbedding(kind: ProfileKind, id: string, hash: string, requestId?: string): Promise<void> {
-    try {
-      await this.jobs.embedProfile({ kind, id, contentHash: hash, requestId });
-    } catch (e) {
-      this.logger.warn({ kind, id, err: (e as Error).message }, 'could not enqueue embedding; reconciliation will');
-    }
   }
 
   /** May the actor see this record at all: its owner and admins always; others only what is published. */

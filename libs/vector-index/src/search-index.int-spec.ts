@@ -7,7 +7,7 @@ import { ConfigModule } from '@app/config';
 import { EmbeddingService } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
-import { PersistenceModule } from '@app/persistence';
+import { Db, PersistenceModule } from '@app/persistence';
 import { embeddingHash, embeddingText, OrganisationsService, ProfilesRepository, ProfilesService } from '@app/profiles';
 import { SearchIndexService } from './search-index.service';
 import { VectorIndexModule } from './vector-index.module';
@@ -45,7 +45,7 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
     const hash = embeddingHash('achievement', values);
     const created = await repository.insert('achievement', organisationId, values, hash);
     const embedding = writer.get(EmbeddingService);
-    await repository.storeEmbedding('achievement', created.id, {
+    await repository.storeEmbedding(writer.get(Db).pool, 'achievement', created.id, {
       expectedHash: hash,
       hash,
       modelId: embedding.modelId,

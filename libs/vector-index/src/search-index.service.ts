@@ -149,6 +149,21 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     return c.syncing;
   }
 
+  /**
+   * Waits until this copy has caught up with a record's write at `changedAt` (a changed_at as PostgreSQL prints
+   * it: one session time zone, so the text orders as the time does). False when it has not after a few passes.
+   */
+  async reach(kind: ProfileKind, changedAt: string, passes = 3): Promise<boolean> {
+    const c = this.catalogues[kind];
+    const reached = () => c.position !== null && c.position.changedAt >= changedAt;
+    for (let i = 0; i < passes && !reached(); i++) {
+      // A pass already running may have started before that write committed: a fresh one follows it.
+      await c.syncing;
+      await this.sync(kind);
+    }
+    return reached();
+  }
+
   private async catchUp(c: Catalogue): Promise<void> {
     for (;;) {
       const changes = await this.repository.changesSince(c.kind, c.position, 1000);

@@ -1,7 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { LeadJobs, ProfileJobs, QUEUES } from '@app/jobs';
-import { OutboxRelay } from '@app/leads';
+import { JobRelay, Jobs } from '@app/jobs';
 import { metricsRegistry, outboxBacklog, queueJobs } from '@app/observability';
 import { Public } from '../http/auth.guard';
 
@@ -11,21 +10,16 @@ import { Public } from '../http/auth.guard';
 @Controller('metrics')
 export class MetricsController {
   constructor(
-    private readonly profileJobs: ProfileJobs,
-    private readonly leadJobs: LeadJobs,
-    private readonly relay: OutboxRelay,
+    private readonly jobs: Jobs,
+    private readonly relay: JobRelay,
   ) {}
 
   @Get()
   @Header('Content-Type', metricsRegistry.contentType)
   async scrape(): Promise<string> {
-    for (const [queue, jobs] of [
-      [QUEUES.profiles, this.profileJobs],
-      [QUEUES.leads, this.leadJobs],
-    ] as const) {
-      const counts = await jobs.counts().catch(() => ({}));
-      for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue, state }, n);
-    }
+    const counts = await this.jobs.counts().catch(() => ({}));
+    for (const [queue, states] of Object.entries(counts))
+      for (const [state, n] of Object.entries(states)) queueJobs.set({ queue, state }, n);
     const backlog = await this.relay.backlog().catch(() => undefined);
     if (backlog !== undefined) outboxBacklog.set(backlog);
     return metricsRegistry.metrics();

@@ -1,38 +1,37 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { LeadJobs } from '@app/jobs';
-import { OUTBOX_TOPICS } from './leads.service';
-import { OutboxRepository } from './outbox.repository';
+import { Db } from '@app/persistence';
+import { JOB_DEFINITIONS, isJobName } from './job-definitions';
+import { JobOutboxRepository, type OutboxRow } from './job-outbox.repository';
+import { Jobs, parsePayload } from './jobs';
 
 const BATCH = 200;
 /** A queue call that takes longer (Redis down) rolls the batch back; it is tried again at the next poll. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
-/** How often the relay looks for offers whose delivery job was lost, and how old they must be. */
-const LOST_CHECK_MS = 60_000;
-const LOST_GRACE_S = 120;
 
 /**
  * Moves outbox rows to the queues, in id order, and marks them relayed in the same transaction. Rows are claimed
  * with SKIP LOCKED, so several relays (one per worker) share the work. A crash between enqueuing and committing
- * enqueues a row again; the deterministic job ids of LeadJobs make that a no-op.
+ * enqueues a row again; deterministic job ids (JOB_DEFINITIONS) make that a no-op. Started by the composition
+ * that runs the processors (the worker, or the API in single-machine mode).
  */
 @Injectable()
-export class OutboxRelay {
-  private readonly logger = new Logger(OutboxRelay.name);
+export class JobRelay {
+  private readonly logger = new Logger(JobRelay.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   private stopped = true;
   private lastError = '';
-  private sincePrune = 0;
-  private lastLostCheck = Date.now();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly outbox: OutboxRepository,
-    private readonly jobs: LeadJobs,
+    private readonly db: Db,
+    private readonly outbox: JobOutboxRepository,
+    private readonly jobs: Jobs,
   ) {}
 
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     this.schedule(0);
   }
@@ -48,11 +47,16 @@ export class OutboxRelay {
     return this.outbox.backlog();
   }
 
+  /** Deletes rows relayed more than `days` ago; returns how many. */
+  prune(days: number): Promise<number> {
+    return this.outbox.prune(days);
+  }
+
   /** Relays one batch; returns how many rows it moved. */
   async relayOnce(): Promise<number> {
-    return this.outbox.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const rows = await this.outbox.claim(tx, BATCH);
-      for (const row of rows) await withTimeout(this.enqueue(row.topic, row.payload), ENQUEUE_TIMEOUT_MS);
+      for (const row of rows) await withTimeout(this.enqueue(row), ENQUEUE_TIMEOUT_MS);
       if (rows.length > 0)
         await this.outbox.markRelayed(
           tx,
@@ -62,26 +66,17 @@ export class OutboxRelay {
     });
   }
 
-  /** Offers that reached no inbox long after they were relayed go to the queues again (same job ids). */
-  async redeliverLost(): Promise<number> {
-    const lost = await this.outbox.undelivered(LOST_GRACE_S, BATCH);
-    for (const { offerId, dueAt } of lost) {
-      await withTimeout(
-        this.enqueue(OUTBOX_TOPICS.leadOffered, { offerId, dueAt: dueAt.toISOString() }),
-        ENQUEUE_TIMEOUT_MS,
-      );
+  private async enqueue(row: OutboxRow): Promise<void> {
+    // A row this version cannot read (written by a newer one, or damaged) is skipped loudly, not retried forever.
+    if (!isJobName(row.job)) return this.logger.error({ outboxId: row.id, job: row.job }, 'unknown job; row skipped');
+    let payload;
+    try {
+      payload = parsePayload(row.job, row.payload);
+    } catch (e) {
+      return this.logger.error({ outboxId: row.id, err: (e as Error).message }, 'bad job payload; row skipped');
     }
-    if (lost.length > 0) this.logger.warn({ offers: lost.length }, 'offers without delivery queued again');
-    return lost.length;
-  }
-
-  private async enqueue(topic: string, payload: Record<string, string>): Promise<void> {
-    if (topic === OUTBOX_TOPICS.leadOffered) {
-      await this.jobs.deliverLead(payload.offerId);
-      await this.jobs.expireOffer(payload.offerId, new Date(payload.dueAt));
-      return;
-    }
-    this.logger.error({ topic }, 'unknown outbox topic; row skipped');
+    const queue = this.jobs.queue(JOB_DEFINITIONS[row.job].queue);
+    await queue.add(row.job, payload, this.jobs.optionsOf(row.job, payload));
   }
 
   private schedule(delayMs: number): void {
@@ -97,27 +92,14 @@ export class OutboxRelay {
       moved = await this.relayOnce();
       if (this.lastError) this.logger.log('outbox relay recovered');
       this.lastError = '';
-      if (++this.sincePrune >= 1000) {
-        this.sincePrune = 0;
-        await this.outbox.prune(7);
-      }
-      if (Date.now() - this.lastLostCheck > LOST_CHECK_MS) {
-        this.lastLostCheck = Date.now();
-        await this.redeliverLost();
-      }
     } catch (e) {
       const message = (e as Error).message;
       if (message !== this.lastError) this.logger.warn({ err: message }, 'outbox relay failed; retrying');
       this.lastError = message;
     }
+    const poll = this.config.jobs.outboxPollMs;
     // A full batch means more is waiting: go on at once.
-    this.schedule(
-      moved === BATCH
-        ? 0
-        : this.lastError
-          ? Math.max(1000, this.config.leads.outboxPollMs)
-          : this.config.leads.outboxPollMs,
-    );
+    this.schedule(moved === BATCH ? 0 : this.lastError ? Math.max(1000, poll) : poll);
   }
 }
 

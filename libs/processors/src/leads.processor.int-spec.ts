@@ -15,8 +15,8 @@ import {
 import { ObservabilityModule } from '@app/observability';
 import { Db, PersistenceModule } from '@app/persistence';
 import { OrganisationsService, ProfilesRepository, type ProfileKind } from '@app/profiles';
-import { eventually } from '../../../../test/fixtures';
-import { emptyTestQueues } from '../../../../test/test-database';
+import { eventually } from '../../../test/fixtures';
+import { emptyTestQueues } from '../../../test/test-database';
 import { ProcessorsModule } from './processors.module';
 
 const admin: Actor = { apiKeyId: 'test-admin', role: 'admin', organisationId: null, brokerId: null };
@@ -49,7 +49,12 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
   const insert = async (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) => {
     const hash = `${kind}-${axis}-${Math.random()}`;
     const record = await repository.insert(kind, organisationId, values, hash);
-    await repository.storeEmbedding(kind, record.id, { expectedHash: hash, hash, modelId, vector: vector(axis) });
+    await repository.storeEmbedding(db.pool, kind, record.id, {
+      expectedHash: hash,
+      hash,
+      modelId,
+      vector: vector(axis),
+    });
     return record.id;
   };
 
@@ -133,7 +138,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
     const counts = await db.one<{ leads: number; offers: number; outbox: number }>(
       `SELECT (SELECT count(*) FROM leads WHERE demand_id = $1)::int AS leads,
               (SELECT count(*) FROM lead_offers o JOIN leads l ON l.id = o.lead_id WHERE l.demand_id = $1)::int AS offers,
-              (SELECT count(*) FROM outbox WHERE payload->>'offerId' IN
+              (SELECT count(*) FROM outbox WHERE job = 'deliver-lead' AND payload->>'offerId' IN
                  (SELECT o.id::text FROM lead_offers o JOIN leads l ON l.id = o.lead_id WHERE l.demand_id = $1))::int AS outbox`,
       [ids.demand],
     );
