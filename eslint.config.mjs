@@ -11,6 +11,7 @@ export default tseslint.config(
       'models/**',
       'coverage/**',
       'eslint.config.mjs',
+      '.dependency-cruiser.cjs',
       'jest.config.js',
       'test/jest-environment.js',
     ],

@@ -309,7 +309,10 @@ async function main(): Promise<void> {
       await sleep(500);
     }
     const embedded = () =>
-      count(pg!.url, `SELECT count(*) AS n FROM demands WHERE embedding_status = 'ready' AND title LIKE '故障演练需求%'`);
+      count(
+        pg!.url,
+        `SELECT count(*) AS n FROM demands WHERE embedding_status = 'ready' AND title LIKE '故障演练需求%'`,
+      );
     while (Date.now() < deadline && (await embedded()) < written.length) await sleep(500);
     say('settled');
 
@@ -358,7 +361,9 @@ async function main(): Promise<void> {
       console.log(`\nFAILED:\n  ${failures.join('\n  ')}`);
       process.exitCode = 1;
     } else {
-      console.log('\nOK: every demand embedded; every lead delivered exactly once to an inbox, and at least once to the webhook with its key');
+      console.log(
+        '\nOK: every demand embedded; every lead delivered exactly once to an inbox, and at least once to the webhook with its key',
+      );
     }
   } finally {
     await stopChild(api);
