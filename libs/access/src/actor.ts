@@ -3,12 +3,25 @@ export type Role = 'admin' | 'enterprise' | 'institution' | 'broker' | 'programm
 
 export const ROLES: readonly Role[] = ['admin', 'enterprise', 'institution', 'broker', 'programme'];
 
-/** Who is making a request, as established from the API key. */
+/** Who is making a request, as established from the API key; or the service itself, working for an organisation. */
 export interface Actor {
   apiKeyId: string;
   role: Role;
   organisationId: string | null;
   brokerId: string | null;
+  /** Set on the service's own work (onBehalfOf); such an actor never comes from a key. */
+  system?: true;
+}
+
+/** The actor recorded on changes nobody asked for by hand: matching, service-level lapses, assignment sweeps. */
+export const SYSTEM_ACTOR_ID = 'system';
+
+/**
+ * The service working for an organisation (finding leads for its new demand, say): it reads what that
+ * organisation's own key would read, so that what it stores may be shown to that organisation.
+ */
+export function onBehalfOf(organisationId: string, role: Role): Actor {
+  return { apiKeyId: SYSTEM_ACTOR_ID, role, organisationId, brokerId: null, system: true };
 }
 
 /**

@@ -1,7 +1,13 @@
 // Owns who may do what: API keys (hashed at rest), the Actor a key stands for, and the access policy every service
 // consults. It must not know HTTP: the API's guard turns a header into an Actor through this lib.
 export { AccessModule } from './access.module';
-export { AccessError, ForbiddenError, InvalidApiKeyRequestError, UnauthenticatedError } from './access.errors';
+export {
+  AccessError,
+  ForbiddenError,
+  InvalidApiKeyRequestError,
+  OrganisationNotFoundError,
+  UnauthenticatedError,
+} from './access.errors';
 export {
   demandForm,
   isOwnerOrAdmin,
@@ -19,5 +25,5 @@ export {
   type LeadPartiesView,
   type ProfileKind,
 } from './access-policy';
-export { ROLES, type Actor, type Role } from './actor';
+export { onBehalfOf, ROLES, SYSTEM_ACTOR_ID, type Actor, type Role } from './actor';
 export { ApiKeysService, type NewApiKey } from './api-keys.service';

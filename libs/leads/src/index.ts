@@ -7,8 +7,11 @@ export { LeadDeliveryService, type InboxItem, type WebhookDelivery } from './lea
 export { LeadReportsService, type FunnelDimension, type FunnelRow, type RankingRow } from './lead-reports.service';
 export { InvalidTransitionError } from './leads.errors';
 export { LeadsModule } from './leads.module';
-export { LeadViewsService, type LeadView } from './lead-views.service';
-export { LeadsService, type MatchWithLead } from './leads.service';
+export { LeadConsentService } from './lead-consent.service';
+export { LeadGenerationService } from './lead-generation.service';
+export { LeadLifecycleService } from './lead-lifecycle.service';
+export { LeadOffersService } from './lead-offers.service';
+export { LeadViewsService, type LeadView, type MatchWithLead } from './lead-views.service';
 export type { SubsidyRule } from './subsidy';
 export { SubsidyRulesService } from './subsidy-rules.service';
 export { verifySignature } from './webhook-signature';

@@ -5,34 +5,13 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { leadDeliveries } from '@app/observability';
 import { Jobs } from '@app/jobs';
 import { Db } from '@app/persistence';
-import { ProfileNotFoundError } from '@app/profiles';
+import { OrganisationsService } from '@app/profiles';
+import { LeadDeliveryRepository, type InboxItem, type WebhookDelivery } from './lead-delivery.repository';
+import { OfferNotFoundError, WebhookDeliveryNotFoundError } from './leads.errors';
 import { LeadsRepository } from './leads.repository';
 import { signWebhook } from './webhook-signature';
 
-export interface WebhookDelivery {
-  offerId: string;
-  organisationId: string;
-  url: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  deliveredAt: string | null;
-  updatedAt: string;
-}
-
-export interface InboxItem {
-  offerId: string;
-  leadId: string;
-  deliveredAt: string;
-  state: string;
-  dueAt: string;
-  score: number;
-  explanation: { zh: string; en: string };
-  why: { zh: string; en: string };
-}
-
-type Row = Record<string, unknown>;
+export type { InboxItem, WebhookDelivery };
 
 /**
  * `deliver-lead`: puts an offer in the broker's inbox (once: the offer id is the inbox key) and calls the broker
@@ -47,6 +26,8 @@ export class LeadDeliveryService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly leads: LeadsRepository,
+    private readonly deliveries: LeadDeliveryRepository,
+    private readonly organisations: OrganisationsService,
     private readonly jobs: Jobs,
   ) {}
 
@@ -55,30 +36,14 @@ export class LeadDeliveryService {
     opts: { finalAttempt: boolean; replay: boolean },
   ): Promise<'delivered' | 'inbox-only'> {
     const offer = await this.leads.offer(offerId);
-    if (!offer) throw new ProfileNotFoundError('offer', offerId);
+    if (!offer) throw new OfferNotFoundError(offerId);
     const lead = (await this.leads.find(offer.leadId))!;
-    await this.db.query(
-      `INSERT INTO inbox_items (offer_id, broker_id, lead_id) VALUES ($1, $2, $3)
-       ON CONFLICT (offer_id) DO UPDATE SET deliveries = inbox_items.deliveries + 1`,
-      [offer.id, offer.brokerId, offer.leadId],
-    );
-    const target = await this.db.one<{
-      organisation_id: string;
-      webhook_url: string | null;
-      webhook_secret: string | null;
-    }>(
-      `SELECT o.id AS organisation_id, o.webhook_url, o.webhook_secret
-         FROM brokers b JOIN organisations o ON o.id = b.organisation_id WHERE b.id = $1`,
-      [offer.brokerId],
-    );
+    await this.deliveries.putInInbox(offer);
+    const target = await this.organisations.webhookOfBroker(offer.brokerId);
     leadDeliveries.inc({ channel: 'inbox', outcome: 'delivered' });
-    if (!target?.webhook_url || !target.webhook_secret) return 'inbox-only';
-    const delivery = await this.db.one<{ status: string }>(
-      `INSERT INTO webhook_deliveries (offer_id, organisation_id, url, status) VALUES ($1, $2, $3, 'pending')
-       ON CONFLICT (offer_id) DO UPDATE SET updated_at = now() RETURNING status`,
-      [offer.id, target.organisation_id, target.webhook_url],
-    );
-    if (delivery?.status === 'delivered' && !opts.replay) return 'delivered';
+    if (!target?.url || !target.secret) return 'inbox-only';
+    const status = await this.deliveries.startWebhookDelivery(offer.id, target.organisationId, target.url);
+    if (status === 'delivered' && !opts.replay) return 'delivered';
     // No confidential text leaves: ids, the score, the explanation (computed on the demand's public form), the due time.
     const body = JSON.stringify({
       event: 'lead.offered',
@@ -97,12 +62,12 @@ export class LeadDeliveryService {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(target.webhook_url, {
+      const res = await fetch(target.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'idempotency-key': offer.id,
-          'x-signature': signWebhook(target.webhook_secret, body),
+          'x-signature': signWebhook(target.secret, body),
         },
         body,
         signal: AbortSignal.timeout(this.config.leads.webhook.timeoutMs),
@@ -113,16 +78,9 @@ export class LeadDeliveryService {
     } catch (e) {
       error = (e as Error).message;
     }
-    await this.db.query(
-      `UPDATE webhook_deliveries
-          SET attempts = attempts + 1, last_status_code = $2, last_error = $3, updated_at = now(),
-              status = CASE WHEN $3::text IS NULL THEN 'delivered' WHEN $4 THEN 'failed' ELSE status END,
-              delivered_at = CASE WHEN $3::text IS NULL THEN now() ELSE delivered_at END
-        WHERE offer_id = $1`,
-      [offer.id, statusCode, error, opts.finalAttempt],
-    );
+    await this.deliveries.recordWebhookAttempt(offer.id, { statusCode, error, finalAttempt: opts.finalAttempt });
     leadDeliveries.inc({ channel: 'webhook', outcome: error ? (opts.finalAttempt ? 'failed' : 'retry') : 'delivered' });
-    if (error) throw new Error(`webhook ${target.webhook_url}: ${error}`);
+    if (error) throw new Error(`webhook ${target.url}: ${error}`);
     return 'delivered';
   }
 
@@ -130,52 +88,27 @@ export class LeadDeliveryService {
   async setWebhook(actor: Actor, organisationId: string, url: string): Promise<{ url: string; secret: string }> {
     if (!mayOperate(actor)) throw new ForbiddenError("configure an organisation's webhook");
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    const row = await this.db.one(
-      'UPDATE organisations SET webhook_url = $2, webhook_secret = $3 WHERE id = $1 RETURNING id',
-      [organisationId, url, secret],
-    );
-    if (!row) throw new ProfileNotFoundError('organisation', organisationId);
+    await this.organisations.setWebhook(organisationId, { url, secret });
     return { url, secret };
   }
 
   async removeWebhook(actor: Actor, organisationId: string): Promise<void> {
     if (!mayOperate(actor)) throw new ForbiddenError("configure an organisation's webhook");
-    const row = await this.db.one(
-      'UPDATE organisations SET webhook_url = NULL, webhook_secret = NULL WHERE id = $1 RETURNING id',
-      [organisationId],
-    );
-    if (!row) throw new ProfileNotFoundError('organisation', organisationId);
+    await this.organisations.setWebhook(organisationId, null);
   }
 
   async webhookDeliveries(actor: Actor, status?: WebhookDelivery['status'], limit = 50): Promise<WebhookDelivery[]> {
     if (!mayOperate(actor)) throw new ForbiddenError('list webhook deliveries');
-    const rows = await this.db.query<Row>(
-      `SELECT * FROM webhook_deliveries WHERE ($1::text IS NULL OR status = $1) ORDER BY updated_at DESC LIMIT $2`,
-      [status ?? null, limit],
-    );
-    return rows.map((r) => ({
-      offerId: String(r.offer_id),
-      organisationId: String(r.organisation_id),
-      url: String(r.url),
-      status: r.status as WebhookDelivery['status'],
-      attempts: Number(r.attempts),
-      lastStatusCode: r.last_status_code === null ? null : Number(r.last_status_code),
-      lastError: (r.last_error as string | null) ?? null,
-      deliveredAt: r.delivered_at ? new Date(r.delivered_at as string).toISOString() : null,
-      updatedAt: new Date(r.updated_at as string).toISOString(),
-    }));
+    return this.deliveries.webhookDeliveries(status, limit);
   }
 
   /** Queues a failed delivery again, with a fresh series of attempts. */
   async replay(actor: Actor, offerId: string): Promise<void> {
     if (!mayOperate(actor)) throw new ForbiddenError('replay webhook deliveries');
     await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ attempts: number }>(
-        `UPDATE webhook_deliveries SET status = 'pending', updated_at = now() WHERE offer_id = $1 RETURNING attempts`,
-        [offerId],
-      );
-      if (!rows[0]) throw new ProfileNotFoundError('webhook delivery', offerId);
-      await this.jobs.add(tx, 'deliver-lead', { offerId, replay: Number(rows[0].attempts) });
+      const attempts = await this.deliveries.reopenWebhookDelivery(tx, offerId);
+      if (attempts === undefined) throw new WebhookDeliveryNotFoundError(offerId);
+      await this.jobs.add(tx, 'deliver-lead', { offerId, replay: attempts });
     });
     this.logger.log({ offerId }, 'webhook delivery replayed');
   }
@@ -200,21 +133,6 @@ export class LeadDeliveryService {
   /** A broker's inbox: the offers delivered to it, newest first, with why it got each. */
   async inbox(actor: Actor, limit = 50): Promise<InboxItem[]> {
     if (actor.role !== 'broker' || !actor.brokerId) throw new ForbiddenError('read a broker inbox');
-    const rows = await this.db.query<Row>(
-      `SELECT i.offer_id, i.lead_id, i.delivered_at, l.state, o.due_at, l.score, l.match, o.reasons
-         FROM inbox_items i JOIN leads l ON l.id = i.lead_id JOIN lead_offers o ON o.id = i.offer_id
-        WHERE i.broker_id = $1 ORDER BY i.delivered_at DESC LIMIT $2`,
-      [actor.brokerId, limit],
-    );
-    return rows.map((r) => ({
-      offerId: String(r.offer_id),
-      leadId: String(r.lead_id),
-      deliveredAt: new Date(r.delivered_at as string).toISOString(),
-      state: String(r.state),
-      dueAt: new Date(r.due_at as string).toISOString(),
-      score: Number(r.score),
-      explanation: (r.match as { explanation: InboxItem['explanation'] }).explanation,
-      why: (r.reasons as { explanation: InboxItem['why'] }).explanation,
-    }));
+    return this.deliveries.inbox(actor.brokerId, limit);
   }
 }

@@ -9,7 +9,10 @@ import { OrganisationsService, ProfilesRepository, type ProfileKind } from '@app
 import { VectorIndexModule } from '@app/vector-index';
 import { LeadsModule } from './leads.module';
 import { LeadViewsService, type LeadView } from './lead-views.service';
-import { LeadsService } from './leads.service';
+import { LeadConsentService } from './lead-consent.service';
+import { LeadGenerationService } from './lead-generation.service';
+import { LeadLifecycleService } from './lead-lifecycle.service';
+import { LeadOffersService } from './lead-offers.service';
 
 const admin: Actor = { apiKeyId: 'test-admin', role: 'admin', organisationId: null, brokerId: null };
 
@@ -26,7 +29,10 @@ function vector(axis: number): Float32Array {
  */
 describe('lead views along every path (real PostgreSQL)', () => {
   let moduleRef: TestingModule;
-  let sut: LeadsService;
+  let generation: LeadGenerationService;
+  let offers: LeadOffersService;
+  let lifecycle: LeadLifecycleService;
+  let consents: LeadConsentService;
   let views: LeadViewsService;
   let db: Db;
   let repository: ProfilesRepository;
@@ -62,9 +68,9 @@ describe('lead views along every path (real PostgreSQL)', () => {
       1,
     );
   const introduce = async (partnerId: string, demandId = ids.demand) =>
-    (await sut.introduce(admin, { demandId, partnerKind: 'achievement', partnerId })).lead;
+    (await generation.introduce(admin, { demandId, partnerKind: 'achievement', partnerId })).lead;
   const move = (actor: Actor, leadId: string, to: string, extra: Record<string, unknown> = {}) =>
-    sut.transition(actor, leadId, { to, ...extra } as never);
+    lifecycle.transition(actor, leadId, { to, ...extra } as never);
   /** [broker's form, partner owner's form], with the confidential description present or not. */
   const forms = async (leadId: string, broker: Actor = actors.brokerA) => {
     const b = await views.view(broker, leadId);
@@ -93,7 +99,10 @@ describe('lead views along every path (real PostgreSQL)', () => {
         LeadsModule,
       ],
     }).compile();
-    sut = moduleRef.get(LeadsService);
+    generation = moduleRef.get(LeadGenerationService);
+    offers = moduleRef.get(LeadOffersService);
+    lifecycle = moduleRef.get(LeadLifecycleService);
+    consents = moduleRef.get(LeadConsentService);
     views = moduleRef.get(LeadViewsService);
     db = moduleRef.get(Db);
     repository = moduleRef.get(ProfilesRepository);
@@ -166,7 +175,7 @@ describe('lead views along every path (real PostgreSQL)', () => {
 
   it('consented while offered: the partner sees it whole, the broker still the teaser', async () => {
     const lead = await introduce(await achievement());
-    await sut.consent(actors.enterprise, lead.id);
+    await consents.consent(actors.enterprise, lead.id);
     expect(await forms(lead.id)).toEqual(['public', 'full']);
   });
 
@@ -182,7 +191,7 @@ describe('lead views along every path (real PostgreSQL)', () => {
     for (const end of ['closed_won', 'closed_lost'] as const) {
       const lead = await introduce(await achievement());
       await move(actors.brokerA, lead.id, 'accepted');
-      await sut.consent(actors.enterprise, lead.id);
+      await consents.consent(actors.enterprise, lead.id);
       for (const to of ['contacted', 'negotiating']) {
         await move(actors.brokerA, lead.id, to);
         expect(await forms(lead.id)).toEqual(['full', 'full']);
@@ -202,7 +211,7 @@ describe('lead views along every path (real PostgreSQL)', () => {
     const offer = await db.one<{ id: string }>('SELECT id FROM lead_offers WHERE lead_id = $1 AND outcome IS NULL', [
       lead.id,
     ]);
-    expect(await sut.expireOffer(offer!.id)).toBe('expired');
+    expect(await offers.expireOffer(offer!.id)).toBe('expired');
     await expect(views.view(actors.brokerA, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await forms(lead.id, actors.brokerB)).toEqual(['public', 'public']);
   });
@@ -210,7 +219,7 @@ describe('lead views along every path (real PostgreSQL)', () => {
   it('closed as lost when the demand is withdrawn: nobody but its owner reads it any more', async () => {
     const lead = await introduce(await achievement(), ids.demand2);
     await db.query("UPDATE demands SET status = 'withdrawn' WHERE id = $1", [ids.demand2]);
-    expect(await sut.closeWithdrawn()).toBeGreaterThanOrEqual(1);
+    expect(await lifecycle.closeWithdrawn()).toBeGreaterThanOrEqual(1);
     const asBroker = await views.view(actors.brokerA, lead.id);
     expect(asBroker.state).toBe('closed_lost');
     expect(asBroker.demandForm).toBe('public');
@@ -239,7 +248,7 @@ describe('lead views along every path (real PostgreSQL)', () => {
 
   it('a broker that introduces a pair which goes to another broker gets its lead, as an outsider to the deal', async () => {
     const partnerId = await achievement();
-    const { lead, created } = await sut.introduce(actors.brokerB, {
+    const { lead, created } = await generation.introduce(actors.brokerB, {
       demandId: ids.demand,
       partnerKind: 'achievement',
       partnerId,
@@ -251,7 +260,11 @@ describe('lead views along every path (real PostgreSQL)', () => {
     expect(lead.assignment).toBeNull();
     expect(lead.actions).toEqual([]);
     // Asked again: the same lead, 200 rather than 201; and later reads are for its parties only.
-    const again = await sut.introduce(actors.brokerB, { demandId: ids.demand, partnerKind: 'achievement', partnerId });
+    const again = await generation.introduce(actors.brokerB, {
+      demandId: ids.demand,
+      partnerKind: 'achievement',
+      partnerId,
+    });
     expect([again.created, again.lead.id]).toEqual([false, lead.id]);
     await expect(views.view(actors.brokerB, lead.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

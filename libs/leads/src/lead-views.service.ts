@@ -9,6 +9,7 @@ import {
   type LeadParty,
 } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { Match } from '@app/matching';
 import {
   ProfilesRepository,
   ProfilesService,
@@ -19,10 +20,13 @@ import {
 } from '@app/profiles';
 import type { Assignment } from './broker-assignment';
 import type { LeadListQueryDto } from './dto/lead.dto';
-import { isTerminal, manualNext } from './lead-lifecycle';
+import { isTerminal, manualNext, type LeadState } from './lead-lifecycle';
 import { LeadNotFoundError } from './leads.errors';
 import { LeadsRepository, type LeadFilter, type LeadRow } from './leads.repository';
 import type { Lead, LeadEvent } from './leads.types';
+
+/** A match, with the lead its pair already has (null: none yet). */
+export type MatchWithLead = Match & { lead: { id: string; state: LeadState } | null };
 
 /** A lead as one party sees it: the demand in the form that party may read, the partner, the offer, the history. */
 export interface LeadView extends Lead {
@@ -123,6 +127,23 @@ export class LeadViewsService {
   }
 
   /** The ids of the demands and partners of these leads that the actor may see now (for the titles of a list). */
+  /**
+   * Matches of a demand (`of: demand`) or an achievement, each with the lead its pair already has; pairs whose lead
+   * was declined are left out. A lead is found by its other side, the match's id.
+   */
+  async withLeads(of: { demandId: string } | { achievementId: string }, matches: Match[]): Promise<MatchWithLead[]> {
+    const byDemand = 'demandId' in of;
+    const leads = await this.leads.statesOf(
+      byDemand ? { demandId: of.demandId } : { partnerKind: 'achievement', partnerId: of.achievementId },
+    );
+    const byMatch = new Map(leads.map((l) => [byDemand ? l.partnerId : l.demandId, l]));
+    return matches.flatMap((m) => {
+      const lead = byMatch.get(m.id);
+      if (lead?.state === 'declined') return [];
+      return [{ ...m, lead: lead ? { id: lead.id, state: lead.state } : null }];
+    });
+  }
+
   private async shownSides(actor: Actor, leads: LeadRow[]): Promise<Set<string>> {
     const ids = (kind: ProfileKind) => [
       ...new Set(

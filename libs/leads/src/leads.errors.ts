@@ -60,3 +60,17 @@ export class IndexBehindError extends LeadError {
     super(`The search index has not caught up with ${kind} ${id} yet`);
   }
 }
+
+export class OfferNotFoundError extends LeadError {
+  readonly code = 'NOT_FOUND';
+  constructor(id: string) {
+    super(`No lead offer ${id}`);
+  }
+}
+
+export class WebhookDeliveryNotFoundError extends LeadError {
+  readonly code = 'NOT_FOUND';
+  constructor(offerId: string) {
+    super(`No webhook delivery for offer ${offerId}`);
+  }
+}

@@ -3,11 +3,16 @@ import { EmbeddingModule } from '@app/embedding';
 import { MatchingModule } from '@app/matching';
 import { ProfilesModule } from '@app/profiles';
 import { VectorIndexModule } from '@app/vector-index';
+import { LeadDeliveryRepository } from './lead-delivery.repository';
 import { LeadDeliveryService } from './lead-delivery.service';
+import { LeadReportsRepository } from './lead-reports.repository';
 import { LeadReportsService } from './lead-reports.service';
 import { LeadViewsService } from './lead-views.service';
 import { LeadsRepository } from './leads.repository';
-import { LeadsService } from './leads.service';
+import { LeadConsentService } from './lead-consent.service';
+import { LeadGenerationService } from './lead-generation.service';
+import { LeadLifecycleService } from './lead-lifecycle.service';
+import { LeadOffersService } from './lead-offers.service';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
 import { SubsidyRulesService } from './subsidy-rules.service';
 
@@ -15,13 +20,27 @@ import { SubsidyRulesService } from './subsidy-rules.service';
   imports: [EmbeddingModule, ProfilesModule, MatchingModule, VectorIndexModule],
   providers: [
     LeadsRepository,
+    LeadReportsRepository,
+    LeadDeliveryRepository,
     SubsidyRulesRepository,
     SubsidyRulesService,
-    LeadsService,
+    LeadGenerationService,
+    LeadOffersService,
+    LeadLifecycleService,
+    LeadConsentService,
     LeadViewsService,
     LeadDeliveryService,
     LeadReportsService,
   ],
-  exports: [LeadsService, LeadViewsService, LeadDeliveryService, LeadReportsService, SubsidyRulesService],
+  exports: [
+    LeadGenerationService,
+    LeadOffersService,
+    LeadLifecycleService,
+    LeadConsentService,
+    LeadViewsService,
+    LeadDeliveryService,
+    LeadReportsService,
+    SubsidyRulesService,
+  ],
 })
 export class LeadsModule {}

@@ -144,11 +144,17 @@ export class LeadsRepository {
     return { items, nextCursor: last ? encodeCursor(String(last.created_at_text), String(last.id)) : null };
   }
 
-  async update(tx: Queryable, id: string, fields: Partial<Record<LeadColumn, unknown>>): Promise<void> {
-    const entries = Object.entries(fields);
+  async update(tx: Queryable, id: string, change: LeadChange): Promise<void> {
+    const entries = Object.entries(change).filter(([, v]) => v !== undefined) as [keyof LeadChange, unknown][];
     await tx.query(
-      `UPDATE leads SET ${entries.map(([c], i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`,
-      [id, ...entries.map(([, v]) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v))],
+      `UPDATE leads SET ${entries.map(([f], i) => `${LEAD_COLUMNS[f]} = $${i + 2}`).join(', ')}, updated_at = now()
+        WHERE id = $1`,
+      [
+        id,
+        ...entries.map(([, v]) =>
+          v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v,
+        ),
+      ],
     );
   }
 
@@ -289,18 +295,34 @@ export class LeadsRepository {
   }
 }
 
-type LeadColumn =
-  | 'state'
-  | 'broker_id'
-  | 'offers_made'
-  | 'escalated_at'
-  | 'consent_at'
-  | 'decline_reason'
-  | 'decline_note'
-  | 'contract'
-  | 'contract_amount'
-  | 'contract_signed_at'
-  | 'subsidy';
+/** What a change of a lead may set; the repository alone knows the columns. */
+export interface LeadChange {
+  state?: LeadState;
+  brokerId?: string | null;
+  offersMade?: number;
+  escalatedAt?: Date | null;
+  consentAt?: Date;
+  declineReason?: string;
+  declineNote?: string | null;
+  contract?: object;
+  contractAmount?: number;
+  contractSignedAt?: string;
+  subsidy?: object;
+}
+
+const LEAD_COLUMNS: Record<keyof LeadChange, string> = {
+  state: 'state',
+  brokerId: 'broker_id',
+  offersMade: 'offers_made',
+  escalatedAt: 'escalated_at',
+  consentAt: 'consent_at',
+  declineReason: 'decline_reason',
+  declineNote: 'decline_note',
+  contract: 'contract',
+  contractAmount: 'contract_amount',
+  contractSignedAt: 'contract_signed_at',
+  subsidy: 'subsidy',
+};
 
 export function toVector(b: Buffer): Float32Array {
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ForbiddenError, isOwnerOrAdmin, type Actor } from '@app/access';
+import { ForbiddenError, isOwnerOrAdmin, onBehalfOf, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EmbeddingService } from '@app/embedding';
 import {
@@ -124,6 +124,30 @@ export class MatchingService {
   }
 
   /**
+   * The service's own matching of a demand it has just read (lead generation), as its owner's key would ask but
+   * on what others may read (public form, shared vector), so that each result may be shown to every party. The
+   * demand is not read again; its vector is returned for the caller's next step.
+   */
+  async forReadDemand(
+    demand: Demand,
+    target: 'achievement' | 'expert',
+    limit: number,
+  ): Promise<{ matches: Match[]; vector: Float32Array }> {
+    const vector = await this.vectorOf('demand', demand.id);
+    const owner = onBehalfOf(demand.organisationId, 'enterprise');
+    const matches = await this.rank(
+      owner,
+      target,
+      vector,
+      needOfDemand(publicFormOf(demand)),
+      {},
+      limit,
+      demand.organisationId,
+    );
+    return { matches, vector };
+  }
+
+  /**
    * The score of one given pair, on the demand's public form: for an introduction someone asks for by hand. Both
    * sides must be embedded; the index is not needed.
    */
@@ -151,7 +175,21 @@ export class MatchingService {
     const achievement = await this.profiles.get(actor, 'achievement', achievementId);
     if (!isOwnerOrAdmin(actor, achievement.organisationId))
       throw new ForbiddenError('see the matches of this achievement');
-    const vector = await this.vectorOf('achievement', achievementId);
+    return this.matchAchievement(actor, achievement, filters, limit);
+  }
+
+  /** The service's own matching of an achievement it has just read (lead generation), as its owner would ask. */
+  forReadAchievement(achievement: Achievement, limit: number): Promise<Match[]> {
+    return this.matchAchievement(onBehalfOf(achievement.organisationId, 'institution'), achievement, {}, limit);
+  }
+
+  private async matchAchievement(
+    actor: Actor,
+    achievement: Achievement,
+    filters: MatchFilters,
+    limit: number,
+  ): Promise<Match[]> {
+    const vector = await this.vectorOf('achievement', achievement.id);
     const filter = this.filter('demand', filters, achievement.organisationId);
     const candidates = this.candidates('demand', vector, limit, filter);
     const demands = await this.load(

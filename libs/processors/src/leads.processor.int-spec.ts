@@ -8,7 +8,8 @@ import { JobsModule } from '@app/jobs';
 import {
   InvalidTransitionError,
   LeadDeliveryService,
-  LeadsService,
+  LeadGenerationService,
+  LeadLifecycleService,
   LeadViewsService,
   verifySignature,
 } from '@app/leads';
@@ -35,7 +36,8 @@ interface Received {
 
 describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
   let moduleRef: TestingModule;
-  let sut: LeadsService;
+  let generation: LeadGenerationService;
+  let lifecycle: LeadLifecycleService;
   let views: LeadViewsService;
   let db: Db;
   let repository: ProfilesRepository;
@@ -93,7 +95,8 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
       imports: [ConfigModule, ObservabilityModule.forProcess('test'), PersistenceModule, JobsModule, ProcessorsModule],
     }).compile();
     await moduleRef.init();
-    sut = moduleRef.get(LeadsService);
+    generation = moduleRef.get(LeadGenerationService);
+    lifecycle = moduleRef.get(LeadLifecycleService);
     views = moduleRef.get(LeadViewsService);
     db = moduleRef.get(Db);
     await db.query('UPDATE brokers SET active = false');
@@ -132,7 +135,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
 
   it('creates one lead per pair however many times the same introduction runs at once', async () => {
     const pair = { demandId: ids.demand, partnerKind: 'achievement' as const, partnerId: ids.achievement };
-    const results = await Promise.all(Array.from({ length: 6 }, () => sut.introduce(admin, pair)));
+    const results = await Promise.all(Array.from({ length: 6 }, () => generation.introduce(admin, pair)));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.lead.id)).size).toBe(1);
     const counts = await db.one<{ leads: number; offers: number; outbox: number }>(
@@ -188,7 +191,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
 
   it('retries a failing webhook with backoff and records each attempt', async () => {
     failuresLeft.set(`${ids.demand2}/${ids.achievement2}`, 2);
-    const { lead } = await sut.introduce(admin, {
+    const { lead } = await generation.introduce(admin, {
       demandId: ids.demand2,
       partnerKind: 'achievement',
       partnerId: ids.achievement2,
@@ -211,7 +214,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
 
   it('marks a webhook failed after its last attempt, and delivers it when replayed', async () => {
     failuresLeft.set(`${ids.demand2}/${ids.achievement}`, 4); // WEBHOOK_ATTEMPTS
-    const { lead } = await sut.introduce(admin, {
+    const { lead } = await generation.introduce(admin, {
       demandId: ids.demand2,
       partnerKind: 'achievement',
       partnerId: ids.achievement,
@@ -231,21 +234,23 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
 
   it('refuses moves the lifecycle does not allow, naming the allowed ones', async () => {
     // A fresh lead: offers lapse after 1.5 s in this suite.
-    const { lead } = await sut.introduce(admin, {
+    const { lead } = await generation.introduce(admin, {
       demandId: ids.demand,
       partnerKind: 'achievement',
       partnerId: ids.achievement2,
     });
     ids.lead2 = lead.id;
     const broker: Actor = { apiKeyId: 'k', role: 'broker', organisationId: ids.office, brokerId: lead.brokerId };
-    await expect(sut.transition(broker, ids.lead2, { to: 'negotiating' })).rejects.toMatchObject({
+    await expect(lifecycle.transition(broker, ids.lead2, { to: 'negotiating' })).rejects.toMatchObject({
       code: 'INVALID_TRANSITION',
       allowed: ['accepted', 'declined'],
     });
-    await sut.transition(broker, ids.lead2, { to: 'accepted' });
-    await expect(sut.transition(broker, ids.lead2, { to: 'accepted' })).rejects.toBeInstanceOf(InvalidTransitionError);
-    await sut.transition(broker, ids.lead2, { to: 'closed_lost' });
-    await expect(sut.transition(broker, ids.lead2, { to: 'contacted' })).rejects.toMatchObject({ allowed: [] });
+    await lifecycle.transition(broker, ids.lead2, { to: 'accepted' });
+    await expect(lifecycle.transition(broker, ids.lead2, { to: 'accepted' })).rejects.toBeInstanceOf(
+      InvalidTransitionError,
+    );
+    await lifecycle.transition(broker, ids.lead2, { to: 'closed_lost' });
+    await expect(lifecycle.transition(broker, ids.lead2, { to: 'contacted' })).rejects.toMatchObject({ allowed: [] });
     // Accepting closed the offer: its service level cannot fire any more.
     const offer = await db.one<{ outcome: string }>('SELECT outcome FROM lead_offers WHERE lead_id = $1', [ids.lead2]);
     expect(offer!.outcome).toBe('accepted');
@@ -262,14 +267,14 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
       { title: '将撤回的成果', abstract: '湿法回收', readinessLevel: 6, regionCode: '330106', industryCode: '42' },
       1,
     );
-    const { lead } = await sut.introduce(admin, {
+    const { lead } = await generation.introduce(admin, {
       demandId: ids.demand,
       partnerKind: 'achievement',
       partnerId: withdrawn,
     });
-    expect(await sut.closeWithdrawn()).toBe(0);
+    expect(await lifecycle.closeWithdrawn()).toBe(0);
     await db.query(`UPDATE achievements SET status = 'withdrawn' WHERE id = $1`, [withdrawn]);
-    expect(await sut.closeWithdrawn()).toBe(1);
+    expect(await lifecycle.closeWithdrawn()).toBe(1);
     const closed = await views.view(admin, lead.id);
     expect(closed.state).toBe('closed_lost');
     expect(closed.events.at(-1)).toMatchObject({
@@ -279,6 +284,6 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
     });
     const offers = await db.query<{ outcome: string }>('SELECT outcome FROM lead_offers WHERE lead_id = $1', [lead.id]);
     expect(offers.map((o) => o.outcome)).not.toContain(null);
-    expect(await sut.closeWithdrawn()).toBe(0);
+    expect(await lifecycle.closeWithdrawn()).toBe(0);
   });
 });

@@ -1,12 +1,14 @@
 import { Processor } from '@nestjs/bullmq';
 import { isFinalAttempt, Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
-import { LeadDeliveryService, LeadsService } from '@app/leads';
+import { LeadDeliveryService, LeadGenerationService, LeadLifecycleService, LeadOffersService } from '@app/leads';
 
 /** The `leads` queue: finding leads for a new vector, delivering and expiring offers, and the minute sweeps. */
 @Processor(QUEUES.leads, { concurrency: 4 })
 export class LeadsProcessor extends QueueProcessor<'leads'> {
   constructor(
-    private readonly leads: LeadsService,
+    private readonly generation: LeadGenerationService,
+    private readonly offers: LeadOffersService,
+    private readonly lifecycle: LeadLifecycleService,
     private readonly delivery: LeadDeliveryService,
     jobs: Jobs,
     outage: RedisOutage,
@@ -16,15 +18,15 @@ export class LeadsProcessor extends QueueProcessor<'leads'> {
 
   protected handlers(): JobHandlers<'leads'> {
     return {
-      'generate-leads': (payload) => this.leads.generateFor(payload),
+      'generate-leads': (payload) => this.generation.generateFor(payload),
       'deliver-lead': (payload, job) =>
         this.delivery.deliver(payload.offerId, {
           finalAttempt: isFinalAttempt(job),
           replay: payload.replay !== undefined,
         }),
-      'expire-offer': (payload) => this.leads.expireOffer(payload.offerId),
-      'assign-waiting-leads': () => this.leads.assignWaiting(),
-      'close-withdrawn-leads': () => this.leads.closeWithdrawn(),
+      'expire-offer': (payload) => this.offers.expireOffer(payload.offerId),
+      'assign-waiting-leads': () => this.offers.assignWaiting(),
+      'close-withdrawn-leads': () => this.lifecycle.closeWithdrawn(),
       'redeliver-lost-offers': () => this.delivery.redeliverLost(),
     };
   }

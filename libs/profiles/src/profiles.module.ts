@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmbeddingModule } from '@app/embedding';
+import { OrganisationsRepository } from './organisations.repository';
 import { OrganisationsService } from './organisations.service';
 import { ProfileEmbeddingService } from './profile-embedding.service';
 import { ProfilesRepository } from './profiles.repository';
@@ -8,7 +9,14 @@ import { ProfileImportService } from './profile-import.service';
 
 @Module({
   imports: [EmbeddingModule],
-  providers: [ProfilesRepository, ProfilesService, OrganisationsService, ProfileEmbeddingService, ProfileImportService],
+  providers: [
+    ProfilesRepository,
+    OrganisationsRepository,
+    ProfilesService,
+    OrganisationsService,
+    ProfileEmbeddingService,
+    ProfileImportService,
+  ],
   exports: [ProfilesService, OrganisationsService, ProfileEmbeddingService, ProfileImportService, ProfilesRepository],
 })
 export class ProfilesModule {}

@@ -8,7 +8,10 @@ import {
   LeadDeliveryService,
   LeadListQueryDto,
   LeadReportsService,
-  LeadsService,
+  LeadConsentService,
+  LeadGenerationService,
+  LeadLifecycleService,
+  LeadOffersService,
   LeadViewsService,
   TransitionDto,
   type InboxItem,
@@ -22,7 +25,10 @@ import { Answers } from '../http/openapi';
 @Controller()
 export class LeadsController {
   constructor(
-    private readonly leads: LeadsService,
+    private readonly generation: LeadGenerationService,
+    private readonly offers: LeadOffersService,
+    private readonly lifecycle: LeadLifecycleService,
+    private readonly consents: LeadConsentService,
     private readonly views: LeadViewsService,
     private readonly delivery: LeadDeliveryService,
     private readonly reports: LeadReportsService,
@@ -40,7 +46,7 @@ export class LeadsController {
     @Body() dto: IntroduceDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<LeadView> {
-    const { lead, created } = await this.leads.introduce(actor, dto);
+    const { lead, created } = await this.generation.introduce(actor, dto);
     res.status(created ? 201 : 200);
     return lead;
   }
@@ -75,7 +81,7 @@ export class LeadsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: TransitionDto,
   ): Promise<LeadView> {
-    return this.leads.transition(actor, id, dto);
+    return this.lifecycle.transition(actor, id, dto);
   }
 
   @Post('leads/:id/consent')
@@ -85,7 +91,7 @@ export class LeadsController {
     summary: "The enterprise agrees to the introduction: the partner's owner may read the demand in full",
   })
   consent(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<LeadView> {
-    return this.leads.consent(actor, id);
+    return this.consents.consent(actor, id);
   }
 
   @Post('leads/:id/assign')
@@ -97,7 +103,7 @@ export class LeadsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: AssignDto,
   ): Promise<LeadView> {
-    return this.leads.assign(actor, id, dto);
+    return this.offers.assign(actor, id, dto);
   }
 
   @Get('inbox')

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@app/access';
-import { LeadsService, type MatchWithLead } from '@app/leads';
+import { LeadViewsService, type MatchWithLead } from '@app/leads';
 import { MatchingService, type SearchHit } from '@app/matching';
 import { CurrentActor } from '../http/current-actor.decorator';
 import { DemandMatchQueryDto, MatchQueryDto } from './dto/match-query.dto';
@@ -15,7 +15,7 @@ import { Answers } from '../http/openapi';
 export class MatchingController {
   constructor(
     private readonly matching: MatchingService,
-    private readonly leads: LeadsService,
+    private readonly leadViews: LeadViewsService,
   ) {}
 
   @Get('demands/:id/matches')
@@ -28,12 +28,14 @@ export class MatchingController {
     summary: 'Achievements (or experts) for a demand, best first, each with its score parts, explanation and lead',
     description: 'Pairs whose lead was declined are left out.',
   })
-  forDemand(
+  async forDemand(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() { target, limit, ...filters }: DemandMatchQueryDto,
   ): Promise<MatchWithLead[]> {
-    return this.leads.matchesForDemand(actor, id, target === 'experts' ? 'expert' : 'achievement', filters, limit);
+    const kind = target === 'experts' ? 'expert' : 'achievement';
+    const matches = await this.matching.forDemand(actor, id, kind, filters, limit);
+    return this.leadViews.withLeads({ demandId: id }, matches);
   }
 
   @Get('achievements/:id/matches')
@@ -42,12 +44,13 @@ export class MatchingController {
     summary: 'Demands for an achievement (an institution looking for buyers), in their public form, with their lead',
     description: 'Pairs whose lead was declined are left out.',
   })
-  forAchievement(
+  async forAchievement(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() { limit, ...filters }: MatchQueryDto,
   ): Promise<MatchWithLead[]> {
-    return this.leads.matchesForAchievement(actor, id, filters, limit);
+    const matches = await this.matching.forAchievement(actor, id, filters, limit);
+    return this.leadViews.withLeads({ achievementId: id }, matches);
   }
 
   @Post('programmes/:id/partners')
