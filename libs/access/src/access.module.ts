@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 
-@Module({ providers: [ApiKeysService], exports: [ApiKeysService] })
+@Module({ providers: [ApiKeysRepository, ApiKeysService], exports: [ApiKeysService] })
 export class AccessModule {}

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Db } from '@app/persistence';
 import {
   ForbiddenError,
   InvalidApiKeyRequestError,
@@ -8,19 +7,13 @@ import {
   RoleOrganisationMismatchError,
 } from './access.errors';
 import { ROLE_ORGANISATION_KINDS, type Actor, type Role } from './actor';
+import { ApiKeysRepository } from './api-keys.repository';
 
 export interface NewApiKey {
   role: Role;
   organisationId?: string | null;
   brokerId?: string | null;
   label?: string;
-}
-
-interface ApiKeyRow {
-  id: string;
-  role: Role;
-  organisation_id: string | null;
-  broker_id: string | null;
 }
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest();
@@ -32,7 +25,7 @@ const AUTH_CACHE_MS = 30_000;
 export class ApiKeysService {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly repository: ApiKeysRepository) {}
 
   /**
    * Issues a key. Only an admin (or the command line, as 'system') may. Every role but admin is bound to an
@@ -46,30 +39,24 @@ export class ApiKeysService {
       throw new InvalidApiKeyRequestError('brokerId is required for the broker role, and only for it');
     }
     if (key.organisationId) {
-      const organisation = await this.db.one<{ kind: string }>('SELECT kind FROM organisations WHERE id = $1', [
-        key.organisationId,
-      ]);
-      if (!organisation) throw new OrganisationNotFoundError(key.organisationId);
-      if (!ROLE_ORGANISATION_KINDS[key.role].includes(organisation.kind))
-        throw new RoleOrganisationMismatchError(key.role, organisation.kind);
+      const kind = await this.repository.organisationKind(key.organisationId);
+      if (!kind) throw new OrganisationNotFoundError(key.organisationId);
+      if (!ROLE_ORGANISATION_KINDS[key.role].includes(kind)) throw new RoleOrganisationMismatchError(key.role, kind);
     }
-    if (key.brokerId) {
-      const broker = await this.db.one<{ organisation_id: string }>(
-        'SELECT organisation_id FROM brokers WHERE id = $1',
-        [key.brokerId],
-      );
-      if (broker?.organisation_id !== key.organisationId) {
-        throw new InvalidApiKeyRequestError('brokerId must be a broker of organisationId');
-      }
+    if (key.brokerId && (await this.repository.organisationOfBroker(key.brokerId)) !== key.organisationId) {
+      throw new InvalidApiKeyRequestError('brokerId must be a broker of organisationId');
     }
     const prefix = randomBytes(4).toString('hex');
     const secret = `tt_${prefix}_${randomBytes(24).toString('base64url')}`;
-    const row = await this.db.one<{ id: string }>(
-      `INSERT INTO api_keys (secret_hash, prefix, role, organisation_id, broker_id, label)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [hash(secret), prefix, key.role, key.organisationId ?? null, key.brokerId ?? null, key.label ?? ''],
-    );
-    return { id: row!.id, secret };
+    const id = await this.repository.insert({
+      secretHash: hash(secret),
+      prefix,
+      role: key.role,
+      organisationId: key.organisationId ?? null,
+      brokerId: key.brokerId ?? null,
+      label: key.label ?? '',
+    });
+    return { id, secret };
   }
 
   /**
@@ -80,7 +67,7 @@ export class ApiKeysService {
     const cached = this.recentlyAuthenticated(secret);
     if (cached) return cached;
     const digest = hash(secret).toString('hex');
-    const actor = await this.lookUp(secret);
+    const actor = await this.repository.actorOf(hash(secret));
     if (this.cache.size >= 10_000) this.cache.clear();
     if (actor) this.cache.set(digest, { actor, until: Date.now() + AUTH_CACHE_MS });
     return actor;
@@ -92,20 +79,8 @@ export class ApiKeysService {
     return cached && cached.until > Date.now() ? cached.actor : undefined;
   }
 
-  private async lookUp(secret: string): Promise<Actor | undefined> {
-    const row = await this.db.one<ApiKeyRow>(
-      'SELECT id, role, organisation_id, broker_id FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL',
-      [hash(secret)],
-    );
-    return row && { apiKeyId: row.id, role: row.role, organisationId: row.organisation_id, brokerId: row.broker_id };
-  }
-
   async revoke(id: string): Promise<boolean> {
     this.cache.clear();
-    const rows = await this.db.query(
-      'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id',
-      [id],
-    );
-    return rows.length > 0;
+    return this.repository.revoke(id);
   }
 }

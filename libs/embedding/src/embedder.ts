@@ -1,3 +1,4 @@
+import { l2Normalise } from './vectors';
 import {
   AutoModel,
   AutoTokenizer,
@@ -134,12 +135,4 @@ export class Embedder {
   async dispose(): Promise<void> {
     await this.network.dispose();
   }
-}
-
-export function l2Normalise(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (const x of v) sum += x * x;
-  const norm = Math.sqrt(sum) || 1;
-  for (let i = 0; i < v.length; i++) v[i] /= norm;
-  return v;
 }

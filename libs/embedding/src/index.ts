@@ -1,8 +1,9 @@
 // Owns turning text into vectors: text normalisation, the local model (models/, never a hub), CLS pooling and the
 // model id recorded with every vector. It must not store vectors or know about profiles; callers decide what to embed.
-export { Embedder, l2Normalise, type EncodedBatch, type EmbedderOptions } from './embedder';
+export { Embedder, type EncodedBatch, type EmbedderOptions } from './embedder';
 export { EmbeddingModule, EMBEDDER } from './embedding.module';
 export { EmbeddingService, type TextRole } from './embedding.service';
 export { EmbeddingError, EmptyTextError, ModelIntegrityError, ModelNotFoundError } from './embedding.errors';
 export { resolveModel, type ModelSpec } from './model-registry';
 export { normaliseText } from './text-normaliser';
+export { dot, l2Normalise, normalised, vectorFromBytes, vectorToBytes } from './vectors';

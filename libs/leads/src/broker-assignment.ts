@@ -1,4 +1,5 @@
-import { dot, industryCloseness, type Bilingual } from '@app/matching';
+import { dot, l2Normalise } from '@app/embedding';
+import { industryCloseness, type Bilingual } from '@app/matching';
 import { findRegion, regionPrefix, regionProximity } from '@app/taxonomy';
 
 /** A broker who might take a lead, with what the choice weighs. */
@@ -179,12 +180,6 @@ const PROXIMITY = { same_county: 1, same_city: 0.8, same_province: 0.6, yangtze_
 export function pairVector(a: Float32Array | null, b: Float32Array | null): Float32Array | null {
   if (!a || !b || a.length !== b.length) return null;
   const v = new Float32Array(a.length);
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    v[i] = a[i] + b[i];
-    norm += v[i] * v[i];
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < v.length; i++) v[i] /= norm;
-  return v;
+  for (let i = 0; i < a.length; i++) v[i] = a[i] + b[i];
+  return l2Normalise(v);
 }

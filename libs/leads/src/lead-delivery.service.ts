@@ -35,9 +35,9 @@ export class LeadDeliveryService {
     offerId: string,
     opts: { finalAttempt: boolean; replay: boolean },
   ): Promise<'delivered' | 'inbox-only'> {
-    const offer = await this.leads.offer(offerId);
+    const offer = await this.leads.offer(offerId, this.db.pool);
     if (!offer) throw new OfferNotFoundError(offerId);
-    const lead = (await this.leads.find(offer.leadId))!;
+    const lead = (await this.leads.find(offer.leadId, this.db.pool))!;
     await this.deliveries.putInInbox(offer);
     const target = await this.organisations.webhookOfBroker(offer.brokerId);
     leadDeliveries.inc({ channel: 'inbox', outcome: 'delivered' });

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError, mayIntroduce, SYSTEM_ACTOR_ID, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { GenerateLeadsPayload } from '@app/jobs';
+import { Db } from '@app/persistence';
 import { MatchingService, type Match, type MatchScore } from '@app/matching';
-import { ProfilesRepository, ProfilesService, type Achievement, type Demand } from '@app/profiles';
+import { isLive, ProfilesRepository, ProfilesService, type Achievement, type Demand } from '@app/profiles';
 import { SearchIndexService } from '@app/vector-index';
 import type { IntroduceDto } from './dto/lead.dto';
 import { LeadOffersService } from './lead-offers.service';
@@ -28,6 +29,7 @@ interface Proposal {
 export class LeadGenerationService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
     private readonly leads: LeadsRepository,
     private readonly offers: LeadOffersService,
     private readonly views: LeadViewsService,
@@ -46,13 +48,13 @@ export class LeadGenerationService {
     const { minScore, perProfile } = this.config.leads;
     if (perProfile === 0) return 0;
     if (!(await this.index.reach(kind, changedAt))) throw new IndexBehindError(kind, id);
-    const record = await this.records.findById(kind, id);
+    const record = await this.records.findById(kind, id, this.db.pool);
     if (!record || record.embedding.contentHash !== contentHash) return 0; // changed since: a newer job will run
+    if (!isLive(kind, record)) return 0; // a draft, private or closed record is offered to nobody
     let proposals: Proposal[] = [];
     let demandVector: Float32Array | null = null;
     if (kind === 'demand') {
       const demand = record as Demand;
-      if (demand.status !== 'open') return 0;
       for (const target of ['achievement', 'expert'] as const) {
         const { matches, vector } = await this.matching.forReadDemand(demand, target, perProfile);
         demandVector = vector;

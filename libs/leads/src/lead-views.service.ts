@@ -10,6 +10,7 @@ import {
 } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Match } from '@app/matching';
+import { Db } from '@app/persistence';
 import {
   ProfilesRepository,
   ProfilesService,
@@ -54,6 +55,7 @@ export interface LeadView extends Lead {
 export class LeadViewsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
     private readonly leads: LeadsRepository,
     private readonly profiles: ProfilesService,
     private readonly profileRecords: ProfilesRepository,
@@ -65,15 +67,15 @@ export class LeadViewsService {
    * demand's teaser, no assignment, nothing it may do) instead of a 404 for what it just created.
    */
   async view(actor: Actor, leadId: string, options: { introducer?: boolean } = {}): Promise<LeadView> {
-    const lead = await this.leads.find(leadId);
+    const lead = await this.leads.find(leadId, this.db.pool);
     const party: LeadParty | null | undefined =
       lead &&
       (leadPartyOf(actor, { ...lead.parties, brokerId: lead.brokerId }) ?? (options.introducer ? 'introducer' : null));
     if (!lead || !party) throw new LeadNotFoundError(leadId);
     const [[demand], [partner], offers, events] = await Promise.all([
-      this.profileRecords.findByIds('demand', [lead.demandId]),
-      this.profileRecords.findByIds(lead.partnerKind, [lead.partnerId]),
-      this.leads.offers(lead.id),
+      this.profileRecords.findByIds('demand', [lead.demandId], this.db.pool),
+      this.profileRecords.findByIds(lead.partnerKind, [lead.partnerId], this.db.pool),
+      this.leads.offers(lead.id, this.db.pool),
       this.leads.events(lead.id),
     ]);
     const form = leadDemandForm(party, demandFactsOf(lead));
@@ -154,7 +156,7 @@ export class LeadViewsService {
     for (const kind of ['demand', 'achievement', 'expert'] as const) {
       const wanted = ids(kind).filter((id): id is string => id !== null);
       if (wanted.length === 0) continue;
-      for (const r of await this.profileRecords.findByIds(kind, wanted))
+      for (const r of await this.profileRecords.findByIds(kind, wanted, this.db.pool))
         if (this.profiles.maySee(actor, kind, r)) shown.add(r.id);
     }
     return shown;

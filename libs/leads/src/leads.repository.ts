@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { vectorFromBytes } from '@app/embedding';
 import { Db, decodeCursor, encodeCursor, type Queryable } from '@app/persistence';
 import type { BrokerCandidate } from './broker-assignment';
 import { OPEN_STATES, type LeadState } from './lead-lifecycle';
@@ -64,7 +65,7 @@ export class LeadsRepository {
     return rows[0] && toLead(rows[0]);
   }
 
-  async find(id: string, tx: Queryable = this.db.pool): Promise<LeadRow | undefined> {
+  async find(id: string, tx: Queryable): Promise<LeadRow | undefined> {
     const { rows } = await tx.query<Row>(`${SELECT_LEAD} WHERE l.id = $1`, [id]);
     return rows[0] && toLeadRow(rows[0]);
   }
@@ -198,12 +199,12 @@ export class LeadsRepository {
     return toOffer(rows[0]);
   }
 
-  async offer(id: string, tx: Queryable = this.db.pool): Promise<LeadOffer | undefined> {
+  async offer(id: string, tx: Queryable): Promise<LeadOffer | undefined> {
     const { rows } = await tx.query<Row>('SELECT * FROM lead_offers WHERE id = $1', [id]);
     return rows[0] && toOffer(rows[0]);
   }
 
-  async offers(leadId: string, tx: Queryable = this.db.pool): Promise<LeadOffer[]> {
+  async offers(leadId: string, tx: Queryable): Promise<LeadOffer[]> {
     const { rows } = await tx.query<Row>('SELECT * FROM lead_offers WHERE lead_id = $1 ORDER BY attempt', [leadId]);
     return rows.map(toOffer);
   }
@@ -244,7 +245,7 @@ export class LeadsRepository {
       regionCodes: r.region_codes as string[],
       capacity: Number(r.capacity),
       openLeads: Number(r.open_leads),
-      vector: r.embedding ? toVector(r.embedding as Buffer) : null,
+      vector: r.embedding ? vectorFromBytes(r.embedding as Buffer) : null,
       accepted: Number(r.accepted ?? 0),
       answered: Number(r.answered ?? 0),
       medianResponseHours: r.median_hours === null || r.median_hours === undefined ? null : Number(r.median_hours),
@@ -323,10 +324,6 @@ const LEAD_COLUMNS: Record<keyof LeadChange, string> = {
   contractSignedAt: 'contract_signed_at',
   subsidy: 'subsidy',
 };
-
-export function toVector(b: Buffer): Float32Array {
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 

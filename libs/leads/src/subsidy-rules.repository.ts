@@ -10,7 +10,7 @@ type Row = Record<string, unknown>;
 export class SubsidyRulesRepository {
   constructor(private readonly db: Db) {}
 
-  async active(tx: Queryable = this.db.pool): Promise<SubsidyRule[]> {
+  async active(tx: Queryable): Promise<SubsidyRule[]> {
     const { rows } = await tx.query<Row>(
       // As text[]: node-postgres parses arrays of built-in types only, not of the transaction_mode enum.
       `SELECT id, scheme, authority, region_prefix, min_amount, rate, cap, transaction_modes::text[] AS transaction_modes,

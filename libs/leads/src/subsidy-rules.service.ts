@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, mayOperate, type Actor } from '@app/access';
+import { Db } from '@app/persistence';
 import type { SubsidyRuleDto } from './dto/subsidy-rule.dto';
 import { SubsidyRuleExistsError, SubsidyRuleNotFoundError } from './leads.errors';
 import type { SubsidyRule } from './subsidy';
@@ -8,11 +9,14 @@ import { SubsidyRulesRepository } from './subsidy-rules.repository';
 /** The subsidy rules in force, kept by operators: a city adds its scheme, a rule that ends is retired. */
 @Injectable()
 export class SubsidyRulesService {
-  constructor(private readonly rules: SubsidyRulesRepository) {}
+  constructor(
+    private readonly db: Db,
+    private readonly rules: SubsidyRulesRepository,
+  ) {}
 
   async list(actor: Actor): Promise<SubsidyRule[]> {
     if (!mayOperate(actor)) throw new ForbiddenError('read the subsidy rules');
-    return this.rules.active();
+    return this.rules.active(this.db.pool);
   }
 
   async add(actor: Actor, dto: SubsidyRuleDto): Promise<SubsidyRule> {

@@ -1,3 +1,4 @@
+import { dot } from '@app/embedding';
 /** A ranked result that may stand for several listings of the same achievement. */
 export interface Foldable {
   id: string;
@@ -30,13 +31,6 @@ export function foldDuplicates<T extends Pick<Foldable, 'id'>>(
     else if (kept.length < limit) kept.push({ item: { ...item }, title, vector });
   }
   return kept.map((k) => k.item);
-}
-
-/** Dot product: the cosine similarity of two unit vectors. */
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 const squash = (title: string) => title.replace(/[\s\p{P}]/gu, '').toLowerCase();

@@ -1,6 +1,6 @@
 // Owns how well two records fit and why: pure scoring functions with configurable weights, bilingual explanations,
 // near-duplicate folding, rank fusion, and the matching directions built on the search index. It must not write.
-export { dot, foldDuplicates, type Foldable } from './duplicates';
+export { foldDuplicates, type Foldable } from './duplicates';
 export { reciprocalRankFusion } from './fusion';
 export { IndexNotReadyError, MatchingError, NotEmbeddedYetError } from './matching.errors';
 export { MatchingModule } from './matching.module';

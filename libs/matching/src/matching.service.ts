@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError, isOwnerOrAdmin, onBehalfOf, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { EmbeddingService } from '@app/embedding';
+import { dot, EmbeddingService } from '@app/embedding';
+import { Db } from '@app/persistence';
 import {
   profileText,
   ProfilesRepository,
   ProfileNotFoundError,
   ProfilesService,
+  LIVE_STATUSES,
   publicFormOf,
   type Achievement,
   type Demand,
@@ -16,7 +18,7 @@ import {
 } from '@app/profiles';
 import { industryDivision, regionPrefix } from '@app/taxonomy';
 import { indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
-import { dot, foldDuplicates } from './duplicates';
+import { foldDuplicates } from './duplicates';
 import { reciprocalRankFusion } from './fusion';
 import { IndexNotReadyError, NotEmbeddedYetError } from './matching.errors';
 import {
@@ -82,13 +84,6 @@ interface Need {
   greenPreferred: boolean;
 }
 
-const LIVE_STATUSES: Record<ProfileKind, readonly string[]> = {
-  achievement: ['listed', 'under_negotiation'],
-  demand: ['open'],
-  expert: ['active'],
-  broker: ['active'],
-};
-
 /**
  * Matching in every direction: candidates from the HNSW index (hard constraints applied inside the search), then a
  * score of several parts with weights from configuration, an explanation in Chinese and English, and near-duplicate
@@ -98,6 +93,7 @@ const LIVE_STATUSES: Record<ProfileKind, readonly string[]> = {
 export class MatchingService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
     private readonly index: SearchIndexService,
     private readonly profiles: ProfilesService,
     private readonly repository: ProfilesRepository,
@@ -153,8 +149,8 @@ export class MatchingService {
    */
   async scorePair(demandId: string, partnerKind: 'achievement' | 'expert', partnerId: string): Promise<Match> {
     const [[demand], [partner]] = await Promise.all([
-      this.repository.findByIds('demand', [demandId]),
-      this.repository.findByIds(partnerKind, [partnerId]),
+      this.repository.findByIds('demand', [demandId], this.db.pool),
+      this.repository.findByIds(partnerKind, [partnerId], this.db.pool),
     ]);
     if (!demand) throw new ProfileNotFoundError('demand', demandId);
     if (!partner) throw new ProfileNotFoundError(partnerKind, partnerId);
@@ -360,7 +356,7 @@ export class MatchingService {
   private async vectorOf(kind: ProfileKind, id: string): Promise<Float32Array> {
     const indexed = this.index.vectorOf(kind, id);
     if (indexed) return indexed;
-    const stored = await this.repository.vectorOf(kind, id);
+    const stored = await this.repository.vectorOf(kind, id, this.db.pool);
     if (!stored || stored.modelId !== this.embedding.modelId) throw new NotEmbeddedYetError(kind, id);
     return stored.vector;
   }

@@ -50,7 +50,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
 
   const insert = async (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) => {
     const hash = `${kind}-${axis}-${Math.random()}`;
-    const record = await repository.insert(kind, organisationId, values, hash);
+    const record = await repository.insert(kind, organisationId, values, hash, db.pool);
     await repository.storeEmbedding(db.pool, kind, record.id, {
       expectedHash: hash,
       hash,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DISCIPLINES, industryDivision } from '@app/taxonomy';
 import type { ProfileKind } from './profiles.types';
+import { withoutConfidential } from './visibility';
 
 type Fields = Record<string, unknown>;
 
@@ -38,7 +39,7 @@ export function profileText(kind: ProfileKind, f: Fields): string {
  * form only. A demand's confidential description or keywords would otherwise be recoverable by a paraphrased search.
  */
 export function embeddingText(kind: ProfileKind, f: Fields): string {
-  return profileText(kind, kind === 'demand' ? publicFields(f) : f);
+  return profileText(kind, kind === 'demand' ? withoutConfidential(f) : f);
 }
 
 /**
@@ -63,10 +64,4 @@ export function embeddingHash(kind: ProfileKind, f: Fields): string {
 
 function contentHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
-}
-
-function publicFields(f: Fields): Fields {
-  const fields = { ...f };
-  for (const field of list(f.confidentialFields)) fields[field] = null;
-  return fields;
 }

@@ -27,5 +27,6 @@ export { PROFILE_TABLES } from './profile-tables';
 export * from './profiles.errors';
 export { ProfilesModule } from './profiles.module';
 export { ProfilesRepository, type ProfileChange, type ProfileFilter } from './profiles.repository';
-export { ProfilesService, publicFormOf, type ListOptions } from './profiles.service';
+export { ProfilesService, type ListOptions } from './profiles.service';
+export { isLive, isPublished, LIVE_STATUSES, publicFormOf, statusOf } from './visibility';
 export * from './profiles.types';

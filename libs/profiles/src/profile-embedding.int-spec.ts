@@ -68,7 +68,7 @@ describe('ProfileEmbeddingService (real model, PostgreSQL and Redis)', () => {
       repository.update('expert', expert.id, newValues, embeddingHash('expert', { ...expert, ...newValues }), tx),
     );
     expect(await sut.embedProfile({ kind: 'expert', id: expert.id, contentHash: oldHash })).toBe('stale');
-    expect((await repository.findById('expert', expert.id)).embedding.status).toBe('pending');
+    expect((await repository.findById('expert', expert.id, db.pool)).embedding.status).toBe('pending');
   });
 
   it('commits generate-leads with the vector of an achievement, at the position the index must reach', async () => {

@@ -35,7 +35,7 @@ export class ProfileEmbeddingService {
   }
 
   private async embedIfNeeded(job: EmbedProfilePayload): Promise<EmbedOutcome> {
-    const record = await this.repository.findById(job.kind, job.id);
+    const record = await this.repository.findById(job.kind, job.id, this.db.pool);
     if (!record) return 'missing';
     if (record.embedding.contentHash !== job.contentHash) return 'stale';
     if (record.embedding.status === 'ready' && record.embedding.modelId === this.embedding.modelId) return 'unchanged';

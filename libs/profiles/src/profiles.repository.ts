@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { vectorFromBytes, vectorToBytes } from '@app/embedding';
 import { Db, decodeCursor, encodeCursor, type Queryable } from '@app/persistence';
 import { regionPrefix } from '@app/taxonomy';
 import { PROFILE_TABLES, type ProfileTable } from './profile-tables';
@@ -36,7 +37,7 @@ export class ProfilesRepository {
     organisationId: string,
     values: Record<string, unknown>,
     contentHash: string,
-    tx: Queryable = this.db.pool,
+    tx: Queryable,
   ): Promise<ProfileByKind[K]> {
     const t = PROFILE_TABLES[kind];
     const present = t.columns.filter((c) => values[c.field] !== undefined);
@@ -49,7 +50,7 @@ export class ProfilesRepository {
     return toProfile(t, rows[0]) as ProfileByKind[K];
   }
 
-  async findById<K extends ProfileKind>(kind: K, id: string, tx: Queryable = this.db.pool, forUpdate = false) {
+  async findById<K extends ProfileKind>(kind: K, id: string, tx: Queryable, forUpdate = false) {
     const t = PROFILE_TABLES[kind];
     const { rows } = await tx.query<Row>(
       `SELECT ${selectList(t)} FROM ${t.table} WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
@@ -199,9 +200,9 @@ export class ProfilesRepository {
     },
   ): Promise<{ changedAt: string } | undefined> {
     const t = PROFILE_TABLES[kind];
-    const params: unknown[] = [id, e.expectedHash, e.hash, toBytes(e.vector), e.modelId];
+    const params: unknown[] = [id, e.expectedHash, e.hash, vectorToBytes(e.vector), e.modelId];
     const privateColumn = kind === 'demand' ? ', private_embedding = $6' : '';
-    if (kind === 'demand') params.push(e.privateVector ? toBytes(e.privateVector) : null);
+    if (kind === 'demand') params.push(e.privateVector ? vectorToBytes(e.privateVector) : null);
     const { rows } = await tx.query<{ changed_at: string }>(
       `UPDATE ${t.table} SET content_hash = $3, embedding = $4, embedding_model = $5, embedding_status = 'ready',
          embedding_error = NULL, embedded_at = now()${privateColumn}
@@ -218,7 +219,7 @@ export class ProfilesRepository {
       [id],
     );
     if (!row?.private_embedding || !row.embedding_model) return undefined;
-    return { vector: fromBytes(row.private_embedding), modelId: row.embedding_model };
+    return { vector: vectorFromBytes(row.private_embedding), modelId: row.embedding_model };
   }
 
   async markEmbeddingFailed(kind: ProfileKind, id: string, contentHash: string, reason: string): Promise<void> {
@@ -266,7 +267,7 @@ export class ProfilesRepository {
       const bytes = row.embedding as Buffer | null;
       return {
         profile: toProfile(t, row) as ProfileByKind[K],
-        vector: bytes ? fromBytes(bytes) : null,
+        vector: bytes ? vectorFromBytes(bytes) : null,
         withdrawn: row.withdrawn as boolean,
         changedAt: row.changed_at_text as string,
       };
@@ -277,7 +278,7 @@ export class ProfilesRepository {
   async vectorOf(
     kind: ProfileKind,
     id: string,
-    tx: Queryable = this.db.pool,
+    tx: Queryable,
   ): Promise<{ vector: Float32Array; modelId: string } | undefined> {
     const t = PROFILE_TABLES[kind];
     const {
@@ -287,16 +288,12 @@ export class ProfilesRepository {
       [id],
     );
     if (!row?.embedding || !row.embedding_model) return undefined;
-    return { vector: fromBytes(row.embedding), modelId: row.embedding_model };
+    return { vector: vectorFromBytes(row.embedding), modelId: row.embedding_model };
   }
 
   /** Several profiles at once, in no particular order (for scoring candidates). */
   /** `tx`: the transaction's client, for callers inside one (a pool query there can wait forever on a full pool). */
-  async findByIds<K extends ProfileKind>(
-    kind: K,
-    ids: string[],
-    tx: Queryable = this.db.pool,
-  ): Promise<ProfileByKind[K][]> {
+  async findByIds<K extends ProfileKind>(kind: K, ids: string[], tx: Queryable): Promise<ProfileByKind[K][]> {
     if (ids.length === 0) return [];
     const t = PROFILE_TABLES[kind];
     const { rows } = await tx.query<Row>(`SELECT ${selectList(t)} FROM ${t.table} WHERE id = ANY($1::uuid[])`, [ids]);
@@ -371,6 +368,3 @@ function selectList(t: ProfileTable): string {
     'created_at::text AS cursor_at',
   ].join(', ');
 }
-
-const toBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-const fromBytes = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));

@@ -11,6 +11,7 @@ import {
   rethrowProfileWriteError,
 } from './profiles.errors';
 import { ProfilesRepository, type ProfileFilter } from './profiles.repository';
+import { isPublished, publicFormOf } from './visibility';
 import type { Demand, Page, Profile, ProfileByKind, ProfileKind } from './profiles.types';
 
 export interface ListOptions extends Omit<ProfileFilter, 'publicOnlyExceptFor'> {
@@ -57,7 +58,7 @@ export class ProfilesService {
   }
 
   async get<K extends ProfileKind>(actor: Actor, kind: K, id: string): Promise<ProfileByKind[K]> {
-    const record = await this.repository.findById(kind, id);
+    const record = await this.repository.findById(kind, id, this.db.pool);
     if (!record || !this.maySee(actor, kind, record)) throw new ProfileNotFoundError(kind, id);
     return this.visibleTo(actor, kind, record);
   }
@@ -108,13 +109,7 @@ export class ProfilesService {
   /** May the actor see this record at all: its owner and admins always; others only what is published. */
   maySee(actor: Actor, kind: ProfileKind, record: Profile | undefined): record is Profile {
     if (!record) return false;
-    if (isOwnerOrAdmin(actor, record.organisationId)) return true;
-    if (kind === 'achievement') {
-      const a = record as ProfileByKind['achievement'];
-      return a.visibility === 'public' && a.status !== 'draft' && a.status !== 'withdrawn';
-    }
-    if (kind === 'demand') return !['draft', 'withdrawn'].includes((record as Demand).status);
-    return (record as ProfileByKind['expert' | 'broker']).active;
+    return isOwnerOrAdmin(actor, record.organisationId) || isPublished(kind, record);
   }
 
   /** What the actor may read of a record: a demand's confidential fields are blanked for everyone but its owner. */
@@ -124,15 +119,6 @@ export class ProfilesService {
     if (demandForm(actor, demand.organisationId) === 'full') return record;
     return publicFormOf(demand) as ProfileByKind[K];
   }
-}
-
-/** A demand as everyone but its owner sees it: confidential fields blanked. */
-export function publicFormOf(demand: Demand): Demand {
-  const publicForm: Demand = { ...demand };
-  for (const field of demand.confidentialFields) (publicForm as unknown as Record<string, unknown>)[field] = null;
-  // The content hash is derived from the confidential text; it is not shown either.
-  publicForm.embedding = { ...demand.embedding, contentHash: '' };
-  return publicForm;
 }
 
 /**

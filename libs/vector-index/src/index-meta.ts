@@ -1,11 +1,11 @@
-import type { ProfileByKind, ProfileKind } from '@app/profiles';
+import { isPublished, statusOf, type ProfileByKind, type ProfileKind } from '@app/profiles';
 
 /** What the filters and hard constraints of matching need to know about an indexed record, for every kind. */
 export interface IndexMeta {
   organisationId: string;
   /** Achievement or demand status; `active` / `inactive` for experts and brokers. */
   status: string;
-  /** Visible to everyone (not a draft, not private). */
+  /** Visible to everyone (isPublished: not a draft, not private, a person active). */
   public: boolean;
   regions: string[];
   industries: string[];
@@ -19,6 +19,8 @@ export interface IndexMeta {
 export function indexMeta<K extends ProfileKind>(kind: K, p: ProfileByKind[K]): IndexMeta {
   const base = {
     organisationId: p.organisationId,
+    status: statusOf(kind, p),
+    public: isPublished(kind, p),
     disciplines: [] as string[],
     readiness: null,
     green: false,
@@ -30,8 +32,6 @@ export function indexMeta<K extends ProfileKind>(kind: K, p: ProfileByKind[K]): 
       const a = p as ProfileByKind['achievement'];
       return {
         ...base,
-        status: a.status,
-        public: a.visibility === 'public' && a.status !== 'draft',
         regions: [a.regionCode],
         industries: a.industryCode ? [a.industryCode] : [],
         disciplines: a.disciplineCode ? [a.disciplineCode] : [],
@@ -44,8 +44,6 @@ export function indexMeta<K extends ProfileKind>(kind: K, p: ProfileByKind[K]): 
       const d = p as ProfileByKind['demand'];
       return {
         ...base,
-        status: d.status,
-        public: d.status !== 'draft',
         regions: [d.regionCode],
         industries: d.industryCode ? [d.industryCode] : [],
         readiness: d.minReadinessLevel,
@@ -56,8 +54,6 @@ export function indexMeta<K extends ProfileKind>(kind: K, p: ProfileByKind[K]): 
       const e = p as ProfileByKind['expert'];
       return {
         ...base,
-        status: e.active ? 'active' : 'inactive',
-        public: e.active,
         regions: e.regionCodes,
         industries: [],
         disciplines: e.disciplineCodes,
@@ -68,8 +64,6 @@ export function indexMeta<K extends ProfileKind>(kind: K, p: ProfileByKind[K]): 
       const b = p as ProfileByKind['broker'];
       return {
         ...base,
-        status: b.active ? 'active' : 'inactive',
-        public: b.active,
         regions: b.regionCodes,
         industries: b.industryCodes,
       };

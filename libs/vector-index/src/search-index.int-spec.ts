@@ -43,7 +43,7 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
     const repository = writer.get(ProfilesRepository);
     const values = { title, abstract: `${title}的技术方案与应用。`, readinessLevel: 5, regionCode: '330100' };
     const hash = embeddingHash('achievement', values);
-    const created = await repository.insert('achievement', organisationId, values, hash);
+    const created = await repository.insert('achievement', organisationId, values, hash, writer.get(Db).pool);
     const embedding = writer.get(EmbeddingService);
     await repository.storeEmbedding(writer.get(Db).pool, 'achievement', created.id, {
       expectedHash: hash,
@@ -164,7 +164,9 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
       const repository = writer.get(ProfilesRepository);
       await until(
         async () =>
-          (await repository.findById('achievement', created.id))?.embedding.status === 'ready' ? true : undefined,
+          (await repository.findById('achievement', created.id, writer.get(Db).pool))?.embedding.status === 'ready'
+            ? true
+            : undefined,
         60_000,
       );
       const storedAt = Date.now();

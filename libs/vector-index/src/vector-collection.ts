@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HierarchicalNSW } from 'hnswlib-node';
+import { normalised } from '@app/embedding';
 
 export interface HnswOptions {
   /** Graph degree. */
@@ -85,7 +86,7 @@ export class VectorCollection<M> {
       this.ids.push(id);
       this.meta.push(meta);
     }
-    const unit = normalise(vector);
+    const unit = normalised(vector);
     this.vectors.set(unit, label * this.dimension);
     this.meta[label] = meta;
     this.index.addPoint(Array.from(unit), label); // re-adding a deleted label also undeletes it
@@ -128,7 +129,7 @@ export class VectorCollection<M> {
    * fewer than k while k eligible records exist.
    */
   search(query: Float32Array, k: number, filter?: (meta: M) => boolean): SearchResult<M> {
-    const q = normalise(query);
+    const q = normalised(query);
     if (!filter) {
       const n = Math.min(k, this.size);
       return { hits: n === 0 ? [] : this.hnsw(q, n), plan: 'hnsw', eligible: this.size };
@@ -161,7 +162,7 @@ export class VectorCollection<M> {
 
   /** Exact search over every live record (the baseline benchmarks compare HNSW with). */
   exactSearch(query: Float32Array, k: number, filter?: (meta: M) => boolean): Hit<M>[] {
-    return this.exact(normalise(query), k, this.eligibleLabels(filter ?? (() => true)));
+    return this.exact(normalised(query), k, this.eligibleLabels(filter ?? (() => true)));
   }
 
   async snapshot(dir: string, state: Record<string, unknown>): Promise<void> {
@@ -277,15 +278,6 @@ export class VectorCollection<M> {
     scored.sort((a, b) => b[1] - a[1]);
     return scored.slice(0, k).map(([label, s]) => ({ id: this.ids[label]!, similarity: s, meta: this.meta[label]! }));
   }
-}
-
-function normalise(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (const x of v) sum += x * x;
-  const norm = Math.sqrt(sum) || 1;
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i] / norm;
-  return out;
 }
 
 /** At least this share eligible: walk without the filter and filter the results, asking a few more than k. */
