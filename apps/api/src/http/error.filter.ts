@@ -8,8 +8,11 @@ interface CodedError extends Error {
   code: string;
 }
 
-/** Domain error codes and the HTTP status each maps to; the one place where domain errors meet HTTP. */
-const STATUS_BY_CODE: Record<string, number> = {
+/**
+ * Domain error codes and the HTTP status each maps to; the one place where domain errors meet HTTP. Every code a lib
+ * declares must be here (error.filter.spec.ts reads them from the source): a missing one would be an anonymous 500.
+ */
+export const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
   FORBIDDEN: HttpStatus.FORBIDDEN,
   NOT_FOUND: HttpStatus.NOT_FOUND,
@@ -29,6 +32,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
   BODY_TOO_DEEP: HttpStatus.BAD_REQUEST,
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  INDEX_BEHIND: HttpStatus.SERVICE_UNAVAILABLE,
+  // The model files are missing or damaged: the service is broken, not the request.
+  EMBEDDING_MODEL_NOT_FOUND: HttpStatus.INTERNAL_SERVER_ERROR,
+  EMBEDDING_MODEL_CORRUPT: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 export interface ErrorBody {
