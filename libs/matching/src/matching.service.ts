@@ -448,13 +448,11 @@ const TERMS_CACHE_SIZE = 50_000;
 
 function termsOf(kind: ProfileKind, record: ProfileByKind[ProfileKind]): string[] {
   const blanked =
-    kind === 'demand'
-      ? (record as Demand).confidentialFields.filter((f) => (record as unknown as Record<string, unknown>)[f] === null)
-      : [];
+    kind === 'demand' ? (record as Demand).confidentialFields.filter((f) => (record as Demand)[f] === null) : [];
   const key = `${kind}:${record.id}:${record.updatedAt}:${blanked.join(',')}`;
   let terms = termsCache.get(key);
   if (!terms) {
-    terms = contentTerms(profileText(kind, record as unknown as Record<string, unknown>));
+    terms = contentTerms(profileText(kind, record));
     if (termsCache.size >= TERMS_CACHE_SIZE) termsCache.delete(termsCache.keys().next().value!);
     termsCache.set(key, terms);
   }

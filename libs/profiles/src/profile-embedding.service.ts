@@ -39,13 +39,12 @@ export class ProfileEmbeddingService {
     if (!record) return 'missing';
     if (record.embedding.contentHash !== job.contentHash) return 'stale';
     if (record.embedding.status === 'ready' && record.embedding.modelId === this.embedding.modelId) return 'unchanged';
-    const fields = record as unknown as Record<string, unknown>;
     // A hash made by an earlier rule for the same stored text (the migration that moved demands to public vectors
     // reset those): the text is current, so it is embedded and stored under the hash of today's rule.
-    const hash = embeddingHash(job.kind, fields);
+    const hash = embeddingHash(job.kind, record);
     const stopTimer = embeddingSeconds.startTimer();
-    const vector = await this.embedding.embedOne(embeddingText(job.kind, fields), 'passage');
-    const hidden = privateEmbeddingText(job.kind, fields);
+    const vector = await this.embedding.embedOne(embeddingText(job.kind, record), 'passage');
+    const hidden = privateEmbeddingText(job.kind, record);
     const privateVector = hidden === null ? null : await this.embedding.embedOne(hidden, 'passage');
     stopTimer();
     const { kind, id } = job;

@@ -1,4 +1,4 @@
-import type { ProfileKind } from './profiles.types';
+import type { ProfileFields, ProfileKind } from './profiles.types';
 
 /** How one API field is stored. */
 export interface Column {
@@ -20,30 +20,41 @@ export interface ProfileTable {
   filters: { status?: string; region?: string; regions?: string; industry?: string; industries?: string };
 }
 
-const col = (field: string, column: string, type?: Column['type']): Column => ({ field, column, type });
+/** A field's column, or its column and how it is converted. */
+type ColumnSpec = string | [column: string, type: NonNullable<Column['type']>];
+
+/**
+ * The columns of a kind, one per field of its record type (profiles.types.ts): a field added there and not here,
+ * or named here and not there, does not compile.
+ */
+function columns<K extends ProfileKind>(spec: { [F in keyof ProfileFields<K>]-?: ColumnSpec }): Column[] {
+  return Object.entries(spec as Record<string, ColumnSpec>).map(([field, c]) =>
+    typeof c === 'string' ? { field, column: c } : { field, column: c[0], type: c[1] },
+  );
+}
 
 export const PROFILE_TABLES: Record<ProfileKind, ProfileTable> = {
   achievement: {
     kind: 'achievement',
     table: 'achievements',
-    columns: [
-      col('title', 'title'),
-      col('abstract', 'abstract'),
-      col('keywords', 'keywords'),
-      col('industryCode', 'industry_code'),
-      col('disciplineCode', 'discipline_code'),
-      col('readinessLevel', 'readiness_level'),
-      col('patents', 'patents', 'json'),
-      col('green', 'green'),
-      col('transactionMode', 'transaction_mode'),
-      col('askingPrice', 'asking_price', 'numeric'),
-      col('cooperationModes', 'cooperation_modes'),
-      col('inventors', 'inventors'),
-      col('regionCode', 'region_code'),
-      col('status', 'status'),
-      col('visibility', 'visibility'),
-      col('externalId', 'external_id'),
-    ],
+    columns: columns<'achievement'>({
+      title: 'title',
+      abstract: 'abstract',
+      keywords: 'keywords',
+      industryCode: 'industry_code',
+      disciplineCode: 'discipline_code',
+      readinessLevel: 'readiness_level',
+      patents: ['patents', 'json'],
+      green: 'green',
+      transactionMode: 'transaction_mode',
+      askingPrice: ['asking_price', 'numeric'],
+      cooperationModes: 'cooperation_modes',
+      inventors: 'inventors',
+      regionCode: 'region_code',
+      status: 'status',
+      visibility: 'visibility',
+      externalId: 'external_id',
+    }),
     withdraw: "status = 'withdrawn'",
     withdrawn: "status = 'withdrawn'",
     filters: { status: 'status', region: 'region_code', industry: 'industry_code' },
@@ -51,23 +62,23 @@ export const PROFILE_TABLES: Record<ProfileKind, ProfileTable> = {
   demand: {
     kind: 'demand',
     table: 'demands',
-    columns: [
-      col('title', 'title'),
-      col('description', 'description'),
-      col('keywords', 'keywords'),
-      col('industryCode', 'industry_code'),
-      col('regionCode', 'region_code'),
-      col('budgetMin', 'budget_min', 'numeric'),
-      col('budgetMax', 'budget_max', 'numeric'),
-      col('cooperationModes', 'cooperation_modes'),
-      col('minReadinessLevel', 'min_readiness_level'),
-      col('deadline', 'deadline', 'text'),
-      col('challengePrize', 'challenge_prize', 'numeric'),
-      col('greenPreferred', 'green_preferred'),
-      col('status', 'status'),
-      col('confidentialFields', 'confidential_fields'),
-      col('externalId', 'external_id'),
-    ],
+    columns: columns<'demand'>({
+      title: 'title',
+      description: 'description',
+      keywords: 'keywords',
+      industryCode: 'industry_code',
+      regionCode: 'region_code',
+      budgetMin: ['budget_min', 'numeric'],
+      budgetMax: ['budget_max', 'numeric'],
+      cooperationModes: 'cooperation_modes',
+      minReadinessLevel: 'min_readiness_level',
+      deadline: ['deadline', 'text'],
+      challengePrize: ['challenge_prize', 'numeric'],
+      greenPreferred: 'green_preferred',
+      status: 'status',
+      confidentialFields: 'confidential_fields',
+      externalId: 'external_id',
+    }),
     withdraw: "status = 'withdrawn'",
     withdrawn: "status = 'withdrawn'",
     filters: { status: 'status', region: 'region_code', industry: 'industry_code' },
@@ -75,14 +86,14 @@ export const PROFILE_TABLES: Record<ProfileKind, ProfileTable> = {
   expert: {
     kind: 'expert',
     table: 'experts',
-    columns: [
-      col('name', 'name'),
-      col('expertise', 'expertise'),
-      col('disciplineCodes', 'discipline_codes'),
-      col('regionCodes', 'region_codes'),
-      col('programmeId', 'programme_id'),
-      col('active', 'active'),
-    ],
+    columns: columns<'expert'>({
+      name: 'name',
+      expertise: 'expertise',
+      disciplineCodes: 'discipline_codes',
+      regionCodes: 'region_codes',
+      programmeId: 'programme_id',
+      active: 'active',
+    }),
     withdraw: 'active = false',
     withdrawn: 'NOT active',
     filters: { regions: 'region_codes' },
@@ -90,14 +101,14 @@ export const PROFILE_TABLES: Record<ProfileKind, ProfileTable> = {
   broker: {
     kind: 'broker',
     table: 'brokers',
-    columns: [
-      col('name', 'name'),
-      col('expertise', 'expertise'),
-      col('industryCodes', 'industry_codes'),
-      col('regionCodes', 'region_codes'),
-      col('capacity', 'capacity'),
-      col('active', 'active'),
-    ],
+    columns: columns<'broker'>({
+      name: 'name',
+      expertise: 'expertise',
+      industryCodes: 'industry_codes',
+      regionCodes: 'region_codes',
+      capacity: 'capacity',
+      active: 'active',
+    }),
     withdraw: 'active = false',
     withdrawn: 'NOT active',
     filters: { regions: 'region_codes', industries: 'industry_codes' },

@@ -3,7 +3,7 @@ import { vectorFromBytes, vectorToBytes } from '@app/embedding';
 import { Db, decodeCursor, encodeCursor, type Queryable } from '@app/persistence';
 import { regionPrefix } from '@app/taxonomy';
 import { PROFILE_TABLES, type ProfileTable } from './profile-tables';
-import type { EmbeddingState, Page, ProfileByKind, ProfileKind } from './profiles.types';
+import type { EmbeddingState, Page, ProfileByKind, ProfileInput, ProfileKind } from './profiles.types';
 
 type Row = Record<string, unknown>;
 
@@ -35,13 +35,12 @@ export class ProfilesRepository {
   async insert<K extends ProfileKind>(
     kind: K,
     organisationId: string,
-    values: Record<string, unknown>,
+    values: ProfileInput<K>,
     contentHash: string,
     tx: Queryable,
   ): Promise<ProfileByKind[K]> {
     const t = PROFILE_TABLES[kind];
-    const present = t.columns.filter((c) => values[c.field] !== undefined);
-    const params = [organisationId, contentHash, ...present.map((c) => toDb(c.type, values[c.field]))];
+    const { present, params } = columnValues(t, values, [organisationId, contentHash]);
     const { rows } = await tx.query<Row>(
       `INSERT INTO ${t.table} (organisation_id, content_hash${present.map((c) => `, ${c.column}`).join('')})
        VALUES ($1, $2${present.map((_, i) => `, $${i + 3}`).join('')}) RETURNING ${selectList(t)}`,
@@ -66,13 +65,12 @@ export class ProfilesRepository {
   async upsertByExternalId<K extends ProfileKind>(
     kind: K,
     organisationId: string,
-    values: Record<string, unknown> & { externalId: string },
+    values: ProfileInput<K> & { externalId: string },
     contentHash: string,
     tx: Queryable,
   ): Promise<{ record: ProfileByKind[K]; created: boolean }> {
     const t = PROFILE_TABLES[kind];
-    const present = t.columns.filter((c) => values[c.field] !== undefined);
-    const params = [organisationId, contentHash, ...present.map((c) => toDb(c.type, values[c.field]))];
+    const { present, params } = columnValues(t, values, [organisationId, contentHash]);
     const { rows } = await tx.query<Row>(
       `INSERT INTO ${t.table} AS t (organisation_id, content_hash${present.map((c) => `, ${c.column}`).join('')})
        VALUES ($1, $2${present.map((_, i) => `, $${i + 3}`).join('')})
@@ -94,13 +92,12 @@ export class ProfilesRepository {
   async update<K extends ProfileKind>(
     kind: K,
     id: string,
-    values: Record<string, unknown>,
+    values: ProfileInput<K>,
     contentHash: string,
     tx: Queryable,
   ): Promise<ProfileByKind[K]> {
     const t = PROFILE_TABLES[kind];
-    const present = t.columns.filter((c) => values[c.field] !== undefined);
-    const params = [id, contentHash, ...present.map((c) => toDb(c.type, values[c.field]))];
+    const { present, params } = columnValues(t, values, [id, contentHash]);
     const { rows } = await tx.query<Row>(
       `UPDATE ${t.table} SET ${present.map((c, i) => `${c.column} = $${i + 3}, `).join('')}
          embedding_status = CASE WHEN content_hash = $2 THEN embedding_status ELSE 'pending' END,
@@ -334,6 +331,17 @@ function publicCondition(t: ProfileTable): string {
 
 function toDb(type: string | undefined, value: unknown): unknown {
   return type === 'json' ? JSON.stringify(value) : value;
+}
+
+/**
+ * The columns a write gives values for, and the query parameters: `first`, then those values converted for the
+ * database. The table map names each field of the record type (checked in profile-tables.ts), so its keys index
+ * the input.
+ */
+function columnValues<K extends ProfileKind>(t: ProfileTable, input: ProfileInput<K>, first: unknown[]) {
+  const values = input as Record<string, unknown>;
+  const present = t.columns.filter((c) => values[c.field] !== undefined);
+  return { present, params: [...first, ...present.map((c) => toDb(c.type, values[c.field]))] };
 }
 
 function toProfile(t: ProfileTable, row: Row): unknown {

@@ -12,7 +12,7 @@ import {
 } from './profiles.errors';
 import { ProfilesRepository, type ProfileFilter } from './profiles.repository';
 import { isPublished, publicFormOf } from './visibility';
-import type { Demand, Page, Profile, ProfileByKind, ProfileKind } from './profiles.types';
+import type { Demand, Page, Profile, ProfileByKind, ProfileInput, ProfileKind } from './profiles.types';
 
 export interface ListOptions extends Omit<ProfileFilter, 'publicOnlyExceptFor'> {
   limit?: number;
@@ -36,10 +36,11 @@ export class ProfilesService {
   async create<K extends ProfileKind>(
     actor: Actor,
     kind: K,
-    input: Record<string, unknown> & { organisationId?: string },
+    input: ProfileInput<K> & { organisationId?: string },
     requestId?: string,
   ): Promise<ProfileByKind[K]> {
-    const { organisationId: requested, ...values } = input;
+    const { organisationId: requested, ...rest } = input;
+    const values = rest as ProfileInput<K>;
     const organisationId = actor.role === 'admin' ? requested : (actor.organisationId ?? undefined);
     if (!organisationId) throw new OrganisationRequiredError();
     if (requested && requested !== organisationId)
@@ -67,7 +68,7 @@ export class ProfilesService {
     actor: Actor,
     kind: K,
     id: string,
-    patch: Record<string, unknown>,
+    patch: ProfileInput<K>,
     requestId?: string,
   ): Promise<ProfileByKind[K]> {
     const updated = await this.db

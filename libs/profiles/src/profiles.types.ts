@@ -1,4 +1,6 @@
-export type { ProfileKind } from '@app/access';
+import type { ProfileKind } from '@app/access';
+
+export type { ProfileKind };
 
 export const ORGANISATION_KINDS = [
   'university',
@@ -129,6 +131,12 @@ export interface ProfileByKind {
   expert: Expert;
   broker: Broker;
 }
+
+/** What a record's writer sets: its fields, without what the service keeps itself (id, owner, vector, times). */
+export type ProfileFields<K extends ProfileKind> = Omit<ProfileByKind[K], keyof ProfileBase>;
+
+/** What a write gives: some of the fields (a create DTO gives the required ones, a PATCH any). */
+export type ProfileInput<K extends ProfileKind> = Partial<ProfileFields<K>>;
 
 export interface Page<T> {
   items: T[];

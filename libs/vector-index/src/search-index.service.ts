@@ -196,7 +196,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     if (vector && profile.embedding.modelId === this.embedding.modelId) c.dense.upsert(profile.id, vector, meta);
     else c.dense.remove(profile.id);
     // The public text only (embeddingText's rule): search results cannot reveal a demand's confidential fields.
-    c.lexical.upsert(profile.id, embeddingText(c.kind, profile as unknown as Record<string, unknown>));
+    c.lexical.upsert(profile.id, embeddingText(c.kind, profile));
   }
 
   /** Drops every copy and rebuilds from the database (after a model change, or when a snapshot is lost). */

@@ -14,6 +14,7 @@ import {
   UpdateExpertDto,
   type Page,
   type ProfileByKind,
+  type ProfileInput,
   type ProfileKind,
 } from '@app/profiles';
 import { CurrentActor, RequestId } from '../http/current-actor.decorator';
@@ -40,7 +41,8 @@ function profilesController<K extends ProfileKind>(kind: K, path: string, create
     @ApiBody({ type: create })
     create(
       @CurrentActor() actor: Actor,
-      @Body(validationPipe(create)) body: Record<string, unknown>,
+      // The DTO class names exactly the record's fields (fields-match.ts); the pipe has validated it.
+      @Body(validationPipe(create)) body: ProfileInput<K> & { organisationId?: string },
       @RequestId() requestId?: string,
     ): Promise<ProfileByKind[K]> {
       return this.profiles.create(actor, kind, body, requestId);
@@ -67,7 +69,7 @@ function profilesController<K extends ProfileKind>(kind: K, path: string, create
     update(
       @CurrentActor() actor: Actor,
       @Param('id', ParseUUIDPipe) id: string,
-      @Body(validationPipe(update)) body: Record<string, unknown>,
+      @Body(validationPipe(update)) body: ProfileInput<K>,
       @RequestId() requestId?: string,
     ): Promise<ProfileByKind[K]> {
       return this.profiles.update(actor, kind, id, body, requestId);

@@ -1,3 +1,4 @@
+import type { Checked, FieldsMatch } from './fields-match';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -153,3 +154,6 @@ export class UpdateAchievementDto extends PartialType(
   OmitType(CreateAchievementDto, ['organisationId'] as const),
   NULL_MEANS_NULL,
 ) {}
+
+/** The DTO and the achievement record name the same fields (fields-match.ts). */
+export type CreateAchievementDtoFields = Checked<FieldsMatch<CreateAchievementDto, 'achievement'>>;

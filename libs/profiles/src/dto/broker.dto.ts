@@ -1,3 +1,4 @@
+import type { Checked, FieldsMatch } from './fields-match';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { LIMITS } from './limits';
@@ -53,3 +54,6 @@ export class UpdateBrokerDto extends PartialType(
   OmitType(CreateBrokerDto, ['organisationId'] as const),
   NULL_MEANS_NULL,
 ) {}
+
+/** The DTO and the broker record name the same fields (fields-match.ts). */
+export type CreateBrokerDtoFields = Checked<FieldsMatch<CreateBrokerDto, 'broker'>>;

@@ -1,3 +1,4 @@
+import type { Checked, FieldsMatch } from './fields-match';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -143,3 +144,6 @@ export class UpdateDemandDto extends PartialType(
   OmitType(CreateDemandDto, ['organisationId'] as const),
   NULL_MEANS_NULL,
 ) {}
+
+/** The DTO and the demand record name the same fields (fields-match.ts). */
+export type CreateDemandDtoFields = Checked<FieldsMatch<CreateDemandDto, 'demand'>>;

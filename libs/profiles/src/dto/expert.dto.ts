@@ -1,3 +1,4 @@
+import type { Checked, FieldsMatch } from './fields-match';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsString, IsUUID, Length } from 'class-validator';
 import { LIMITS } from './limits';
@@ -51,3 +52,6 @@ export class UpdateExpertDto extends PartialType(
   OmitType(CreateExpertDto, ['organisationId'] as const),
   NULL_MEANS_NULL,
 ) {}
+
+/** The DTO and the expert record name the same fields (fields-match.ts). */
+export type CreateExpertDtoFields = Checked<FieldsMatch<CreateExpertDto, 'expert'>>;
