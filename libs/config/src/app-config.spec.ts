@@ -23,6 +23,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes score and broker weights as JSON objects over their defaults, and names a bad one', () => {
+    const sut = loadConfig({ MATCH_WEIGHTS: '{"region":0.2}', BROKER_WEIGHTS: '{"load":0.3}' });
+    expect(sut.matching.weights).toMatchObject({ region: 0.2, semantic: 0.5 });
+    expect(sut.leads.assignmentWeights).toMatchObject({ load: 0.3, expertise: 0.35 });
+    expect(() => loadConfig({ BROKER_WEIGHTS: '{"charm":1}' })).toThrow(/BROKER_WEIGHTS/);
+  });
+
   it('hides passwords when redacted', () => {
     const sut = redacted(
       loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db:5432/x', REDIS_URL: 'redis://:hunter2@cache:6379' }),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { configSchema, type WEIGHT_NAMES, type RawConfig } from './config.schema';
+import { configSchema, type ASSIGNMENT_FACTORS, type WEIGHT_NAMES, type RawConfig } from './config.schema';
 
 /** The default score weights (documented in the README); MATCH_WEIGHTS overrides any of them. */
 export const DEFAULT_MATCH_WEIGHTS: Record<(typeof WEIGHT_NAMES)[number], number> = {
@@ -11,6 +11,16 @@ export const DEFAULT_MATCH_WEIGHTS: Record<(typeof WEIGHT_NAMES)[number], number
   price: 0.05,
   cooperation: 0.03,
   green: 0.02,
+};
+
+/** The default broker assignment weights (docs/reference.md); BROKER_WEIGHTS overrides any of them. */
+export const DEFAULT_ASSIGNMENT_WEIGHTS: Record<(typeof ASSIGNMENT_FACTORS)[number], number> = {
+  expertise: 0.35,
+  industry: 0.15,
+  region: 0.15,
+  load: 0.15,
+  acceptance: 0.12,
+  speed: 0.08,
 };
 
 /** The validated configuration, grouped by concern. Secrets are marked so that `redacted()` can hide them. */
@@ -53,6 +63,8 @@ export interface AppConfig {
     perProfile: number;
     offerTtlMs: number;
     maxOffers: number;
+    /** Broker assignment weights: defaults above, overridden by BROKER_WEIGHTS. */
+    assignmentWeights: Record<(typeof ASSIGNMENT_FACTORS)[number], number>;
     webhook: { attempts: number; backoffMs: number; timeoutMs: number };
   };
   /** The outbox relay's poll interval, and how often a failing embedding is tried before the record is marked failed. */
@@ -123,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       perProfile: c.LEADS_PER_PROFILE,
       offerTtlMs: c.LEAD_OFFER_TTL_MS,
       maxOffers: c.LEAD_MAX_OFFERS,
+      assignmentWeights: { ...DEFAULT_ASSIGNMENT_WEIGHTS, ...c.BROKER_WEIGHTS },
       webhook: { attempts: c.WEBHOOK_ATTEMPTS, backoffMs: c.WEBHOOK_BACKOFF_MS, timeoutMs: c.WEBHOOK_TIMEOUT_MS },
     },
     jobs: { outboxPollMs: c.OUTBOX_POLL_MS, embedAttempts: c.EMBED_ATTEMPTS },

@@ -14,7 +14,25 @@ export const WEIGHT_NAMES = [
   'green',
 ] as const;
 
+/** The factors of broker assignment (libs/leads/src/broker-assignment.ts). */
+export const ASSIGNMENT_FACTORS = ['expertise', 'industry', 'region', 'load', 'acceptance', 'speed'] as const;
+
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** A JSON object of weights by name, each 0..10; the names given replace their defaults. */
+const weightsJson = <N extends string>(names: readonly [N, ...N[]]) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx): Partial<Record<N, number>> => {
+      if (!s) return {};
+      try {
+        return z.partialRecord(z.enum(names), z.number().min(0).max(10)).parse(JSON.parse(s));
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object of weights: ${(e as Error).message}` });
+        return z.NEVER;
+      }
+    });
 
 /** Every environment variable the service reads, with its default. The README's configuration table mirrors it. */
 export const configSchema = z.object({
@@ -47,19 +65,7 @@ export const configSchema = z.object({
   INDEX_SNAPSHOT_EVERY_MS: integer(10_000, 86_400_000).default(600_000),
   // JSON object of score weights (semantic, keywords, industry, region, readiness, price, cooperation, green); the
   // ones given replace the defaults of libs/matching/src/scoring.ts.
-  MATCH_WEIGHTS: z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (!s) return {};
-      try {
-        const parsed = z.record(z.enum(WEIGHT_NAMES), z.number().min(0).max(10)).parse(JSON.parse(s));
-        return parsed;
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: `must be a JSON object of weights: ${(e as Error).message}` });
-        return z.NEVER;
-      }
-    }),
+  MATCH_WEIGHTS: weightsJson(WEIGHT_NAMES),
   MATCH_CANDIDATES: integer(10, 1000).default(30),
   // Hybrid search: weight of the dense ranking against 1 for BM25 in rank fusion (docs/measurements.md, "Retrieval quality": why 3).
   SEARCH_DENSE_WEIGHT: z.coerce.number().min(0).max(100).default(3),
@@ -69,6 +75,9 @@ export const configSchema = z.object({
   LEADS_PER_PROFILE: integer(0, 100).default(5),
   // An offered lead not accepted within this time goes to the next eligible broker (default 48 h).
   LEAD_OFFER_TTL_MS: integer(1000, 30 * 86_400_000).default(48 * 3_600_000),
+  // JSON object of broker assignment weights (expertise, industry, region, load, acceptance, speed); the ones given
+  // replace the defaults of libs/config/src/app-config.ts (docs/reference.md, "Who gets it").
+  BROKER_WEIGHTS: weightsJson(ASSIGNMENT_FACTORS),
   // Offers of one lead before it is escalated to the operators' queue.
   LEAD_MAX_OFFERS: integer(1, 20).default(3),
   // How often the relay looks for jobs written to the outbox (each commit is seen within this time).

@@ -1,5 +1,5 @@
 import { BullModule, InjectQueue } from '@nestjs/bullmq';
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -11,7 +11,7 @@ import { IndexNotifier } from './index-notifier';
 import { RedisOutage } from './redis-outage';
 import { REDIS } from './redis.token';
 
-@Global()
+/** Not global: each lib that hands work on or runs jobs imports it, so the dependency shows. */
 @Module({
   imports: [
     BullModule.forRootAsync({

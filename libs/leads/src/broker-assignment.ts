@@ -30,15 +30,8 @@ export interface PairFacts {
 
 export type AssignmentFactor = 'expertise' | 'industry' | 'region' | 'load' | 'acceptance' | 'speed';
 
-/** Relative weight of each factor; documented in the README ("Leads"). */
-export const ASSIGNMENT_WEIGHTS: Record<AssignmentFactor, number> = {
-  expertise: 0.35,
-  industry: 0.15,
-  region: 0.15,
-  load: 0.15,
-  acceptance: 0.12,
-  speed: 0.08,
-};
+/** Relative weight of each factor: AppConfig's leads.assignmentWeights (defaults and BROKER_WEIGHTS). */
+export type AssignmentWeights = Record<AssignmentFactor, number>;
 
 export interface AssignmentFactorScore {
   name: AssignmentFactor;
@@ -68,12 +61,13 @@ export function chooseBroker(
   pair: PairFacts,
   candidates: readonly BrokerCandidate[],
   alreadyOffered: ReadonlySet<string>,
+  weights: AssignmentWeights,
 ): Assignment | null {
   const eligible = candidates.filter((c) => c.openLeads < c.capacity && !alreadyOffered.has(c.id));
   if (eligible.length === 0) return null;
   const scored = eligible.map((c) => {
     const factors = scoreFactors(pair, c);
-    const score = factors.reduce((s, f) => s + ASSIGNMENT_WEIGHTS[f.name] * f.value, 0);
+    const score = factors.reduce((s, f) => s + weights[f.name] * f.value, 0);
     return { c, factors, score };
   });
   scored.sort(
@@ -85,9 +79,7 @@ export function chooseBroker(
   );
   const best = scored[0];
   const tieBroken = scored.length > 1 && Math.abs(scored[1].score - best.score) <= TIE;
-  const ordered = [...best.factors].sort(
-    (x, y) => ASSIGNMENT_WEIGHTS[y.name] * y.value - ASSIGNMENT_WEIGHTS[x.name] * x.value,
-  );
+  const ordered = [...best.factors].sort((x, y) => weights[y.name] * y.value - weights[x.name] * x.value);
   const tie: Bilingual[] = tieBroken
     ? [
         {

@@ -118,7 +118,7 @@ export class LeadOffersService {
       if (!broker) throw new BrokerUnavailableError(forcedBrokerId, 'not an active broker');
       if (offered.has(forcedBrokerId)) throw new BrokerUnavailableError(forcedBrokerId, 'was offered this lead before');
       if (broker.openLeads >= broker.capacity) throw new BrokerUnavailableError(forcedBrokerId, 'at capacity');
-      const chosen = chooseBroker(pair, [broker], new Set())!;
+      const chosen = chooseBroker(pair, [broker], new Set(), this.config.leads.assignmentWeights)!;
       assignment = {
         ...chosen,
         explanation: {
@@ -127,7 +127,10 @@ export class LeadOffersService {
         },
       };
     } else {
-      assignment = previous.length >= this.config.leads.maxOffers ? null : chooseBroker(pair, candidates, offered);
+      assignment =
+        previous.length >= this.config.leads.maxOffers
+          ? null
+          : chooseBroker(pair, candidates, offered, this.config.leads.assignmentWeights);
     }
     if (!assignment) {
       if (previous.length > 0) await this.escalate(tx, lead, actor);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmbeddingModule } from '@app/embedding';
+import { JobsModule } from '@app/jobs';
 import { MatchingModule } from '@app/matching';
 import { ProfilesModule } from '@app/profiles';
 import { VectorIndexModule } from '@app/vector-index';
@@ -17,7 +18,7 @@ import { SubsidyRulesRepository } from './subsidy-rules.repository';
 import { SubsidyRulesService } from './subsidy-rules.service';
 
 @Module({
-  imports: [EmbeddingModule, ProfilesModule, MatchingModule, VectorIndexModule],
+  imports: [EmbeddingModule, JobsModule, ProfilesModule, MatchingModule, VectorIndexModule],
   providers: [
     LeadsRepository,
     LeadReportsRepository,

@@ -4,7 +4,6 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { dot, EmbeddingService } from '@app/embedding';
 import { Db } from '@app/persistence';
 import {
-  profileText,
   ProfilesRepository,
   ProfileNotFoundError,
   ProfilesService,
@@ -12,7 +11,6 @@ import {
   publicFormOf,
   type Achievement,
   type Demand,
-  type Expert,
   type ProfileByKind,
   type ProfileKind,
 } from '@app/profiles';
@@ -21,21 +19,9 @@ import { indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index
 import { foldDuplicates } from './duplicates';
 import { reciprocalRankFusion } from './fusion';
 import { IndexNotReadyError, NotEmbeddedYetError } from './matching.errors';
-import {
-  combine,
-  cooperationPart,
-  greenPart,
-  industryCloseness,
-  industryPart,
-  keywordPart,
-  pricePart,
-  readinessPart,
-  regionPart,
-  semanticPart,
-  type MatchScore,
-  type ScorePart,
-} from './scoring';
+import { combine, industryCloseness, industryPart, semanticPart, type MatchScore } from './scoring';
 import { contentTerms } from './terms';
+import { achievementParts, needOfDemand, partsFor, regionOf, termsOf, type Need } from './pair-parts';
 
 /** Filters a caller may add; hard constraints (withdrawn, traded, private, drafts) always apply. */
 export interface MatchFilters {
@@ -70,18 +56,6 @@ export interface PartnerQuery {
   industryCodes: string[];
   text?: string;
   limit?: number;
-}
-
-/** The need side of a pair, whatever asks: a demand, or a programme's focus. */
-interface Need {
-  terms: string[];
-  industryCode: string | null;
-  regionCode: string;
-  minReadinessLevel: number | null;
-  budgetMin: number | null;
-  budgetMax: number | null;
-  cooperationModes: string[];
-  greenPreferred: boolean;
 }
 
 /**
@@ -378,7 +352,7 @@ export class MatchingService {
     ids: string[],
     filter: (m: IndexMeta) => boolean,
   ): Promise<Map<string, ProfileByKind[K]>> {
-    const records = await this.index.records(kind, ids);
+    const records = await this.index.currentRecords(kind, ids);
     return new Map(
       [...records]
         .filter(([, r]) => filter(indexMeta(kind, r)))
@@ -389,77 +363,4 @@ export class MatchingService {
   private requireReady(): void {
     if (this.index.state !== 'ready') throw new IndexNotReadyError();
   }
-}
-
-/** The parts of the score of a record of `kind` against a need. */
-function partsFor(
-  kind: 'achievement' | 'expert' | 'demand',
-  need: Need,
-  r: ProfileByKind['achievement' | 'expert' | 'demand'],
-  similarity: number,
-): (ScorePart | undefined)[] {
-  const offerTerms = new Set(termsOf(kind, r));
-  const parts: (ScorePart | undefined)[] = [semanticPart(similarity)];
-  if (kind === 'achievement') {
-    parts.push(...achievementParts(need, r as Achievement, offerTerms));
-  } else if (kind === 'expert') {
-    parts.push(keywordPart(need.terms, offerTerms), regionPart(need.regionCode, (r as Expert).regionCodes));
-  } else {
-    const d = r as Demand;
-    parts.push(
-      keywordPart(need.terms, offerTerms),
-      industryPart(need.industryCode, d.industryCode ? [d.industryCode] : []),
-      regionPart(need.regionCode, [d.regionCode]),
-    );
-  }
-  return parts;
-}
-
-/** How an achievement fits a need, apart from the semantic similarity. */
-function achievementParts(need: Need, a: Achievement, offerTerms: ReadonlySet<string>) {
-  return [
-    keywordPart(need.terms, offerTerms),
-    industryPart(need.industryCode, a.industryCode ? [a.industryCode] : []),
-    regionPart(need.regionCode, [a.regionCode]),
-    readinessPart(a.readinessLevel, need.minReadinessLevel),
-    pricePart(a.askingPrice, need.budgetMin, need.budgetMax),
-    cooperationPart(need.cooperationModes, a.cooperationModes),
-    greenPart(need.greenPreferred, a.green),
-  ];
-}
-
-function needOfDemand(d: Demand): Need {
-  return {
-    terms: termsOf('demand', d),
-    industryCode: d.industryCode,
-    regionCode: d.regionCode,
-    minReadinessLevel: d.minReadinessLevel,
-    budgetMin: d.budgetMin,
-    budgetMax: d.budgetMax,
-    cooperationModes: d.cooperationModes,
-    greenPreferred: d.greenPreferred,
-  };
-}
-
-// Segmenting a record's text is the costliest step of scoring; a record's terms change only with its text, and
-// the update time says when (for the viewer's form of a demand, the blanked fields are part of the key).
-const termsCache = new Map<string, string[]>();
-const TERMS_CACHE_SIZE = 50_000;
-
-function termsOf(kind: ProfileKind, record: ProfileByKind[ProfileKind]): string[] {
-  const blanked =
-    kind === 'demand' ? (record as Demand).confidentialFields.filter((f) => (record as Demand)[f] === null) : [];
-  const key = `${kind}:${record.id}:${record.updatedAt}:${blanked.join(',')}`;
-  let terms = termsCache.get(key);
-  if (!terms) {
-    terms = contentTerms(profileText(kind, record));
-    if (termsCache.size >= TERMS_CACHE_SIZE) termsCache.delete(termsCache.keys().next().value!);
-    termsCache.set(key, terms);
-  }
-  return terms;
-}
-
-/** A programme's region, widened to its city: commissioners serve the counties around them. */
-function regionOf(code: string): string {
-  return code.endsWith('00') ? code : `${code.slice(0, 4)}00`;
 }

@@ -1,5 +1,5 @@
 import { Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { JobRelay } from '@app/jobs';
+import { JobRelay, JobsModule } from '@app/jobs';
 import { LeadsModule } from '@app/leads';
 import { ProfilesModule } from '@app/profiles';
 import { LeadsProcessor } from './leads.processor';
@@ -11,7 +11,7 @@ import { ProfilesProcessor } from './profiles.processor';
  * when RUN_WORKER is true (single-machine mode).
  */
 @Module({
-  imports: [ProfilesModule, LeadsModule],
+  imports: [JobsModule, ProfilesModule, LeadsModule],
   providers: [ProfilesProcessor, LeadsProcessor, MaintenanceProcessor],
 })
 export class ProcessorsModule implements OnApplicationBootstrap, OnApplicationShutdown {

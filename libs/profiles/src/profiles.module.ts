@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmbeddingModule } from '@app/embedding';
+import { JobsModule } from '@app/jobs';
 import { OrganisationsRepository } from './organisations.repository';
 import { OrganisationsService } from './organisations.service';
 import { ProfileEmbeddingService } from './profile-embedding.service';
@@ -8,7 +9,7 @@ import { ProfilesService } from './profiles.service';
 import { ProfileImportService } from './profile-import.service';
 
 @Module({
-  imports: [EmbeddingModule],
+  imports: [EmbeddingModule, JobsModule],
   providers: [
     ProfilesRepository,
     OrganisationsRepository,

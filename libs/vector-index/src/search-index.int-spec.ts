@@ -97,18 +97,18 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
     await until(() => (index.state === 'ready' ? true : undefined), 30_000);
     const id = await addAchievement('高效光伏组件清洗机器人');
     await index.sync('achievement');
-    expect((await index.records('achievement', [id, '00000000-0000-0000-0000-000000000000'])).size).toBe(1);
+    expect((await index.currentRecords('achievement', [id, '00000000-0000-0000-0000-000000000000'])).size).toBe(1);
 
     // Changed in the database by another process: once caught up, this copy serves the new record.
     const admin = { apiKeyId: 't', role: 'admin' as const, organisationId: null, brokerId: null };
     await writer.get(ProfilesService).update(admin, 'achievement', id, { readinessLevel: 8 });
     await index.sync('achievement');
-    expect((await index.records('achievement', [id])).get(id)?.readinessLevel).toBe(8);
+    expect((await index.currentRecords('achievement', [id])).get(id)?.readinessLevel).toBe(8);
 
     await writer.get(ProfilesService).withdraw(admin, 'achievement', id);
     await index.sync('achievement');
     // No longer kept: read again from PostgreSQL, where it is withdrawn (and no longer a candidate anywhere).
-    expect((await index.records('achievement', [id])).get(id)?.status).toBe('withdrawn');
+    expect((await index.currentRecords('achievement', [id])).get(id)?.status).toBe('withdrawn');
     expect(index.metaOf('achievement', id)).toBeUndefined();
     await reader.close();
   });
@@ -131,13 +131,13 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
       regionCode: '330100',
     });
     await index.sync('demand');
-    expect((await index.records('demand', [demand.id])).get(demand.id)?.confidentialFields).toEqual([]);
+    expect((await index.currentRecords('demand', [demand.id])).get(demand.id)?.confidentialFields).toEqual([]);
 
     // The reader is not told (its catch-up timer and notices are too late by design): the very next read is current.
     await writer
       .get(ProfilesService)
       .update(admin, 'demand', demand.id, { confidentialFields: ['description', 'keywords'] });
-    const served = (await index.records('demand', [demand.id])).get(demand.id);
+    const served = (await index.currentRecords('demand', [demand.id])).get(demand.id);
     expect(served?.confidentialFields).toEqual(['description', 'keywords']);
     await reader.close();
   });

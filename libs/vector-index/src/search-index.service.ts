@@ -283,12 +283,12 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
   }
 
   /**
-   * The current records of the given ids (those that exist). Recently used ones are kept in memory, but each is
+   * The current records of the given ids (those that exist), through a cache: recently used ones are kept, but each is
    * checked against its version in PostgreSQL (one light query for all) before it is served: a change made through
    * another process (a demand's fields made confidential, an achievement made private) counts at once, not when
    * this copy catches up. The rest is read from PostgreSQL and kept.
    */
-  async records<K extends ProfileKind>(kind: K, ids: readonly string[]): Promise<Map<string, ProfileByKind[K]>> {
+  async currentRecords<K extends ProfileKind>(kind: K, ids: readonly string[]): Promise<Map<string, ProfileByKind[K]>> {
     const c = this.catalogues[kind];
     const found = new Map<string, ProfileByKind[K]>();
     const kept = new Map<string, KeptRecord>();
