@@ -63,7 +63,8 @@ export const JOB_DEFINITIONS = {
       changedAt: z.string().min(1),
     }),
     jobId: (p) => `leads.${p.kind}.${p.id}.${p.contentHash}`,
-    options: () => ({ attempts: 5, backoff: { type: 'exponential', delay: 2_000 }, ...KEEP_DAY }),
+    // Ten attempts from 2 s wait up to about half an hour for an index that is still building.
+    options: () => ({ attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, ...KEEP_DAY }),
   }),
   /** An offer to the broker's inbox and the organisation's webhook; committed with the offer. */
   'deliver-lead': define({

@@ -62,8 +62,6 @@ export class LeadGenerationService {
       }
     } else {
       const achievement = record as Achievement;
-      if (achievement.visibility !== 'public' || !['listed', 'under_negotiation'].includes(achievement.status))
-        return 0;
       const matches = await this.matching.forReadAchievement(achievement, perProfile);
       // Here each match is a demand: the pair's demand is the match, the partner this achievement.
       proposals = matches.map((m) => ({ demandId: m.id, partnerKind: 'achievement', partnerId: id, match: m }));

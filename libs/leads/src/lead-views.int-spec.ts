@@ -13,14 +13,9 @@ import { LeadConsentService } from './lead-consent.service';
 import { LeadGenerationService } from './lead-generation.service';
 import { LeadLifecycleService } from './lead-lifecycle.service';
 import { LeadOffersService } from './lead-offers.service';
+import { axisVector, insertEmbedded } from '../../../test/profile-fixtures';
 
 const admin: Actor = { apiKeyId: 'test-admin', role: 'admin', organisationId: null, brokerId: null };
-
-function vector(axis: number): Float32Array {
-  const v = new Float32Array(512).map((_, i) => (i === axis ? 1 : 0.1 * Math.sin(i * (axis + 1))));
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
-}
 
 /**
  * Every way a lead can go, driven through the real service, and what each party then reads of the demand and the
@@ -41,17 +36,8 @@ describe('lead views along every path (real PostgreSQL)', () => {
   const ids: Record<string, string> = {};
   let partnerCount = 0;
 
-  const insert = async (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) => {
-    const hash = `${kind}-${axis}-${Math.random()}`;
-    const record = await repository.insert(kind, organisationId, values, hash, db.pool);
-    await repository.storeEmbedding(db.pool, kind, record.id, {
-      expectedHash: hash,
-      hash,
-      modelId,
-      vector: vector(axis),
-    });
-    return record.id;
-  };
+  const insert = (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) =>
+    insertEmbedded(repository, db, { kind, organisationId, values, vector: axisVector(axis), modelId });
   /** A new achievement of the institution, so that each path has a pair of its own. */
   const achievement = (extra: Record<string, unknown> = {}) =>
     insert(

@@ -19,15 +19,9 @@ import { OrganisationsService, ProfilesRepository, type ProfileKind } from '@app
 import { eventually } from '../../../test/fixtures';
 import { emptyTestQueues } from '../../../test/test-database';
 import { ProcessorsModule } from './processors.module';
+import { axisVector, insertEmbedded } from '../../../test/profile-fixtures';
 
 const admin: Actor = { apiKeyId: 'test-admin', role: 'admin', organisationId: null, brokerId: null };
-
-/** A unit vector leaning towards axis `axis`, so that pairs and brokers have a controlled similarity. */
-function vector(axis: number, jitter = 0.1): Float32Array {
-  const v = new Float32Array(512).map((_, i) => (i === axis ? 1 : jitter * Math.sin(i * (axis + 1))));
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
-}
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -48,17 +42,8 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
   const failuresLeft = new Map<string, number>();
   const ids: Record<string, string> = {};
 
-  const insert = async (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) => {
-    const hash = `${kind}-${axis}-${Math.random()}`;
-    const record = await repository.insert(kind, organisationId, values, hash, db.pool);
-    await repository.storeEmbedding(db.pool, kind, record.id, {
-      expectedHash: hash,
-      hash,
-      modelId,
-      vector: vector(axis),
-    });
-    return record.id;
-  };
+  const insert = (kind: ProfileKind, organisationId: string, values: Record<string, unknown>, axis: number) =>
+    insertEmbedded(repository, db, { kind, organisationId, values, vector: axisVector(axis), modelId });
 
   const leadRow = (id: string) =>
     db.one<{ state: string; broker_id: string | null; offers_made: number; escalated_at: Date | null }>(

@@ -91,6 +91,20 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
     await second.close();
   });
 
+  it('reaches the position of a write on demand (what generate-leads waits for), and says when it cannot', async () => {
+    const reader = await start('');
+    const index = reader.get(SearchIndexService);
+    await until(() => (index.state === 'ready' ? true : undefined), 30_000);
+    const id = await addAchievement('船舶压载水紫外消毒装置');
+    const { at } = (await writer
+      .get(Db)
+      .one<{ at: string }>('SELECT changed_at::text AS at FROM achievements WHERE id = $1', [id]))!;
+    expect(await index.reach('achievement', at)).toBe(true);
+    expect(index.vectorOf('achievement', id)).toBeDefined();
+    expect(await index.reach('achievement', '9999-01-01 00:00:00+00', 2)).toBe(false);
+    await reader.close();
+  });
+
   it('keeps the records it served, replaced by catch-up when they change and dropped when they are withdrawn', async () => {
     const reader = await start('');
     const index = reader.get(SearchIndexService);

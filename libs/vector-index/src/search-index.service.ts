@@ -151,9 +151,12 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
 
   /**
    * Waits until this copy has caught up with a record's write at `changedAt` (a changed_at as PostgreSQL prints
-   * it: one session time zone, so the text orders as the time does). False when it has not after a few passes.
+   * it: one session time zone, so the text orders as the time does). False when it has not after a few passes, or
+   * while the copy is not ready.
    */
   async reach(kind: ProfileKind, changedAt: string, passes = 3): Promise<boolean> {
+    // While the copy is still loading its snapshot or building, catching up here would race the load: not yet.
+    if (this.state !== 'ready') return false;
     const c = this.catalogues[kind];
     const reached = () => c.position !== null && c.position.changedAt >= changedAt;
     for (let i = 0; i < passes && !reached(); i++) {
