@@ -18,8 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
-import { freePort, spawnApp, stopChild } from './lib/services';
+import { freePort, spawnApp, stopChild, withOwnDatabase } from './lib/services';
 
 const root = join(__dirname, '..');
 const out = join(root, 'test-artifacts/fuzz');
@@ -65,25 +64,8 @@ async function answered(base: string): Promise<Record<string, number>> {
   return counts;
 }
 
-/** A database of its own on the server of DATABASE_URL, dropped afterwards. */
-async function withOwnDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
-  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must name a PostgreSQL server the fuzzer may use');
-  const admin = new Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  const name = `techtransfer_fuzz_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 async function main(): Promise<void> {
-  await withOwnDatabase(fuzz);
+  await withOwnDatabase('techtransfer_fuzz', fuzz);
 }
 
 async function fuzz(databaseUrl: string): Promise<void> {

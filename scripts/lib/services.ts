@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { redisAnswers } from '@app/jobs';
 
 export async function freePort(): Promise<number> {
@@ -77,4 +78,21 @@ export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.
   const exited = new Promise((r) => child.once('exit', r));
   child.kill(signal);
   await exited;
+}
+
+/** Runs `work` on a database of its own (`<prefix>_<pid>`) on the server of DATABASE_URL, dropped afterwards. */
+export async function withOwnDatabase<T>(prefix: string, work: (url: string) => Promise<T>): Promise<T> {
+  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must name a PostgreSQL server this script may use');
+  const admin = new Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  const name = `${prefix}_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    return await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
 }
