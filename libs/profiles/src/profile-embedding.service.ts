@@ -11,7 +11,7 @@ export type EmbedOutcome = 'embedded' | 'unchanged' | 'stale' | 'missing';
 
 const KINDS: ProfileKind[] = ['achievement', 'demand', 'expert', 'broker'];
 
-/** Turns stored profiles into vectors: what the `embed-profile` job does, and the reconciliation behind it. */
+/** Turns stored profiles into vectors: what the `embed-profile` job does, and the sweep after a model change. */
 @Injectable()
 export class ProfileEmbeddingService {
   private readonly logger = new Logger(ProfileEmbeddingService.name);
