@@ -8,6 +8,7 @@ import { Db } from '@app/persistence';
 import { OrganisationsService } from '@app/profiles';
 import { LeadDeliveryRepository, type InboxItem, type WebhookDelivery } from './lead-delivery.repository';
 import { OfferNotFoundError, WebhookDeliveryNotFoundError } from './leads.errors';
+import { LeadOffersRepository } from './lead-offers.repository';
 import { LeadsRepository } from './leads.repository';
 import { signWebhook } from './webhook-signature';
 
@@ -26,6 +27,7 @@ export class LeadDeliveryService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly leads: LeadsRepository,
+    private readonly offerRecords: LeadOffersRepository,
     private readonly deliveries: LeadDeliveryRepository,
     private readonly organisations: OrganisationsService,
     private readonly jobs: Jobs,
@@ -35,7 +37,7 @@ export class LeadDeliveryService {
     offerId: string,
     opts: { finalAttempt: boolean; replay: boolean },
   ): Promise<'delivered' | 'inbox-only'> {
-    const offer = await this.leads.offer(offerId, this.db.pool);
+    const offer = await this.offerRecords.offer(offerId, this.db.pool);
     if (!offer) throw new OfferNotFoundError(offerId);
     const lead = (await this.leads.find(offer.leadId, this.db.pool))!;
     await this.deliveries.putInInbox(offer);
@@ -119,7 +121,7 @@ export class LeadDeliveryService {
    */
   async redeliverLost(graceSeconds = 120, limit = 200): Promise<number> {
     const lost = await this.db.transaction(async (tx) => {
-      const offers = await this.leads.undelivered(tx, graceSeconds, limit);
+      const offers = await this.offerRecords.undelivered(tx, graceSeconds, limit);
       for (const { offerId, dueAt } of offers) {
         await this.jobs.add(tx, 'deliver-lead', { offerId });
         await this.jobs.add(tx, 'expire-offer', { offerId, dueAt });

@@ -7,6 +7,7 @@ import type { TransitionDto } from './dto/lead.dto';
 import { canMove, closesOnWithdrawal, manualNext } from './lead-lifecycle';
 import { InvalidTransitionError, LeadNotFoundError } from './leads.errors';
 import { LeadViewsService, type LeadView } from './lead-views.service';
+import { LeadOffersRepository } from './lead-offers.repository';
 import { LeadsRepository, type LeadChange } from './leads.repository';
 import { estimateSubsidy, type ContractRecord } from './subsidy';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
@@ -21,6 +22,7 @@ export class LeadLifecycleService {
   constructor(
     private readonly db: Db,
     private readonly leads: LeadsRepository,
+    private readonly offerRecords: LeadOffersRepository,
     private readonly views: LeadViewsService,
     private readonly profiles: ProfilesRepository,
     private readonly subsidyRules: SubsidyRulesRepository,
@@ -37,7 +39,7 @@ export class LeadLifecycleService {
       const change: LeadChange = { state: dto.to };
       const data: Record<string, unknown> = {};
       if (lead.state === 'offered')
-        await this.leads.closeOffer(tx, lead.id, dto.to === 'accepted' ? 'accepted' : 'declined');
+        await this.offerRecords.closeOffer(tx, lead.id, dto.to === 'accepted' ? 'accepted' : 'declined');
       if (dto.to === 'declined') {
         Object.assign(change, { declineReason: dto.reason, declineNote: dto.note ?? null });
         Object.assign(data, { reason: dto.reason, note: dto.note, by: party });
@@ -80,7 +82,7 @@ export class LeadLifecycleService {
       const done = await this.db.transaction(async (tx) => {
         const lead = await this.leads.lock(tx, id);
         if (!lead || !closesOnWithdrawal(lead.state)) return false;
-        await this.leads.closeOffer(tx, lead.id, 'withdrawn');
+        await this.offerRecords.closeOffer(tx, lead.id, 'withdrawn');
         await this.leads.update(tx, lead.id, { state: 'closed_lost' });
         await this.leads.addEvent(tx, lead.id, lead.state, 'closed_lost', SYSTEM_ACTOR_ID, { reason: 'withdrawn' });
         return true;

@@ -11,6 +11,7 @@ import type { AssignDto } from './dto/lead.dto';
 import { manualNext } from './lead-lifecycle';
 import { BrokerUnavailableError, InvalidTransitionError, LeadNotFoundError } from './leads.errors';
 import { LeadViewsService, type LeadView } from './lead-views.service';
+import { LeadOffersRepository } from './lead-offers.repository';
 import { LeadsRepository } from './leads.repository';
 import type { Lead, LeadOffer, NewLead } from './leads.types';
 
@@ -33,6 +34,7 @@ export class LeadOffersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly leads: LeadsRepository,
+    private readonly offerRecords: LeadOffersRepository,
     private readonly profiles: ProfilesRepository,
     private readonly embedding: EmbeddingService,
     private readonly jobs: Jobs,
@@ -57,13 +59,13 @@ export class LeadOffersService {
    */
   async expireOffer(offerId: string): Promise<'expired' | 'answered'> {
     return this.db.transaction(async (tx) => {
-      const offer = await this.leads.offer(offerId, tx);
+      const offer = await this.offerRecords.offer(offerId, tx);
       if (!offer) return 'answered';
       const lead = await this.leads.lock(tx, offer.leadId);
       if (!lead || lead.state !== 'offered' || lead.brokerId !== offer.brokerId) return 'answered';
-      const current = await this.leads.offer(offerId, tx);
+      const current = await this.offerRecords.offer(offerId, tx);
       if (current?.outcome !== null) return 'answered';
-      await this.leads.closeOffer(tx, lead.id, 'expired');
+      await this.offerRecords.closeOffer(tx, lead.id, 'expired');
       await this.offerToNext(tx, lead, SYSTEM_ACTOR_ID);
       return 'expired';
     });
@@ -107,9 +109,9 @@ export class LeadOffersService {
     forcedBrokerId?: string,
     known?: KnownPair,
   ): Promise<LeadOffer | null> {
-    await this.leads.lockAssignment(tx);
-    const previous = await this.leads.offers(lead.id, tx);
-    const candidates = await this.leads.brokerCandidates(tx, this.embedding.modelId);
+    await this.offerRecords.lockAssignment(tx);
+    const previous = await this.offerRecords.offers(lead.id, tx);
+    const candidates = await this.offerRecords.brokerCandidates(tx, this.embedding.modelId);
     const pair = await this.pairFacts(tx, lead, known);
     const offered = new Set(previous.map((o) => o.brokerId));
     let assignment: Assignment | null;
@@ -137,7 +139,7 @@ export class LeadOffersService {
       return null;
     }
     const dueAt = new Date(Date.now() + this.config.leads.offerTtlMs);
-    const offer = await this.leads.addOffer(tx, {
+    const offer = await this.offerRecords.addOffer(tx, {
       leadId: lead.id,
       brokerId: assignment.brokerId,
       attempt: previous.length + 1,

@@ -23,6 +23,7 @@ import type { Assignment } from './broker-assignment';
 import type { LeadListQueryDto } from './dto/lead.dto';
 import { isTerminal, manualNext, type LeadState } from './lead-lifecycle';
 import { LeadNotFoundError } from './leads.errors';
+import { LeadOffersRepository } from './lead-offers.repository';
 import { LeadsRepository, type LeadFilter, type LeadRow } from './leads.repository';
 import type { Lead, LeadEvent } from './leads.types';
 
@@ -57,6 +58,7 @@ export class LeadViewsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly leads: LeadsRepository,
+    private readonly offerRecords: LeadOffersRepository,
     private readonly profiles: ProfilesService,
     private readonly profileRecords: ProfilesRepository,
   ) {}
@@ -75,7 +77,7 @@ export class LeadViewsService {
     const [[demand], [partner], offers, events] = await Promise.all([
       this.profileRecords.findByIds('demand', [lead.demandId], this.db.pool),
       this.profileRecords.findByIds(lead.partnerKind, [lead.partnerId], this.db.pool),
-      this.leads.offers(lead.id, this.db.pool),
+      this.offerRecords.offers(lead.id, this.db.pool),
       this.leads.events(lead.id),
     ]);
     const form = leadDemandForm(party, demandFactsOf(lead));

@@ -9,6 +9,7 @@ import { LeadDeliveryService } from './lead-delivery.service';
 import { LeadReportsRepository } from './lead-reports.repository';
 import { LeadReportsService } from './lead-reports.service';
 import { LeadViewsService } from './lead-views.service';
+import { LeadOffersRepository } from './lead-offers.repository';
 import { LeadsRepository } from './leads.repository';
 import { LeadConsentService } from './lead-consent.service';
 import { LeadGenerationService } from './lead-generation.service';
@@ -17,31 +18,28 @@ import { LeadOffersService } from './lead-offers.service';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
 import { SubsidyRulesService } from './subsidy-rules.service';
 
+/** The services other libs and apps use; the repositories stay inside. */
+const SERVICES = [
+  LeadGenerationService,
+  LeadOffersService,
+  LeadLifecycleService,
+  LeadConsentService,
+  LeadViewsService,
+  LeadDeliveryService,
+  LeadReportsService,
+  SubsidyRulesService,
+];
+
 @Module({
   imports: [EmbeddingModule, JobsModule, ProfilesModule, MatchingModule, VectorIndexModule],
   providers: [
     LeadsRepository,
+    LeadOffersRepository,
     LeadReportsRepository,
     LeadDeliveryRepository,
     SubsidyRulesRepository,
-    SubsidyRulesService,
-    LeadGenerationService,
-    LeadOffersService,
-    LeadLifecycleService,
-    LeadConsentService,
-    LeadViewsService,
-    LeadDeliveryService,
-    LeadReportsService,
+    ...SERVICES,
   ],
-  exports: [
-    LeadGenerationService,
-    LeadOffersService,
-    LeadLifecycleService,
-    LeadConsentService,
-    LeadViewsService,
-    LeadDeliveryService,
-    LeadReportsService,
-    SubsidyRulesService,
-  ],
+  exports: SERVICES,
 })
 export class LeadsModule {}

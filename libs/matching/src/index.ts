@@ -4,13 +4,7 @@ export { foldDuplicates, type Foldable } from './duplicates';
 export { reciprocalRankFusion } from './fusion';
 export { IndexNotReadyError, MatchingError, NotEmbeddedYetError } from './matching.errors';
 export { MatchingModule } from './matching.module';
-export {
-  MatchingService,
-  type Match,
-  type MatchFilters,
-  type PartnerQuery,
-  type SearchHit,
-  type SearchMode,
-} from './matching.service';
+export { MatchingService } from './matching.service';
+export { type Match, type MatchFilters, type PartnerQuery, type SearchHit, type SearchMode } from './matching.types';
 export * from './scoring';
 export { contentTerms } from './terms';

@@ -7,56 +7,28 @@ import {
   ProfilesRepository,
   ProfileNotFoundError,
   ProfilesService,
-  LIVE_STATUSES,
   publicFormOf,
   type Achievement,
   type Demand,
   type ProfileByKind,
   type ProfileKind,
 } from '@app/profiles';
-import { industryDivision, regionPrefix } from '@app/taxonomy';
+import { industryDivision } from '@app/taxonomy';
 import { indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
 import { foldDuplicates } from './duplicates';
 import { reciprocalRankFusion } from './fusion';
 import { IndexNotReadyError, NotEmbeddedYetError } from './matching.errors';
-import { combine, industryCloseness, industryPart, semanticPart, type MatchScore } from './scoring';
+import { combine, industryCloseness, industryPart, semanticPart } from './scoring';
 import { contentTerms } from './terms';
+import {
+  hardConstraints,
+  type Match,
+  type MatchFilters,
+  type PartnerQuery,
+  type SearchHit,
+  type SearchMode,
+} from './matching.types';
 import { achievementParts, needOfDemand, partsFor, regionOf, termsOf, type Need } from './pair-parts';
-
-/** Filters a caller may add; hard constraints (withdrawn, traded, private, drafts) always apply. */
-export interface MatchFilters {
-  regionCode?: string;
-  industryCode?: string;
-  minReadinessLevel?: number;
-  transactionMode?: string;
-  green?: boolean;
-}
-
-export interface Match<K extends ProfileKind = ProfileKind> extends MatchScore {
-  id: string;
-  kind: K;
-  similarity: number;
-  record: ProfileByKind[K];
-  alsoListedAs?: { id: string; organisationId: string }[];
-}
-
-export interface SearchHit<K extends ProfileKind = ProfileKind> {
-  id: string;
-  score: number;
-  denseRank: number | null;
-  lexicalRank: number | null;
-  record: ProfileByKind[K];
-}
-
-export type SearchMode = 'hybrid' | 'dense' | 'lexical';
-
-/** What a commissioner programme looks for: its region, its focus industries and, optionally, words. */
-export interface PartnerQuery {
-  regionCode: string;
-  industryCodes: string[];
-  text?: string;
-  limit?: number;
-}
 
 /**
  * Matching in every direction: candidates from the HNSW index (hard constraints applied inside the search), then a
@@ -160,7 +132,7 @@ export class MatchingService {
     limit: number,
   ): Promise<Match[]> {
     const vector = await this.vectorOf('achievement', achievement.id);
-    const filter = this.filter('demand', filters, achievement.organisationId);
+    const filter = hardConstraints('demand', filters, achievement.organisationId);
     const candidates = this.candidates('demand', vector, limit, filter);
     const demands = await this.load(
       actor,
@@ -241,7 +213,7 @@ export class MatchingService {
     limit = 10,
   ): Promise<SearchHit[]> {
     this.requireReady();
-    const filter = this.filter(kind, filters, null, actor);
+    const filter = hardConstraints(kind, filters, null, actor);
     const pool = Math.max(50, limit * 5);
     const dense =
       mode === 'lexical'
@@ -278,7 +250,7 @@ export class MatchingService {
     excludeOrganisation: string | null,
     extra?: (m: IndexMeta) => boolean,
   ): Promise<Match[]> {
-    const hard = this.filter(kind, filters, excludeOrganisation);
+    const hard = hardConstraints(kind, filters, excludeOrganisation);
     const filter = extra ? (m: IndexMeta) => hard(m) && extra(m) : hard;
     const candidates = this.candidates(kind, vector, limit, filter);
     const records = await this.load(
@@ -310,21 +282,6 @@ export class MatchingService {
   private candidates(kind: ProfileKind, vector: Float32Array, limit: number, filter: (m: IndexMeta) => boolean) {
     this.requireReady();
     return this.index.dense(kind, vector, Math.max(this.config.matching.candidates, limit * 2), filter).hits;
-  }
-
-  /** Hard constraints (live, public, not the asker's own) and the caller's filters, as one predicate. */
-  private filter(kind: ProfileKind, f: MatchFilters, excludeOrganisation: string | null, viewer?: Actor) {
-    const live = LIVE_STATUSES[kind];
-    const region = f.regionCode ? regionPrefix(f.regionCode) : null;
-    return (m: IndexMeta): boolean =>
-      live.includes(m.status) &&
-      (m.public || (viewer !== undefined && isOwnerOrAdmin(viewer, m.organisationId))) &&
-      m.organisationId !== excludeOrganisation &&
-      (!region || m.regions.some((r) => r.startsWith(region) || region.startsWith(regionPrefix(r)))) &&
-      (!f.industryCode || m.industries.some((i) => i.startsWith(f.industryCode!))) &&
-      (f.minReadinessLevel === undefined || (m.readiness ?? 0) >= f.minReadinessLevel) &&
-      (!f.transactionMode || m.transactionMode === f.transactionMode) &&
-      (f.green === undefined || m.green === f.green);
   }
 
   private async vectorOf(kind: ProfileKind, id: string): Promise<Float32Array> {

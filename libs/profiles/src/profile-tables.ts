@@ -1,4 +1,7 @@
-import type { ProfileFields, ProfileKind } from './profiles.types';
+import type { EmbeddingState, ProfileFields, ProfileInput, ProfileKind } from './profiles.types';
+
+/** A row as pg returns it. */
+export type ProfileRow = Record<string, unknown>;
 
 /** How one API field is stored. */
 export interface Column {
@@ -114,3 +117,61 @@ export const PROFILE_TABLES: Record<ProfileKind, ProfileTable> = {
     filters: { regions: 'region_codes', industries: 'industry_codes' },
   },
 };
+
+/**
+ * The condition for records anyone may see: not drafts, not private, not withdrawn (the SQL of visibility.ts's
+ * isPublished, for lists).
+ */
+export function publicCondition(t: ProfileTable): string {
+  if (t.kind === 'achievement') return "status <> 'draft' AND status <> 'withdrawn' AND visibility = 'public'";
+  if (t.kind === 'demand') return "status <> 'draft' AND status <> 'withdrawn'";
+  return 'active';
+}
+
+function toDb(type: string | undefined, value: unknown): unknown {
+  return type === 'json' ? JSON.stringify(value) : value;
+}
+
+/**
+ * The columns a write gives values for, and the query parameters: `first`, then those values converted for the
+ * database. The table map names each field of the record type (checked in profile-tables.ts), so its keys index
+ * the input.
+ */
+export function columnValues<K extends ProfileKind>(t: ProfileTable, input: ProfileInput<K>, first: unknown[]) {
+  const values = input as Record<string, unknown>;
+  const present = t.columns.filter((c) => values[c.field] !== undefined);
+  return { present, params: [...first, ...present.map((c) => toDb(c.type, values[c.field]))] };
+}
+
+export function toProfile(t: ProfileTable, row: ProfileRow): unknown {
+  const profile: Record<string, unknown> = {
+    id: row.id,
+    organisationId: row.organisation_id,
+  };
+  for (const c of t.columns) {
+    const v = row[c.column];
+    profile[c.field] = c.type === 'numeric' && v !== null ? Number(v) : v;
+  }
+  const embedding: EmbeddingState = {
+    status: row.embedding_status as EmbeddingState['status'],
+    error: (row.embedding_error as string | null) ?? null,
+    modelId: (row.embedding_model as string | null) ?? null,
+    contentHash: row.content_hash as string,
+    embeddedAt: row.embedded_at ? (row.embedded_at as Date).toISOString() : null,
+  };
+  profile.embedding = embedding;
+  profile.createdAt = (row.created_at as Date).toISOString();
+  profile.updatedAt = (row.updated_at as Date).toISOString();
+  return profile;
+}
+
+/** Every column but the vector, and the creation time at full (microsecond) precision for cursors. */
+export function selectList(t: ProfileTable): string {
+  return [
+    'id',
+    'organisation_id',
+    ...t.columns.map((c) => c.column),
+    'content_hash, embedding_status, embedding_error, embedding_model, embedded_at, created_at, updated_at',
+    'created_at::text AS cursor_at',
+  ].join(', ');
+}

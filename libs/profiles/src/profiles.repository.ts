@@ -2,10 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { vectorFromBytes, vectorToBytes } from '@app/embedding';
 import { Db, decodeCursor, encodeCursor, type Queryable } from '@app/persistence';
 import { regionPrefix } from '@app/taxonomy';
-import { PROFILE_TABLES, type ProfileTable } from './profile-tables';
-import type { EmbeddingState, Page, ProfileByKind, ProfileInput, ProfileKind } from './profiles.types';
-
-type Row = Record<string, unknown>;
+import {
+  columnValues,
+  PROFILE_TABLES,
+  publicCondition,
+  selectList,
+  toProfile,
+  type ProfileRow,
+} from './profile-tables';
+import type { Page, ProfileByKind, ProfileInput, ProfileKind } from './profiles.types';
 
 /** Filters of a list; each applies only to the kinds that have the column. */
 export interface ProfileFilter {
@@ -41,7 +46,7 @@ export class ProfilesRepository {
   ): Promise<ProfileByKind[K]> {
     const t = PROFILE_TABLES[kind];
     const { present, params } = columnValues(t, values, [organisationId, contentHash]);
-    const { rows } = await tx.query<Row>(
+    const { rows } = await tx.query<ProfileRow>(
       `INSERT INTO ${t.table} (organisation_id, content_hash${present.map((c) => `, ${c.column}`).join('')})
        VALUES ($1, $2${present.map((_, i) => `, $${i + 3}`).join('')}) RETURNING ${selectList(t)}`,
       params,
@@ -51,7 +56,7 @@ export class ProfilesRepository {
 
   async findById<K extends ProfileKind>(kind: K, id: string, tx: Queryable, forUpdate = false) {
     const t = PROFILE_TABLES[kind];
-    const { rows } = await tx.query<Row>(
+    const { rows } = await tx.query<ProfileRow>(
       `SELECT ${selectList(t)} FROM ${t.table} WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
       [id],
     );
@@ -71,7 +76,7 @@ export class ProfilesRepository {
   ): Promise<{ record: ProfileByKind[K]; created: boolean }> {
     const t = PROFILE_TABLES[kind];
     const { present, params } = columnValues(t, values, [organisationId, contentHash]);
-    const { rows } = await tx.query<Row>(
+    const { rows } = await tx.query<ProfileRow>(
       `INSERT INTO ${t.table} AS t (organisation_id, content_hash${present.map((c) => `, ${c.column}`).join('')})
        VALUES ($1, $2${present.map((_, i) => `, $${i + 3}`).join('')})
        ON CONFLICT (organisation_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET
@@ -98,7 +103,7 @@ export class ProfilesRepository {
   ): Promise<ProfileByKind[K]> {
     const t = PROFILE_TABLES[kind];
     const { present, params } = columnValues(t, values, [id, contentHash]);
-    const { rows } = await tx.query<Row>(
+    const { rows } = await tx.query<ProfileRow>(
       `UPDATE ${t.table} SET ${present.map((c, i) => `${c.column} = $${i + 3}, `).join('')}
          embedding_status = CASE WHEN content_hash = $2 THEN embedding_status ELSE 'pending' END,
          embedding_error = CASE WHEN content_hash = $2 THEN embedding_error ELSE NULL END,
@@ -111,7 +116,7 @@ export class ProfilesRepository {
 
   async withdraw<K extends ProfileKind>(kind: K, id: string, tx: Queryable): Promise<ProfileByKind[K]> {
     const t = PROFILE_TABLES[kind];
-    const { rows } = await tx.query<Row>(
+    const { rows } = await tx.query<ProfileRow>(
       `UPDATE ${t.table} SET ${t.withdraw}, updated_at = now() WHERE id = $1 RETURNING ${selectList(t)}`,
       [id],
     );
@@ -165,7 +170,7 @@ export class ProfilesRepository {
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
-    const { rows } = await this.db.pool.query<Row>(
+    const { rows } = await this.db.pool.query<ProfileRow>(
       `SELECT ${selectList(t)} FROM ${t.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
@@ -253,7 +258,7 @@ export class ProfilesRepository {
     limit: number,
   ): Promise<ProfileChange<ProfileByKind[K]>[]> {
     const t = PROFILE_TABLES[kind];
-    const rows = await this.db.query<Row>(
+    const rows = await this.db.query<ProfileRow>(
       `SELECT ${selectList(t)}, embedding, changed_at::text AS changed_at_text, (${t.withdrawn}) AS withdrawn
        FROM ${t.table}
        WHERE $1::timestamptz IS NULL OR (changed_at, id) > ($1::timestamptz, $2::uuid)
@@ -293,7 +298,9 @@ export class ProfilesRepository {
   async findByIds<K extends ProfileKind>(kind: K, ids: string[], tx: Queryable): Promise<ProfileByKind[K][]> {
     if (ids.length === 0) return [];
     const t = PROFILE_TABLES[kind];
-    const { rows } = await tx.query<Row>(`SELECT ${selectList(t)} FROM ${t.table} WHERE id = ANY($1::uuid[])`, [ids]);
+    const { rows } = await tx.query<ProfileRow>(`SELECT ${selectList(t)} FROM ${t.table} WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ]);
     return rows.map((r) => toProfile(t, r) as ProfileByKind[K]);
   }
 
@@ -304,7 +311,7 @@ export class ProfilesRepository {
   ): Promise<{ record: ProfileByKind[K]; version: string }[]> {
     if (ids.length === 0) return [];
     const t = PROFILE_TABLES[kind];
-    const rows = await this.db.query<Row>(
+    const rows = await this.db.query<ProfileRow>(
       `SELECT ${selectList(t)}, changed_at::text AS version FROM ${t.table} WHERE id = ANY($1::uuid[])`,
       [ids],
     );
@@ -320,59 +327,4 @@ export class ProfilesRepository {
     );
     return new Map(rows.map((r) => [r.id, r.version]));
   }
-}
-
-/** The condition for records anyone may see: not drafts, not private, not withdrawn. */
-function publicCondition(t: ProfileTable): string {
-  if (t.kind === 'achievement') return "status <> 'draft' AND status <> 'withdrawn' AND visibility = 'public'";
-  if (t.kind === 'demand') return "status <> 'draft' AND status <> 'withdrawn'";
-  return 'active';
-}
-
-function toDb(type: string | undefined, value: unknown): unknown {
-  return type === 'json' ? JSON.stringify(value) : value;
-}
-
-/**
- * The columns a write gives values for, and the query parameters: `first`, then those values converted for the
- * database. The table map names each field of the record type (checked in profile-tables.ts), so its keys index
- * the input.
- */
-function columnValues<K extends ProfileKind>(t: ProfileTable, input: ProfileInput<K>, first: unknown[]) {
-  const values = input as Record<string, unknown>;
-  const present = t.columns.filter((c) => values[c.field] !== undefined);
-  return { present, params: [...first, ...present.map((c) => toDb(c.type, values[c.field]))] };
-}
-
-function toProfile(t: ProfileTable, row: Row): unknown {
-  const profile: Record<string, unknown> = {
-    id: row.id,
-    organisationId: row.organisation_id,
-  };
-  for (const c of t.columns) {
-    const v = row[c.column];
-    profile[c.field] = c.type === 'numeric' && v !== null ? Number(v) : v;
-  }
-  const embedding: EmbeddingState = {
-    status: row.embedding_status as EmbeddingState['status'],
-    error: (row.embedding_error as string | null) ?? null,
-    modelId: (row.embedding_model as string | null) ?? null,
-    contentHash: row.content_hash as string,
-    embeddedAt: row.embedded_at ? (row.embedded_at as Date).toISOString() : null,
-  };
-  profile.embedding = embedding;
-  profile.createdAt = (row.created_at as Date).toISOString();
-  profile.updatedAt = (row.updated_at as Date).toISOString();
-  return profile;
-}
-
-/** Every column but the vector, and the creation time at full (microsecond) precision for cursors. */
-function selectList(t: ProfileTable): string {
-  return [
-    'id',
-    'organisation_id',
-    ...t.columns.map((c) => c.column),
-    'content_hash, embedding_status, embedding_error, embedding_model, embedded_at, created_at, updated_at',
-    'created_at::text AS cursor_at',
-  ].join(', ');
 }
