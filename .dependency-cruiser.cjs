@@ -6,7 +6,7 @@ const LAYERS = [
   ['persistence'],
   ['access', 'jobs'],
   ['profiles'],
-  ['vector-index'],
+  ['vector-index', 'learning'],
   ['matching'],
   ['leads'],
   ['processors'],

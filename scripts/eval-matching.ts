@@ -10,11 +10,14 @@
  *   lexical  BM25 over the public text (the index's lexical collection)
  *   matcher  MatchingService.forDemand, the code path of GET /v1/demands/:id/matches (candidates, score parts,
  *            weights, duplicate folding), asked for 100 results
+ * With --analysers, the lexical analysers side by side as well: BM25 over jieba words (the taxonomies' names added
+ * to its dictionary) and over bigrams and words together, each alone and fused 1:1 with dense by reciprocal rank
+ * (bigrams, the shipped one, are `lexical`).
  * For each task: nDCG@10, MRR@10 and Recall@100 (the query's own patent left out), with a bootstrap 95% interval of
  * nDCG@10 over the queries. Only a task's pool is live (the rest are drafts): company-to-academic keeps the academic
  * and mixed applicants' patents.
  *
- *   npm run eval:matching [-- --corpus FILE --qrels strict=FILE,company-to-academic=FILE --csl DIR --json]
+ *   npm run eval:matching [-- --corpus FILE --qrels strict=FILE,company-to-academic=FILE --csl DIR --analysers --json]
  *
  * Needs DATABASE_URL (a server; the script makes and drops a database of its own) and Redis.
  */
@@ -39,7 +42,9 @@ import {
   type ProfileInput,
   type ProfileKind,
 } from '@app/profiles';
-import { SearchIndexService, VectorIndexModule } from '@app/vector-index';
+import { reciprocalRankFusion } from '@app/matching';
+import { LexicalCollection, SearchIndexService, VectorIndexModule } from '@app/vector-index';
+import { ANALYSERS } from './lib/analysers';
 import { readCsl } from './lib/csl';
 import { mean, mrrAt, ndcgAt, recallAt } from './lib/retrieval-metrics';
 import { withOwnDatabase } from './lib/services';
@@ -54,11 +59,13 @@ const program = new Command()
   )
   .option('--csl <dir>', 'a CSL split (empty: skip the CSL tasks)', join(__dirname, '../../shared/eval-data/csl-dev'))
   .option('--bootstrap <n>', 'bootstrap resamples of the queries', '1000')
+  .option('--analysers', 'compare the lexical analysers too')
   .option('--json', 'print the numbers as one JSON object')
   .parse();
 
 interface Patent {
   id: string;
+  applicants: string;
   title: string;
   abstract: string;
   applicant_kind: string;
@@ -67,6 +74,8 @@ interface Patent {
 /** A record of a corpus, by the external id it is stored under. */
 interface Doc {
   externalId: string;
+  /** Who holds it: a patent's applicants, one organisation for the papers. */
+  owner: string;
   title: string;
   abstract: string;
 }
@@ -78,8 +87,9 @@ interface Task {
   pool: Set<string>;
 }
 
-type Method = 'dense' | 'lexical' | 'matcher';
-const METHODS: Method[] = ['dense', 'lexical', 'matcher'];
+const METHODS = ['dense', 'lexical', 'matcher'] as const;
+const ANALYSER_METHODS = ['fused-bigrams', ...Object.keys(ANALYSERS).flatMap((a) => [`lexical-${a}`, `fused-${a}`])];
+type Method = string;
 const ADMIN: Actor = { apiKeyId: 'eval', role: 'admin', organisationId: null, brokerId: null };
 const ACADEMIC = new Set(['academic', 'mixed']);
 
@@ -119,7 +129,15 @@ function bootstrap(values: readonly number[], resamples: number): [number, numbe
 }
 
 async function evaluate(databaseUrl: string): Promise<void> {
-  const opts = program.opts<{ corpus: string; qrels: string; csl: string; bootstrap: string; json?: boolean }>();
+  const opts = program.opts<{
+    corpus: string;
+    qrels: string;
+    csl: string;
+    bootstrap: string;
+    analysers?: boolean;
+    json?: boolean;
+  }>();
+  const methods = [...METHODS, ...(opts.analysers ? ANALYSER_METHODS : [])];
   Object.assign(process.env, { DATABASE_URL: databaseUrl, INDEX_SNAPSHOT_DIR: '', INDEX_SYNC_MS: '3600000' });
   const say = (m: string) => opts.json || console.error(m);
   // Before the services start: the search index would otherwise find no tables and retry.
@@ -150,11 +168,20 @@ async function evaluate(databaseUrl: string): Promise<void> {
 
     const started = Date.now();
     const seconds = () => Math.round((Date.now() - started) / 1000);
-    const owner = await organisations.create('system', { kind: 'university', name: '成果库', regionCode: '330100' });
+    // One organisation per applicant, as a real catalogue has: duplicate folding works within one organisation.
+    const owners = new Map<string, string>();
+    const ownerOf = async (name: string) => {
+      if (!owners.has(name))
+        owners.set(name, (await organisations.create('system', { kind: 'university', name, regionCode: '330100' })).id);
+      return owners.get(name)!;
+    };
     const docOf = new Map<string, string>(); // achievement id -> external id
+    const textOf = new Map<string, string>(); // achievement id -> its public text
     for (const [i, d] of docs.entries()) {
       const values = { title: d.title, abstract: d.abstract, readinessLevel: 5, regionCode: '330100' };
-      docOf.set(await store('achievement', owner.id, { ...values, externalId: d.externalId }), d.externalId);
+      const id = await store('achievement', await ownerOf(d.owner), { ...values, externalId: d.externalId });
+      docOf.set(id, d.externalId);
+      textOf.set(id, embeddingText('achievement', values));
       if ((i + 1) % 1000 === 0) say(`${i + 1} / ${docs.length} achievements embedded (${seconds()} s)`);
     }
     const enterprise = await organisations.create('system', {
@@ -179,8 +206,9 @@ async function evaluate(databaseUrl: string): Promise<void> {
       );
       await index.syncAll();
       const empty = () => ({ ndcg: [] as number[], mrr: [] as number[], recall: [] as number[] });
-      const scores: Record<Method, ReturnType<typeof empty>> = { dense: empty(), lexical: empty(), matcher: empty() };
+      const scores: Record<Method, ReturnType<typeof empty>> = Object.fromEntries(methods.map((m) => [m, empty()]));
       const live = (m: { status: string; public: boolean }) => m.status === 'listed' && m.public;
+      const other = opts.analysers ? analysed(docOf, textOf, task.pool) : {};
       for (const [key, q] of task.queries) {
         const demandId = demandOf.get(`${task.name}/${key}`)!;
         const vector = index.vectorOf('demand', demandId)!;
@@ -188,9 +216,21 @@ async function evaluate(databaseUrl: string): Promise<void> {
         const rankings: Record<Method, string[]> = {
           dense: index.dense('achievement', vector, 101, live).hits.map((h) => h.id),
           lexical: index.lexical('achievement', text, 101, live).map((h) => h.id),
-          matcher: (await matching.forDemand(ADMIN, demandId, 'achievement', {}, 100)).map((m) => m.id),
+          // A folded duplicate (the same result listed twice) is shown with the one kept, so it ranks with it.
+          matcher: (await matching.forDemand(ADMIN, demandId, 'achievement', {}, 100)).flatMap((m) => [
+            m.id,
+            ...(m.alsoListedAs ?? []).map((a) => a.id),
+          ]),
         };
-        for (const method of METHODS) {
+        if (opts.analysers) {
+          const fused = (lexical: string[]) => reciprocalRankFusion([rankings.dense, lexical]).map((f) => f.id);
+          rankings['fused-bigrams'] = fused(rankings.lexical);
+          for (const [name, collection] of Object.entries(other)) {
+            rankings[`lexical-${name}`] = collection.search(text, 101).map((h) => h.id);
+            rankings[`fused-${name}`] = fused(rankings[`lexical-${name}`]);
+          }
+        }
+        for (const method of methods) {
           // External ids; a query that is itself a document (a citing patent) is left out of its own ranking.
           const ranked = rankings[method].map((id) => docOf.get(id)!).filter((id) => id !== q.self);
           const numbered = ranked.map((id) => numberOf(id));
@@ -201,7 +241,7 @@ async function evaluate(databaseUrl: string): Promise<void> {
         }
       }
       results[task.name] = Object.fromEntries(
-        METHODS.map((m) => [
+        methods.map((m) => [
           m,
           {
             ndcg10: 100 * mean(scores[m].ndcg),
@@ -211,7 +251,7 @@ async function evaluate(databaseUrl: string): Promise<void> {
             queries: task.queries.size,
           },
         ]),
-      ) as Record<Method, Scores>;
+      );
       say(`${task.name}: ${task.queries.size} queries (${seconds()} s)`);
     }
 
@@ -222,7 +262,7 @@ async function evaluate(databaseUrl: string): Promise<void> {
     console.log(`model ${embedding.modelId}; x100`);
     for (const [task, byMethod] of Object.entries(results)) {
       console.log(`\n${task} (${byMethod.dense.queries} queries)   nDCG@10  95% interval  MRR@10  Recall@100`);
-      for (const m of METHODS) {
+      for (const m of methods) {
         const r = byMethod[m];
         const [lo, hi] = r.ndcg10Interval.map((x) => x.toFixed(1));
         console.log(
@@ -234,6 +274,17 @@ async function evaluate(databaseUrl: string): Promise<void> {
   } finally {
     await context.close();
   }
+}
+
+/** The task's pool indexed by each analyser compared with the shipped bigrams. */
+function analysed(docOf: Map<string, string>, textOf: Map<string, string>, pool: Set<string>) {
+  return Object.fromEntries(
+    Object.entries(ANALYSERS).map(([name, analyse]) => {
+      const collection = new LexicalCollection(analyse);
+      for (const [id, externalId] of docOf) if (pool.has(externalId)) collection.upsert(id, textOf.get(id)!);
+      return [name, collection];
+    }),
+  );
 }
 
 interface Scores {
@@ -258,7 +309,12 @@ function readTasks(opts: { corpus: string; qrels: string; csl: string }): { docs
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Patent);
   const byId = new Map(patents.map((p) => [p.id, p]));
-  const docs: Doc[] = patents.map((p) => ({ externalId: p.id, title: p.title, abstract: p.abstract }));
+  const docs: Doc[] = patents.map((p) => ({
+    externalId: p.id,
+    owner: p.applicants || '申请人不详',
+    title: p.title,
+    abstract: p.abstract,
+  }));
   const tasks: Task[] = (opts.qrels ? opts.qrels.split(',') : []).map((t) => {
     const [name, file] = t.split('=');
     const academicOnly = name === 'company-to-academic';
@@ -275,7 +331,14 @@ function readTasks(opts: { corpus: string; qrels: string; csl: string }): { docs
     const ids = papers.map((_, i) => `csl-${i}`);
     // The abstract alone is the document (its title is a query): a neutral, distinct title keeps the record valid
     // and out of duplicate folding, which also folds records of one title.
-    docs.push(...papers.map((p, i) => ({ externalId: ids[i], title: `论文成果 ${i + 1}`, abstract: p.abstract })));
+    docs.push(
+      ...papers.map((p, i) => ({
+        externalId: ids[i],
+        owner: '论文库',
+        title: `论文成果 ${i + 1}`,
+        abstract: p.abstract,
+      })),
+    );
     const pool = new Set(ids);
     const one = (text: (i: number) => string) =>
       new Map(papers.map((_, i) => [String(i), { title: text(i), description: '', relevant: new Set([ids[i]]) }]));

@@ -58,7 +58,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 export async function emptyMarket(): Promise<void> {
   const db = new Client({ connectionString: process.env.DATABASE_URL });
   await db.connect();
-  await db.query('TRUNCATE achievements, demands, experts, brokers, outbox CASCADE');
+  await db.query('TRUNCATE achievements, demands, experts, brokers, outbox, weight_versions CASCADE');
   await db.end();
 }
 

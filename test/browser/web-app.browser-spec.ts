@@ -270,6 +270,8 @@ describe('web app (Chromium, real service)', () => {
     await page.locator('table.bars tbody tr').first().waitFor();
     await expect(page.locator('table.plain').first().textContent()).resolves.toContain('3,000,000');
     await shot(page, 'operator-dashboard');
+    await page.getByRole('heading', { name: '评分权重' }).waitFor();
+    await expect(page.locator('main').textContent()).resolves.toContain('当前使用配置的权重');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Funnel' }).waitFor();

@@ -17,6 +17,7 @@ import { HealthController } from './health/health.controller';
 import { LeadsController } from './leads/leads.controller';
 import { OperationsController } from './leads/operations.controller';
 import { MatchingController } from './matching/matching.controller';
+import { WeightsController } from './matching/weights.controller';
 import { MeController } from './me/me.controller';
 import { TaxonomyController } from './taxonomy/taxonomy.controller';
 import { AuthGuard } from './http/auth.guard';
@@ -68,6 +69,7 @@ export class ApiModule {
         BrokersController,
         ImportController,
         MatchingController,
+        WeightsController,
         LeadsController,
         OperationsController,
         MeController,

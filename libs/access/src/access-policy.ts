@@ -104,7 +104,10 @@ export function mayIntroduce(actor: Actor): boolean {
   return actor.role === 'admin' || actor.role === 'broker';
 }
 
-/** The funnel, rankings, escalations, webhooks and their deliveries, subsidy rules: the operators' (admin). */
+/**
+ * The funnel, rankings, escalations, webhooks and their deliveries, subsidy rules, the score weight versions: the
+ * operators' (admin).
+ */
 export function mayOperate(actor: Actor): boolean {
   return actor.role === 'admin';
 }

@@ -4,7 +4,7 @@ import { configSchema, type ASSIGNMENT_FACTORS, type WEIGHT_NAMES, type RawConfi
 /** The default score weights (documented in the README); MATCH_WEIGHTS overrides any of them. */
 export const DEFAULT_MATCH_WEIGHTS: Record<(typeof WEIGHT_NAMES)[number], number> = {
   semantic: 0.5,
-  keywords: 0.15,
+  keywords: 0.25,
   industry: 0.1,
   region: 0.08,
   readiness: 0.07,
@@ -66,6 +66,15 @@ export interface AppConfig {
     /** Broker assignment weights: defaults above, overridden by BROKER_WEIGHTS. */
     assignmentWeights: Record<(typeof ASSIGNMENT_FACTORS)[number], number>;
     webhook: { attempts: number; backoffMs: number; timeoutMs: number };
+  };
+  learning: {
+    everyMs: number;
+    minOutcomes: number;
+    priorOutcomes: number;
+    maxWeight: number;
+    minProbability: number;
+    explorationShare: number;
+    explorationMargin: number;
   };
   /** The outbox relay's poll interval, and how often a failing embedding is tried before the record is marked failed. */
   jobs: { outboxPollMs: number; embedAttempts: number };
@@ -137,6 +146,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       maxOffers: c.LEAD_MAX_OFFERS,
       assignmentWeights: { ...DEFAULT_ASSIGNMENT_WEIGHTS, ...c.BROKER_WEIGHTS },
       webhook: { attempts: c.WEBHOOK_ATTEMPTS, backoffMs: c.WEBHOOK_BACKOFF_MS, timeoutMs: c.WEBHOOK_TIMEOUT_MS },
+    },
+    learning: {
+      everyMs: c.LEARN_EVERY_MS,
+      minOutcomes: c.LEARN_MIN_OUTCOMES,
+      priorOutcomes: c.LEARN_PRIOR_OUTCOMES,
+      maxWeight: c.LEARN_MAX_WEIGHT,
+      minProbability: c.LEAD_MIN_PROBABILITY,
+      explorationShare: c.LEAD_EXPLORATION_SHARE,
+      explorationMargin: c.LEAD_EXPLORATION_MARGIN,
     },
     jobs: { outboxPollMs: c.OUTBOX_POLL_MS, embedAttempts: c.EMBED_ATTEMPTS },
     embedding: {

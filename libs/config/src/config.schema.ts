@@ -71,6 +71,18 @@ export const configSchema = z.object({
   SEARCH_DENSE_WEIGHT: z.coerce.number().min(0).max(100).default(3),
   // A match at or above this total score becomes a lead (README, "Leads").
   LEAD_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),
+  // Once a fitted weight version is active, a match becomes a lead when its predicted acceptance is at least this.
+  LEAD_MIN_PROBABILITY: z.coerce.number().min(0).max(1).default(0.3),
+  // Share of the candidates just below the bar sent to brokers anyway, marked exploratory, so the learner sees them.
+  LEAD_EXPLORATION_SHARE: z.coerce.number().min(0).max(0.5).default(0.05),
+  // How far below the bar (in score or probability) a candidate may be and still be explored.
+  LEAD_EXPLORATION_MARGIN: z.coerce.number().min(0).max(1).default(0.15),
+  // learn-weights: how often it runs, the outcomes a version needs before it may be switched on, the pull toward the
+  // configured weights (in outcomes), and the largest weight it may give one part (of weights summing to 1).
+  LEARN_EVERY_MS: integer(60_000, 30 * 86_400_000).default(86_400_000),
+  LEARN_MIN_OUTCOMES: integer(10, 1_000_000).default(200),
+  LEARN_PRIOR_OUTCOMES: integer(0, 100_000).default(100),
+  LEARN_MAX_WEIGHT: z.coerce.number().min(0.2).max(1).default(0.6),
   // At most this many leads from one new or changed demand or achievement, per direction.
   LEADS_PER_PROFILE: integer(0, 100).default(5),
   // An offered lead not accepted within this time goes to the next eligible broker (default 48 h).

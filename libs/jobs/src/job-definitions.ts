@@ -20,7 +20,7 @@ interface JobDefinition<Q extends QueueName, S extends z.ZodType> {
   jobId?: (payload: z.infer<S>) => string;
   options?: (config: AppConfig, payload: z.infer<S>) => JobsOptions;
   /** A job the queue runs on a schedule (one at a time, however many workers ask), never through the outbox. */
-  everyMs?: number;
+  everyMs?: number | ((config: AppConfig) => number);
 }
 
 const define = <Q extends QueueName, S extends z.ZodType>(d: JobDefinition<Q, S>) => d;
@@ -99,6 +99,8 @@ export const JOB_DEFINITIONS = {
   'close-withdrawn-leads': define({ queue: QUEUES.leads, payload: none, everyMs: 60_000 }),
   /** Offers that reached no inbox long after their jobs were written (a Redis that lost its data) are sent again. */
   'redeliver-lost-offers': define({ queue: QUEUES.leads, payload: none, everyMs: 60_000 }),
+  /** Score weights are fitted again from lead outcomes, and switched on when they beat those in force. */
+  'learn-weights': define({ queue: QUEUES.leads, payload: none, everyMs: (config) => config.learning.everyMs }),
   /** Stored answers of idempotency keys older than IDEMPOTENCY_TTL_HOURS are deleted. */
   'expire-idempotency-keys': define({ queue: QUEUES.maintenance, payload: none, everyMs: 600_000 }),
   /** Relayed outbox rows older than a week are deleted. */

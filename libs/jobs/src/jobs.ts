@@ -78,7 +78,7 @@ export class Jobs {
       if (d.queue !== queue || !('everyMs' in d)) continue;
       await this.queue(queue).upsertJobScheduler(
         name,
-        { every: d.everyMs },
+        { every: typeof d.everyMs === 'function' ? d.everyMs(this.config) : d.everyMs },
         { name, opts: { removeOnComplete: 100, removeOnFail: 100 } },
       );
     }

@@ -1,17 +1,20 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError, mayIntroduce, SYSTEM_ACTOR_ID, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { GenerateLeadsPayload } from '@app/jobs';
 import { Db } from '@app/persistence';
-import { MatchingService, type Match, type MatchScore } from '@app/matching';
+import { MatchingService, type Match } from '@app/matching';
 import { isLive, ProfilesRepository, ProfilesService, type Achievement, type Demand } from '@app/profiles';
 import { SearchIndexService } from '@app/vector-index';
 import type { IntroduceDto } from './dto/lead.dto';
 import { LeadOffersService } from './lead-offers.service';
 import { LeadViewsService, type LeadView } from './lead-views.service';
+import { decide } from './lead-outcomes';
 import { IndexBehindError, SameOrganisationError } from './leads.errors';
 import { LeadsRepository } from './leads.repository';
-import type { PartnerKind } from './leads.types';
+import type { LeadMatch, PartnerKind } from './leads.types';
+import { MatchCandidatesRepository, type ScoredCandidate } from './match-candidates.repository';
 
 /** A pair the matcher proposes: which demand, which partner, and the match that scored it. */
 interface Proposal {
@@ -21,9 +24,14 @@ interface Proposal {
   match: Match;
 }
 
+/** Candidates scored per direction for each lead wanted: the ones below the bar are explored and logged. */
+const SCORED_PER_LEAD = 3;
+
 /**
- * Where leads come from: `generate-leads` (a demand or achievement has a new vector: its best matches above
- * LEAD_MIN_SCORE become leads) and introductions by hand. Both open the lead through LeadOffersService.
+ * Where leads come from: `generate-leads` (a demand or achievement has a new vector: its best matches above the bar
+ * become leads, LEAD_MIN_SCORE, or LEAD_MIN_PROBABILITY once fitted weights are active; a logged share of those
+ * just below it become exploratory leads) and introductions by hand. Both open the lead through LeadOffersService.
+ * Every candidate scored is logged with what was done with it (match_candidates), for the learner.
  */
 @Injectable()
 export class LeadGenerationService {
@@ -37,6 +45,7 @@ export class LeadGenerationService {
     private readonly records: ProfilesRepository,
     private readonly matching: MatchingService,
     private readonly index: SearchIndexService,
+    private readonly candidates: MatchCandidatesRepository,
   ) {}
 
   /**
@@ -46,6 +55,8 @@ export class LeadGenerationService {
    */
   async generateFor({ kind, id, contentHash, changedAt }: GenerateLeadsPayload): Promise<number> {
     const { minScore, perProfile } = this.config.leads;
+    const { minProbability, explorationShare: share, explorationMargin: margin } = this.config.learning;
+    const scored = perProfile * SCORED_PER_LEAD;
     if (perProfile === 0) return 0;
     if (!(await this.index.reach(kind, changedAt))) throw new IndexBehindError(kind, id);
     const record = await this.records.findById(kind, id, this.db.pool);
@@ -56,32 +67,46 @@ export class LeadGenerationService {
     if (kind === 'demand') {
       const demand = record as Demand;
       for (const target of ['achievement', 'expert'] as const) {
-        const { matches, vector } = await this.matching.forReadDemand(demand, target, perProfile);
+        const { matches, vector } = await this.matching.forReadDemand(demand, target, scored);
         demandVector = vector;
         proposals.push(...matches.map((m) => ({ demandId: id, partnerKind: target, partnerId: m.id, match: m })));
       }
     } else {
       const achievement = record as Achievement;
-      const matches = await this.matching.forReadAchievement(achievement, perProfile);
+      const matches = await this.matching.forReadAchievement(achievement, scored);
       // Here each match is a demand: the pair's demand is the match, the partner this achievement.
       proposals = matches.map((m) => ({ demandId: m.id, partnerKind: 'achievement', partnerId: id, match: m }));
     }
     let created = 0;
-    for (const p of proposals.filter((p) => p.match.total >= minScore)) {
-      const demand = kind === 'demand' ? (record as Demand) : (p.match.record as Demand);
-      const lead = await this.offers.open(
-        {
-          demandId: p.demandId,
-          partnerKind: p.partnerKind,
-          partnerId: p.partnerId,
-          origin: 'matching',
-          match: scoreOf(p.match),
-        },
-        SYSTEM_ACTOR_ID,
-        { demand, demandVector: kind === 'demand' ? demandVector : undefined },
-      );
-      if (lead) created++;
+    const log: ScoredCandidate[] = [];
+    const made = new Map<PartnerKind, number>();
+    for (const [rank, p] of proposals.entries()) {
+      const room = (made.get(p.partnerKind) ?? 0) < perProfile;
+      const draw = drawOf(p.demandId, p.partnerId, contentHash);
+      const d = decide(p.match, { minScore, minProbability, share, margin }, draw, room);
+      const match = scoreOf(p.match, d.decision === 'exploration' ? d.threshold : undefined);
+      let leadId: string | null = null;
+      if (d.decision !== 'below') {
+        made.set(p.partnerKind, (made.get(p.partnerKind) ?? 0) + 1);
+        const demand = kind === 'demand' ? (record as Demand) : (p.match.record as Demand);
+        const lead = await this.offers.open(
+          {
+            demandId: p.demandId,
+            partnerKind: p.partnerKind,
+            partnerId: p.partnerId,
+            origin: 'matching',
+            match,
+            exploratory: d.decision === 'exploration',
+          },
+          SYSTEM_ACTOR_ID,
+          { demand, demandVector: kind === 'demand' ? demandVector : undefined },
+        );
+        if (lead) created++;
+        leadId = lead?.id ?? (await this.leads.findByPair(p.demandId, p.partnerKind, p.partnerId))?.id ?? null;
+      }
+      log.push({ ...p, ...d, match, rank: rank + 1, leadId });
     }
+    await this.candidates.log(this.db.pool, log);
     return created;
   }
 
@@ -102,7 +127,36 @@ export class LeadGenerationService {
   }
 }
 
-/** What a lead keeps of a match: the score, its parts and explanation, not the record. */
-function scoreOf(m: Match): MatchScore & { similarity: number } {
-  return { total: m.total, parts: m.parts, explanation: m.explanation, similarity: m.similarity };
+/**
+ * What a lead keeps of a match: the score, its parts and explanation, what it was scored with, not the record. The
+ * explanation says the bar it passed (or, for an exploratory lead, missed).
+ */
+function scoreOf(m: Match, exploredBelow?: number): LeadMatch {
+  const bar =
+    m.probability === null
+      ? { zh: `评分 ${m.total.toFixed(2)}`, en: `score ${m.total.toFixed(2)}` }
+      : {
+          zh: `预计接受概率 ${m.probability.toFixed(2)}（评分 ${m.total.toFixed(2)}）`,
+          en: `predicted acceptance ${m.probability.toFixed(2)} (score ${m.total.toFixed(2)})`,
+        };
+  const explored =
+    exploredBelow === undefined
+      ? null
+      : { zh: `探索性线索：低于门槛 ${exploredBelow}`, en: `exploratory lead: below the bar of ${exploredBelow}` };
+  return {
+    total: m.total,
+    parts: m.parts,
+    explanation: {
+      zh: [bar.zh, explored?.zh, m.explanation.zh].filter(Boolean).join('；'),
+      en: [bar.en, explored?.en, m.explanation.en].filter(Boolean).join('; '),
+    },
+    similarity: m.similarity,
+    weightsVersion: m.weightsVersion,
+    probability: m.probability,
+  };
+}
+
+/** A number in [0, 1) fixed for a pair and the text it was scored on: a retried job explores the same pairs. */
+function drawOf(demandId: string, partnerId: string, contentHash: string): number {
+  return createHash('sha256').update(`${demandId}:${partnerId}:${contentHash}`).digest().readUInt32BE(0) / 2 ** 32;
 }

@@ -13,6 +13,8 @@ import { LeadOffersRepository } from './lead-offers.repository';
 import { LeadsRepository } from './leads.repository';
 import { LeadConsentService } from './lead-consent.service';
 import { LeadGenerationService } from './lead-generation.service';
+import { LeadLearningService } from './lead-learning.service';
+import { MatchCandidatesRepository } from './match-candidates.repository';
 import { LeadLifecycleService } from './lead-lifecycle.service';
 import { LeadOffersService } from './lead-offers.service';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
@@ -21,6 +23,7 @@ import { SubsidyRulesService } from './subsidy-rules.service';
 /** The services other libs and apps use; the repositories stay inside. */
 const SERVICES = [
   LeadGenerationService,
+  LeadLearningService,
   LeadOffersService,
   LeadLifecycleService,
   LeadConsentService,
@@ -38,6 +41,7 @@ const SERVICES = [
     LeadReportsRepository,
     LeadDeliveryRepository,
     SubsidyRulesRepository,
+    MatchCandidatesRepository,
     ...SERVICES,
   ],
   exports: SERVICES,

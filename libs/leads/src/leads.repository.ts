@@ -54,10 +54,21 @@ export class LeadsRepository {
   /** Inserts the lead unless its pair exists; undefined then (the unique constraint decides, not a prior read). */
   async insert(tx: Queryable, lead: NewLead): Promise<Lead | undefined> {
     const { rows } = await tx.query<Row>(
-      `INSERT INTO leads (demand_id, partner_kind, partner_id, origin, score, match, state)
-       VALUES ($1, $2, $3, $4, $5, $6, 'unassigned')
+      `INSERT INTO leads (demand_id, partner_kind, partner_id, origin, score, match, state, weights_version,
+                          probability, exploratory)
+       VALUES ($1, $2, $3, $4, $5, $6, 'unassigned', $7, $8, $9)
        ON CONFLICT (demand_id, partner_kind, partner_id) DO NOTHING RETURNING *`,
-      [lead.demandId, lead.partnerKind, lead.partnerId, lead.origin, lead.match.total, JSON.stringify(lead.match)],
+      [
+        lead.demandId,
+        lead.partnerKind,
+        lead.partnerId,
+        lead.origin,
+        lead.match.total,
+        JSON.stringify(lead.match),
+        lead.match.weightsVersion ?? null,
+        lead.match.probability ?? null,
+        lead.exploratory ?? false,
+      ],
     );
     return rows[0] && toLead(rows[0]);
   }
@@ -246,6 +257,7 @@ function toLead(r: Row): Lead {
     origin: r.origin as Lead['origin'],
     score: Number(r.score),
     match: r.match as Lead['match'],
+    exploratory: r.exploratory === true,
     state: r.state as LeadState,
     brokerId: (r.broker_id as string | null) ?? null,
     offersMade: Number(r.offers_made),

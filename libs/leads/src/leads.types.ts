@@ -5,6 +5,15 @@ import type { ContractRecord, SubsidyEstimate } from './subsidy';
 
 export type PartnerKind = 'achievement' | 'expert';
 
+/** What a lead keeps of the match that made it: score, parts, explanation, and what it was scored with. */
+export interface LeadMatch extends MatchScore {
+  similarity?: number;
+  /** The fitted weight version; null: the configured weights. */
+  weightsVersion?: number | null;
+  /** Predicted acceptance when a fitted version was active. */
+  probability?: number | null;
+}
+
 export interface Lead {
   id: string;
   demandId: string;
@@ -12,7 +21,9 @@ export interface Lead {
   partnerId: string;
   origin: 'matching' | 'manual';
   score: number;
-  match: MatchScore;
+  match: LeadMatch;
+  /** Below the bar, sent on purpose (a logged share) so that the ranking can learn beyond itself. */
+  exploratory: boolean;
   state: LeadState;
   brokerId: string | null;
   offersMade: number;
@@ -59,5 +70,6 @@ export interface NewLead {
   partnerKind: PartnerKind;
   partnerId: string;
   origin: Lead['origin'];
-  match: MatchScore;
+  match: LeadMatch;
+  exploratory?: boolean;
 }

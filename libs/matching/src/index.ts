@@ -7,4 +7,4 @@ export { MatchingModule } from './matching.module';
 export { MatchingService } from './matching.service';
 export { type Match, type MatchFilters, type PartnerQuery, type SearchHit, type SearchMode } from './matching.types';
 export * from './scoring';
-export { contentTerms } from './terms';
+export { EVIDENCE_TERMS, keywordPart, needText, type NeedText } from './keywords';

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { dot, EmbeddingService } from '@app/embedding';
 import { Db } from '@app/persistence';
 import {
+  embeddingText,
   ProfilesRepository,
   ProfileNotFoundError,
   ProfilesService,
@@ -13,13 +14,14 @@ import {
   type ProfileByKind,
   type ProfileKind,
 } from '@app/profiles';
+import { LearningService, type RankingWeights } from '@app/learning';
 import { industryDivision } from '@app/taxonomy';
 import { indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
 import { foldDuplicates } from './duplicates';
 import { reciprocalRankFusion } from './fusion';
 import { IndexNotReadyError, NotEmbeddedYetError } from './matching.errors';
-import { combine, industryCloseness, industryPart, semanticPart } from './scoring';
-import { contentTerms } from './terms';
+import { combine, industryCloseness, industryPart, semanticPart, type MatchWeights, type ScorePart } from './scoring';
+import { needText } from './keywords';
 import {
   hardConstraints,
   type Match,
@@ -31,9 +33,9 @@ import {
 import { achievementParts, needOfDemand, partsFor, regionOf, termsOf, type Need } from './pair-parts';
 
 /**
- * Matching in every direction: candidates from the HNSW index (hard constraints applied inside the search), then a
- * score of several parts with weights from configuration, an explanation in Chinese and English, and near-duplicate
- * achievements folded into one result.
+ * Matching in every direction: candidates from the HNSW index and from the BM25 index of the public text (hard
+ * constraints applied inside both searches), fused, then a score of several parts with weights from configuration,
+ * an explanation in Chinese and English, and near-duplicate achievements folded into one result.
  */
 @Injectable()
 export class MatchingService {
@@ -44,6 +46,7 @@ export class MatchingService {
     private readonly profiles: ProfilesService,
     private readonly repository: ProfilesRepository,
     private readonly embedding: EmbeddingService,
+    private readonly learning: LearningService,
   ) {}
 
   /** demand -> achievements, or demand -> experts (commissioners included). */
@@ -102,9 +105,10 @@ export class MatchingService {
     if (!partner) throw new ProfileNotFoundError(partnerKind, partnerId);
     const [a, b] = await Promise.all([this.vectorOf('demand', demandId), this.vectorOf(partnerKind, partnerId)]);
     const similarity = dot(a, b);
-    const parts = partsFor(partnerKind, needOfDemand(publicFormOf(demand)), partner, similarity);
+    const need = needOfDemand(publicFormOf(demand));
+    const parts = partsFor(partnerKind, need, partner, similarity, this.index.rarity(partnerKind));
     return {
-      ...combine(parts, this.config.matching.weights),
+      ...scored(parts, await this.learning.current()),
       id: partnerId,
       kind: partnerKind,
       similarity,
@@ -133,22 +137,25 @@ export class MatchingService {
   ): Promise<Match[]> {
     const vector = await this.vectorOf('achievement', achievement.id);
     const filter = hardConstraints('demand', filters, achievement.organisationId);
-    const candidates = this.candidates('demand', vector, limit, filter);
+    const candidates = this.candidates('demand', vector, embeddingText('achievement', achievement), limit, filter);
     const demands = await this.load(
       actor,
       'demand',
       candidates.map((c) => c.id),
       filter,
     );
-    const offerTerms = new Set(termsOf('achievement', achievement));
+    const offerTerms = termsOf('achievement', achievement);
+    // A pair's keyword part is the same from both sides: terms weighed by their rarity among achievements.
+    const rarity = this.index.rarity('achievement');
+    const ranking = await this.learning.current();
     const matches = candidates.flatMap((c) => {
       const d = demands.get(c.id);
       if (!d) return [];
       // Only what the viewer may read of the demand takes part (its public form, unless the viewer owns it).
       const need = needOfDemand(d);
-      const score = combine(
-        [semanticPart(c.similarity), ...achievementParts(need, achievement, offerTerms)],
-        this.config.matching.weights,
+      const score = scored(
+        [semanticPart(c.similarity), ...achievementParts(need, achievement, offerTerms, rarity)],
+        ranking,
       );
       return [{ ...score, id: c.id, kind: 'demand' as const, similarity: c.similarity, record: d }];
     });
@@ -165,7 +172,7 @@ export class MatchingService {
     const text = [query.text, industryNames].filter((t) => t && t.trim()).join('\n') || '科技成果 技术需求';
     const vector = await this.embedding.embedOne(text, 'query');
     const need: Need = {
-      terms: contentTerms(text),
+      ...needText(text),
       industryCode: null,
       regionCode: query.regionCode,
       minReadinessLevel: null,
@@ -179,6 +186,7 @@ export class MatchingService {
       query.industryCodes.length === 0 ||
       m.industries.length === 0 ||
       m.industries.some((i) => query.industryCodes.some((q) => industryCloseness(q, i) >= 0.8));
+    const ranking = await this.learning.current();
     const rank = async (kind: 'achievement' | 'expert' | 'demand') => {
       const matches = await this.rank(
         actor,
@@ -196,7 +204,7 @@ export class MatchingService {
           .map((q) => industryPart(q, industries))
           .filter(Boolean)
           .sort((a, b) => b!.value - a!.value)[0];
-        if (best) Object.assign(m, combine([...m.parts, best], this.config.matching.weights));
+        if (best) Object.assign(m, scored([...m.parts, best], ranking));
       }
       return matches.sort((a, b) => b.total - a.total);
     };
@@ -252,19 +260,20 @@ export class MatchingService {
   ): Promise<Match[]> {
     const hard = hardConstraints(kind, filters, excludeOrganisation);
     const filter = extra ? (m: IndexMeta) => hard(m) && extra(m) : hard;
-    const candidates = this.candidates(kind, vector, limit, filter);
+    const candidates = this.candidates(kind, vector, need.text, limit, filter);
     const records = await this.load(
       actor,
       kind,
       candidates.map((c) => c.id),
       filter,
     );
-    const w = this.config.matching.weights;
+    const ranking = await this.learning.current();
+    const rarity = this.index.rarity(kind);
     const matches: Match[] = candidates.flatMap((c) => {
       const r = records.get(c.id);
       if (!r) return [];
-      const parts = partsFor(kind, need, r, c.similarity);
-      return [{ ...combine(parts, w), id: c.id, kind, similarity: c.similarity, record: r }];
+      const parts = partsFor(kind, need, r, c.similarity, rarity);
+      return [{ ...scored(parts, ranking), id: c.id, kind, similarity: c.similarity, record: r }];
     });
     matches.sort((a, b) => b.total - a.total);
     const folded =
@@ -279,9 +288,29 @@ export class MatchingService {
     return folded.slice(0, limit);
   }
 
-  private candidates(kind: ProfileKind, vector: Float32Array, limit: number, filter: (m: IndexMeta) => boolean) {
+  /**
+   * The nearest neighbours of the vector and the best BM25 hits of the text, the same number from each, fused by
+   * reciprocal rank. A record the lexical index has but the dense one lacks (not embedded yet) is left out: it has
+   * no similarity to score.
+   */
+  private candidates(
+    kind: ProfileKind,
+    vector: Float32Array,
+    text: string,
+    limit: number,
+    filter: (m: IndexMeta) => boolean,
+  ): { id: string; similarity: number }[] {
     this.requireReady();
-    return this.index.dense(kind, vector, Math.max(this.config.matching.candidates, limit * 2), filter).hits;
+    const n = Math.max(this.config.matching.candidates, limit * 2);
+    const dense = this.index.dense(kind, vector, n, filter).hits;
+    const lexical = this.index.lexical(kind, text, n, filter);
+    const similarity = new Map(dense.map((h) => [h.id, h.similarity]));
+    return reciprocalRankFusion([dense.map((h) => h.id), lexical.map((h) => h.id)]).flatMap(({ id }) => {
+      const known = similarity.get(id);
+      if (known !== undefined) return [{ id, similarity: known }];
+      const other = this.index.vectorOf(kind, id);
+      return other ? [{ id, similarity: dot(vector, other) }] : [];
+    });
   }
 
   private async vectorOf(kind: ProfileKind, id: string): Promise<Float32Array> {
@@ -320,4 +349,10 @@ export class MatchingService {
   private requireReady(): void {
     if (this.index.state !== 'ready') throw new IndexNotReadyError();
   }
+}
+
+/** A score by the weights in force, with their version and, once a fitted version is active, the probability. */
+function scored(parts: (ScorePart | undefined)[], ranking: RankingWeights) {
+  const score = combine(parts, ranking.weights as unknown as MatchWeights);
+  return { ...score, weightsVersion: ranking.version, probability: ranking.probability?.(score.total) ?? null };
 }

@@ -16,6 +16,10 @@ export interface MatchFilters {
 }
 
 export interface Match<K extends ProfileKind = ProfileKind> extends MatchScore {
+  /** The fitted weight version it was scored with; null: the configured weights. */
+  weightsVersion: number | null;
+  /** Predicted acceptance of a lead on this pair, once a fitted version is active; null before. */
+  probability: number | null;
   id: string;
   kind: K;
   similarity: number;

@@ -6,25 +6,24 @@ import {
   type ProfileByKind,
   type ProfileKind,
 } from '@app/profiles';
+import { bigrams, type Rarity } from '@app/vector-index';
+import { keywordPart, type NeedText } from './keywords';
 import {
   cooperationPart,
   greenPart,
   industryPart,
-  keywordPart,
   pricePart,
   readinessPart,
   regionPart,
   semanticPart,
   type ScorePart,
 } from './scoring';
-import { contentTerms } from './terms';
 
 // The parts of a pair's score, from the side that needs (a demand, a programme's focus) and the side that offers.
 // Pure functions over records: MatchingService finds the candidates and combines these with its weights.
 
 /** The need side of a pair, whatever asks: a demand, or a programme's focus. */
-export interface Need {
-  terms: string[];
+export interface Need extends NeedText {
   industryCode: string | null;
   regionCode: string;
   minReadinessLevel: number | null;
@@ -34,23 +33,24 @@ export interface Need {
   greenPreferred: boolean;
 }
 
-/** The parts of the score of a record of `kind` against a need. */
+/** The parts of the score of a record of `kind` against a need; `rarity` is that of the kind's catalogue. */
 export function partsFor(
   kind: 'achievement' | 'expert' | 'demand',
   need: Need,
   r: ProfileByKind['achievement' | 'expert' | 'demand'],
   similarity: number,
+  rarity: Rarity,
 ): (ScorePart | undefined)[] {
-  const offerTerms = new Set(termsOf(kind, r));
+  const offerTerms = termsOf(kind, r);
   const parts: (ScorePart | undefined)[] = [semanticPart(similarity)];
   if (kind === 'achievement') {
-    parts.push(...achievementParts(need, r as Achievement, offerTerms));
+    parts.push(...achievementParts(need, r as Achievement, offerTerms, rarity));
   } else if (kind === 'expert') {
-    parts.push(keywordPart(need.terms, offerTerms), regionPart(need.regionCode, (r as Expert).regionCodes));
+    parts.push(keywordPart(need, offerTerms, rarity), regionPart(need.regionCode, (r as Expert).regionCodes));
   } else {
     const d = r as Demand;
     parts.push(
-      keywordPart(need.terms, offerTerms),
+      keywordPart(need, offerTerms, rarity),
       industryPart(need.industryCode, d.industryCode ? [d.industryCode] : []),
       regionPart(need.regionCode, [d.regionCode]),
     );
@@ -59,9 +59,9 @@ export function partsFor(
 }
 
 /** How an achievement fits a need, apart from the semantic similarity. */
-export function achievementParts(need: Need, a: Achievement, offerTerms: ReadonlySet<string>) {
+export function achievementParts(need: Need, a: Achievement, offerTerms: ReadonlySet<string>, rarity: Rarity) {
   return [
-    keywordPart(need.terms, offerTerms),
+    keywordPart(need, offerTerms, rarity),
     industryPart(need.industryCode, a.industryCode ? [a.industryCode] : []),
     regionPart(need.regionCode, [a.regionCode]),
     readinessPart(a.readinessLevel, need.minReadinessLevel),
@@ -72,8 +72,10 @@ export function achievementParts(need: Need, a: Achievement, offerTerms: Readonl
 }
 
 export function needOfDemand(d: Demand): Need {
+  const text = profileText('demand', d);
   return {
-    terms: termsOf('demand', d),
+    text,
+    terms: [...termsOf('demand', d)],
     industryCode: d.industryCode,
     regionCode: d.regionCode,
     minReadinessLevel: d.minReadinessLevel,
@@ -84,18 +86,19 @@ export function needOfDemand(d: Demand): Need {
   };
 }
 
-// Segmenting a record's text is the costliest step of scoring; a record's terms change only with its text, and
-// the update time says when (for the viewer's form of a demand, the blanked fields are part of the key).
-const termsCache = new Map<string, string[]>();
-const TERMS_CACHE_SIZE = 50_000;
+// Normalising and splitting a record's text is the costliest step of scoring; a record's terms change only with its
+// text, and the update time says when (for the viewer's form of a demand, the blanked fields are part of the key).
+const termsCache = new Map<string, ReadonlySet<string>>();
+const TERMS_CACHE_SIZE = 20_000;
 
-export function termsOf(kind: ProfileKind, record: ProfileByKind[ProfileKind]): string[] {
+/** A record's terms as the lexical index reads its text (the form given: a demand's public form has fewer). */
+export function termsOf(kind: ProfileKind, record: ProfileByKind[ProfileKind]): ReadonlySet<string> {
   const blanked =
     kind === 'demand' ? (record as Demand).confidentialFields.filter((f) => (record as Demand)[f] === null) : [];
   const key = `${kind}:${record.id}:${record.updatedAt}:${blanked.join(',')}`;
   let terms = termsCache.get(key);
   if (!terms) {
-    terms = contentTerms(profileText(kind, record));
+    terms = new Set(bigrams(profileText(kind, record)));
     if (termsCache.size >= TERMS_CACHE_SIZE) termsCache.delete(termsCache.keys().next().value!);
     termsCache.set(key, terms);
   }

@@ -4,7 +4,6 @@ import {
   cooperationPart,
   greenPart,
   industryPart,
-  keywordPart,
   pricePart,
   readinessPart,
   regionPart,
@@ -18,17 +17,6 @@ describe('scoring parts', () => {
     expect(semanticPart(0.8234).value).toBeCloseTo(0.8234);
     expect(semanticPart(-0.1).value).toBe(0);
     expect(semanticPart(0.8234).why.en).toBe('semantic similarity 0.82');
-  });
-
-  it('keywords: names the shared words; five shared is a full score', () => {
-    const part = keywordPart(['动力电池', '回收', '湿法'], new Set(['动力电池', '湿法', '正极']))!;
-    expect(part.value).toBeCloseTo(2 / 3);
-    expect(part.why.zh).toBe('共同关键词：动力电池、湿法');
-    expect(
-      keywordPart(['a1', 'b1', 'c1', 'd1', 'e1', 'f1', 'g1'], new Set(['a1', 'b1', 'c1', 'd1', 'e1']))!.value,
-    ).toBe(1);
-    expect(keywordPart([], new Set(['x']))).toBeUndefined();
-    expect(keywordPart(['甲'], new Set())!.why.en).toBe('no shared keywords');
   });
 
   it.each([
@@ -121,6 +109,14 @@ describe('combine', () => {
     );
     expect(score.parts.map((p) => p.name)).toEqual(['semantic', 'readiness', 'region']);
     expect(score.explanation.en).toBe('semantic similarity 0.80; TRL 6 >= required 5; elsewhere (深圳市)');
+  });
+
+  it("scales a part's weight by its confidence", () => {
+    const w = DEFAULT_MATCH_WEIGHTS;
+    const keywords = { name: 'keywords' as const, value: 1, confidence: 0.5, why: { zh: '', en: '' } };
+    const score = combine([semanticPart(0.6), keywords], w);
+    expect(score.total).toBeCloseTo((0.6 * w.semantic + 0.5 * w.keywords) / (w.semantic + 0.5 * w.keywords));
+    expect(score.parts[1].weight).toBeCloseTo(0.5 * w.keywords);
   });
 
   it('ranks a pair that fits on every count above one that fits only semantically', () => {

@@ -22,11 +22,17 @@ export interface ScorePart {
   name: keyof MatchWeights;
   value: number;
   why: Bilingual;
+  /**
+   * How much evidence the value rests on, in (0, 1]: the part's weight is scaled by it (absent: 1). A short need's
+   * shared keywords prove less than a paragraph's.
+   */
+  confidence?: number;
 }
 
 export interface MatchScore {
   /** Weighted mean of the parts that apply, in [0, 1]. */
   total: number;
+  /** Each with the weight it counted with (its configured weight times its confidence). */
   parts: (ScorePart & { weight: number })[];
   explanation: Bilingual;
 }
@@ -36,23 +42,6 @@ const clamp = (x: number) => Math.max(0, Math.min(1, x));
 export function semanticPart(similarity: number): ScorePart {
   const s = similarity.toFixed(2);
   return { name: 'semantic', value: clamp(similarity), why: { zh: `语义相似度 ${s}`, en: `semantic similarity ${s}` } };
-}
-
-/** Share of the need's content words that the offer also has, with the words. */
-export function keywordPart(needTerms: readonly string[], offerTerms: ReadonlySet<string>): ScorePart | undefined {
-  if (needTerms.length === 0) return undefined;
-  const matched = needTerms.filter((t) => offerTerms.has(t));
-  // Five shared content words are as good as it gets; short demands should not need to share all of theirs.
-  const value = clamp(matched.length / Math.min(5, needTerms.length));
-  const shown = matched.slice(0, 6);
-  return {
-    name: 'keywords',
-    value,
-    why:
-      matched.length === 0
-        ? { zh: '无共同关键词', en: 'no shared keywords' }
-        : { zh: `共同关键词：${shown.join('、')}`, en: `shared keywords: ${shown.join(', ')}` },
-  };
 }
 
 /** Same class > same group > same division > same section > different; unknown on either side: not scored. */
@@ -195,7 +184,9 @@ export function greenPart(preferred: boolean, green: boolean | undefined): Score
 
 /** The weighted mean of the parts that apply, and an explanation that names the strongest parts first. */
 export function combine(parts: (ScorePart | undefined)[], weights: MatchWeights): MatchScore {
-  const applied = parts.filter((p): p is ScorePart => p !== undefined).map((p) => ({ ...p, weight: weights[p.name] }));
+  const applied = parts
+    .filter((p): p is ScorePart => p !== undefined)
+    .map((p) => ({ ...p, weight: weights[p.name] * (p.confidence ?? 1) }));
   const totalWeight = applied.reduce((s, p) => s + p.weight, 0) || 1;
   const total = applied.reduce((s, p) => s + p.weight * p.value, 0) / totalWeight;
   const ordered = [...applied].sort((a, b) => b.weight * b.value - a.weight * a.value);

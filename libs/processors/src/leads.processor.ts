@@ -1,8 +1,14 @@
 import { Processor } from '@nestjs/bullmq';
 import { isFinalAttempt, Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
-import { LeadDeliveryService, LeadGenerationService, LeadLifecycleService, LeadOffersService } from '@app/leads';
+import {
+  LeadDeliveryService,
+  LeadGenerationService,
+  LeadLearningService,
+  LeadLifecycleService,
+  LeadOffersService,
+} from '@app/leads';
 
-/** The `leads` queue: finding leads for a new vector, delivering and expiring offers, and the minute sweeps. */
+/** The `leads` queue: finding leads for a new vector, delivering and expiring offers, the sweeps, and learning. */
 @Processor(QUEUES.leads, { concurrency: 4 })
 export class LeadsProcessor extends QueueProcessor<'leads'> {
   constructor(
@@ -10,6 +16,7 @@ export class LeadsProcessor extends QueueProcessor<'leads'> {
     private readonly offers: LeadOffersService,
     private readonly lifecycle: LeadLifecycleService,
     private readonly delivery: LeadDeliveryService,
+    private readonly learning: LeadLearningService,
     jobs: Jobs,
     outage: RedisOutage,
   ) {
@@ -28,6 +35,7 @@ export class LeadsProcessor extends QueueProcessor<'leads'> {
       'assign-waiting-leads': () => this.offers.assignWaiting(),
       'close-withdrawn-leads': () => this.lifecycle.closeWithdrawn(),
       'redeliver-lost-offers': () => this.delivery.redeliverLost(),
+      'learn-weights': async () => (await this.learning.learn())?.id ?? null,
     };
   }
 }

@@ -1,4 +1,4 @@
-import { bigrams, LexicalCollection } from './lexical-collection';
+import { bigrams, LexicalCollection, sharedPhrases } from './lexical-collection';
 
 describe('bigrams', () => {
   it('splits Chinese into overlapping bigrams and keeps Latin words whole', () => {
@@ -10,7 +10,42 @@ describe('bigrams', () => {
   });
 });
 
+describe('sharedPhrases', () => {
+  it('joins runs of shared bigrams into phrases, per run of the text, Latin words whole', () => {
+    const shared = new Set(['盾构', '构机', '磨损', 'tbm']);
+    expect(sharedPhrases('盾构机刀具磨损，TBM 换刀', (t) => shared.has(t))).toEqual([
+      { phrase: '盾构机', terms: ['盾构', '构机'] },
+      { phrase: '磨损', terms: ['磨损'] },
+      { phrase: 'tbm', terms: ['tbm'] },
+    ]);
+  });
+});
+
 describe('LexicalCollection', () => {
+  it('knows how rare a term is: common ones low, unseen ones highest', () => {
+    const sut = new LexicalCollection();
+    for (let i = 0; i < 9; i++) sut.upsert(`d${i}`, `方法${i}`);
+    sut.upsert('rare', '方法 滚刀');
+    expect(sut.idf('方法')).toBeLessThan(0.2);
+    expect(sut.idf('滚刀')).toBeGreaterThan(1.5);
+    expect(sut.idf('未见')).toBeGreaterThan(sut.idf('滚刀'));
+  });
+
+  it("counts a replaced document once in a term's rarity", () => {
+    const sut = new LexicalCollection();
+    for (let i = 0; i < 10; i++) sut.upsert(`d${i}`, i < 2 ? '电池' : `光伏${i}`);
+    const before = sut.idf('电池');
+    for (let i = 0; i < 10; i++) sut.upsert(`d${i}`, i < 2 ? '电池' : `光伏${i}`); // as when vectors arrive
+    expect(sut.idf('电池')).toBeCloseTo(before);
+  });
+
+  it('indexes with the analyser it is given', () => {
+    const sut = new LexicalCollection((text) => text.split(' '));
+    sut.upsert('a', '盾构机 滚刀');
+    expect(sut.search('滚刀', 1).map((h) => h.id)).toEqual(['a']);
+    expect(sut.search('滚', 1)).toEqual([]);
+  });
+
   it('ranks the document sharing the most query bigrams first, and forgets removed ones', () => {
     const sut = new LexicalCollection();
     sut.upsert('a', '废旧动力电池正极材料湿法回收');

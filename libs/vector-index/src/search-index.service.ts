@@ -14,7 +14,7 @@ import {
   type ProfileKind,
 } from '@app/profiles';
 import { indexMeta, type IndexMeta } from './index-meta';
-import { LexicalCollection } from './lexical-collection';
+import { LexicalCollection, type Rarity } from './lexical-collection';
 import { VectorCollection, type HnswOptions, type SearchResult } from './vector-collection';
 
 export const KINDS: ProfileKind[] = ['achievement', 'demand', 'expert', 'broker'];
@@ -275,6 +275,11 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       const m = c.meta.get(id);
       return m !== undefined && (!filter || filter(m));
     });
+  }
+
+  /** How rare a term is among the live records of a kind (their public text, as the lexical index reads it). */
+  rarity(kind: ProfileKind): Rarity {
+    return this.catalogues[kind].lexical;
   }
 
   vectorOf(kind: ProfileKind, id: string): Float32Array | undefined {

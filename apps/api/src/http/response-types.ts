@@ -12,6 +12,7 @@ import type {
   SubsidyRule,
   WebhookDelivery,
 } from '@app/leads';
+import type { WeightVersion } from '@app/learning';
 import type { Match, SearchHit } from '@app/matching';
 import type { Achievement, Broker, Demand, Expert, ImportSummary, Organisation, Page } from '@app/profiles';
 import type { Region } from '@app/taxonomy';
@@ -61,6 +62,13 @@ export type SubsidyRules = SubsidyRule[];
 export type Funnel = FunnelRow[];
 export type Ranking = RankingRow[];
 export type WebhookDeliveries = WebhookDelivery[];
+export type WeightVersions = WeightVersion[];
+
+/** The weights matching scores with: a fitted version's, or (version null) the configured ones. */
+export interface ActiveWeights {
+  version: number | null;
+  weights: Record<string, number>;
+}
 export type Regions = Region[];
 
 export interface DeclineReasons {

@@ -29,6 +29,7 @@ export function createApi(key) {
     get: (path) => call('GET', path),
     post: (path, body = {}) => call('POST', path, body),
     patch: (path, body) => call('PATCH', path, body),
+    put: (path, body) => call('PUT', path, body),
     /** A file upload with progress (fetch has none): resolves with the JSON answer. */
     upload(path, file, contentType, onProgress) {
       return new Promise((resolve, reject) => {

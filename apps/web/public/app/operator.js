@@ -1,4 +1,5 @@
-// Operators: the funnel by organisation, industry or region; the yearly ranking; subsidy estimates of contracts.
+// Operators: the funnel by organisation, industry or region; the yearly ranking; subsidy estimates of contracts; the
+// score weight versions learned from outcomes, with their held-out metrics, and the switch between them.
 import { useContext, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { LangContext, useT } from './i18n.js';
@@ -78,6 +79,7 @@ export function OperatorPage() {
         </tbody>
       </table>`
     }
+    <${WeightVersions} />
     <h2>${t('subsidies')}</h2>
     ${
       contracts &&
@@ -108,4 +110,101 @@ export function OperatorPage() {
       </table>`
     }
   </section>`;
+}
+
+const fixed = (x, digits = 3) => (typeof x === 'number' ? x.toFixed(digits) : '—');
+
+/** Fitted weight versions, newest first: which one matching uses, its metrics and calibration; switch or roll back. */
+function WeightVersions() {
+  const t = useT();
+  const { api } = useSession();
+  const [reload, setReload] = useState(0);
+  const [versions, error] = useLoad(() => api.get('/matching/weights?limit=20'), [reload]);
+  const [active] = useLoad(() => api.get('/matching/weights/active'), [reload]);
+  const [switchError, setSwitchError] = useState(null);
+  const use = async (version) => {
+    setSwitchError(null);
+    try {
+      await api.put('/matching/weights/active', { version });
+      setReload((n) => n + 1);
+    } catch (e) {
+      setSwitchError(e);
+    }
+  };
+  const shown = versions?.find((v) => v.status === 'active') ?? versions?.[0];
+  return html`<div class="section-head">
+      <h2>${t('weights')}</h2>
+      ${active?.version !== null && active && html`<button type="button" onClick=${() => use(null)}>${t('useConfigured')}</button>`}
+    </div>
+    <${Problem} error=${error ?? switchError} />
+    ${active && html`<p>${active.version === null ? t('configuredInForce') : `${t('versionInForce')} #${active.version}`}</p>`}
+    ${
+      versions &&
+      (versions.length === 0
+        ? html`<p class="hint">${t('noVersions')}</p>`
+        : html`<table class="plain">
+            <caption>
+              ${t('weightVersions')}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">${t('state')}</th>
+                <th scope="col">${t('outcomes')}</th>
+                <th scope="col">AUC</th>
+                <th scope="col">${t('logLoss')}</th>
+                <th scope="col">${t('weights')}</th>
+                <th scope="col"><span class="sr-only">${t('actions')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              ${versions.map(
+                (v) =>
+                  html`<tr>
+                    <td>${v.id}</td>
+                    <td>${t(`version_${v.status}`)}<br /><small>${v.note}</small></td>
+                    <td class="num">${v.trainingOutcomes} + ${v.heldoutOutcomes}</td>
+                    <td class="num">${fixed(v.metrics.auc)} / ${fixed(v.metrics.baseline.auc)}</td>
+                    <td class="num">${fixed(v.metrics.logLoss)} / ${fixed(v.metrics.baseline.logLoss)}</td>
+                    <td>
+                      ${Object.entries(v.weights)
+                        .map(([name, w]) => `${t(`part_${name}`)} ${fixed(w, 2)}`)
+                        .join(' · ')}
+                    </td>
+                    <td>
+                      ${
+                        v.status !== 'active' &&
+                        html`<button type="button" onClick=${() => use(v.id)}>${t('switchOn')} #${v.id}</button>`
+                      }
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`)
+    }
+    ${
+      shown &&
+      html`<table class="plain">
+        <caption>
+          ${t('calibration')} #${shown.id}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">${t('predicted')}</th>
+            <th scope="col">${t('observed')}</th>
+            <th scope="col">${t('outcomes')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${shown.metrics.calibration.map(
+            (b) =>
+              html`<tr>
+                <td class="num">${fixed(b.from, 1)}–${fixed(b.to, 1)}: ${fixed(b.predicted, 2)}</td>
+                <td class="num">${fixed(b.observed, 2)}</td>
+                <td class="num">${b.count}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`
+    }`;
 }
