@@ -23,7 +23,7 @@ CREATE UNIQUE INDEX weight_versions_one_active ON weight_versions ((true)) WHERE
 -- What a lead was scored with; exploratory leads were below the bar and sent on purpose (a logged share).
 ALTER TABLE leads
   ADD COLUMN weights_version integer REFERENCES weight_versions (id),
-  ADD COLUMN probability real,
+  ADD COLUMN probability double precision,
   ADD COLUMN exploratory boolean NOT NULL DEFAULT false;
 
 -- Every candidate lead generation scored: its parts, the version and bar in force, its rank, what was done with it
@@ -37,13 +37,13 @@ CREATE TABLE match_candidates (
   -- part -> value, and part -> confidence for the parts whose weight counted scaled (a short need's keywords).
   parts jsonb NOT NULL,
   confidence jsonb NOT NULL DEFAULT '{}',
-  total real NOT NULL,
-  probability real,
+  total double precision NOT NULL,
+  probability double precision,
   weights_version integer REFERENCES weight_versions (id),
-  threshold real NOT NULL,
+  threshold double precision NOT NULL,
   rank integer NOT NULL,
   decision text NOT NULL CHECK (decision IN ('lead', 'exploration', 'below')),
-  propensity real NOT NULL CHECK (propensity >= 0 AND propensity <= 1),
+  propensity double precision NOT NULL CHECK (propensity >= 0 AND propensity <= 1),
   lead_id uuid REFERENCES leads (id)
 );
 CREATE INDEX match_candidates_lead ON match_candidates (lead_id) WHERE lead_id IS NOT NULL;

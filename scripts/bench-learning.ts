@@ -115,6 +115,8 @@ interface RoundResult {
   outcomes: number;
   weightsVersion: number | null;
   weights: Record<string, number>;
+  /** The version fitted after this round (learned arm), switched on or not. */
+  fitted: { id: number; status: string; weights: Record<string, number> } | null;
 }
 
 const vectors = new Map<string, Float32Array>(); // text -> vector, shared by the two arms
@@ -244,7 +246,7 @@ async function arm(learned: boolean, databaseUrl: string): Promise<RoundResult[]
           await lifecycle.transition(broker, id, { to: 'declined', reason: reasonOf(parts), note: '模拟' });
         }
       }
-      if (learned) await learning.learn();
+      const version = learned ? await learning.learn() : null;
       const inForce = await weights.current();
       const ndcg: number[] = [];
       for (const [demandId, i] of heldOutIds) {
@@ -267,6 +269,7 @@ async function arm(learned: boolean, databaseUrl: string): Promise<RoundResult[]
         outcomes,
         weightsVersion: inForce.version,
         weights: inForce.weights,
+        fitted: version && { id: version.id, status: version.status, weights: version.weights },
       };
       results.push(result);
       say(
@@ -300,6 +303,7 @@ async function main(): Promise<void> {
       acceptedShare: last(learned).acceptedShare,
       ndcg10: last(learned).ndcg10,
       weights: last(learned).weights,
+      lastFitted: last(learned).fitted,
     },
     outcomes: last(learned).outcomes,
   };
@@ -318,11 +322,13 @@ async function main(): Promise<void> {
   });
   const lift = summary.learned.acceptedShare / Math.max(summary.static.acceptedShare, 1e-9) - 1;
   console.log(`\nlast round: accepted share ${(100 * lift).toFixed(1)}% relative to static weights`);
-  console.log(
-    `learned weights: ${Object.entries(summary.learned.weights)
-      .map(([n, w]) => `${n} ${w.toFixed(2)}`)
-      .join(', ')}`,
-  );
+  const listed = (w: Record<string, number>) =>
+    Object.entries(w)
+      .map(([n, x]) => `${n} ${x.toFixed(2)}`)
+      .join(', ');
+  console.log(`weights in force: ${listed(summary.learned.weights)}`);
+  const fitted = summary.learned.lastFitted;
+  if (fitted) console.log(`last fitted version ${fitted.id} (${fitted.status}): ${listed(fitted.weights)}`);
   console.log(`${Math.round((Date.now() - started) / 1000)} s`);
 }
 

@@ -80,7 +80,10 @@ export class LeadGenerationService {
     let created = 0;
     const log: ScoredCandidate[] = [];
     const made = new Map<PartnerKind, number>();
-    for (const [rank, p] of proposals.entries()) {
+    const ranked = new Map<PartnerKind, number>();
+    for (const p of proposals) {
+      const rank = (ranked.get(p.partnerKind) ?? 0) + 1;
+      ranked.set(p.partnerKind, rank);
       const room = (made.get(p.partnerKind) ?? 0) < perProfile;
       const draw = drawOf(p.demandId, p.partnerId, contentHash);
       const d = decide(p.match, { minScore, minProbability, share, margin }, draw, room);
@@ -104,7 +107,7 @@ export class LeadGenerationService {
         if (lead) created++;
         leadId = lead?.id ?? (await this.leads.findByPair(p.demandId, p.partnerKind, p.partnerId))?.id ?? null;
       }
-      log.push({ ...p, ...d, match, rank: rank + 1, leadId });
+      log.push({ ...p, ...d, match, rank, leadId });
     }
     await this.candidates.log(this.db.pool, log);
     return created;

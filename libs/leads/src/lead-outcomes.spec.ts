@@ -85,5 +85,9 @@ describe('decide', () => {
       propensity: 0,
     });
     expect(decide({ total: 0.5, probability: null }, { ...bars, share: 0 }, 0.01, true).decision).toBe('below');
+    expect(decide({ total: 0.5, probability: null }, bars, 0.01, false)).toMatchObject({
+      decision: 'below',
+      propensity: 0,
+    });
   });
 });

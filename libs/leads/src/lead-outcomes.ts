@@ -34,8 +34,8 @@ export interface Decision {
 
 /**
  * Above the bar (the predicted probability once a fitted version is active, else the score) a match is a lead;
- * within `margin` below it, a `share` of them are sent anyway as exploratory leads. `draw` is a number in [0, 1)
- * fixed for the pair, so that a retried job decides the same way.
+ * within `margin` below it, a `share` of them are sent anyway as exploratory leads, while the record has room for
+ * more leads. `draw` is a number in [0, 1) fixed for the pair, so that a retried job decides the same way.
  */
 export function decide(
   match: { total: number; probability?: number | null },
@@ -49,5 +49,9 @@ export function decide(
   if (value >= threshold)
     return room ? { decision: 'lead', threshold, propensity: 1 } : { decision: 'below', threshold, propensity: 0 };
   if (value < threshold - bars.margin || bars.share === 0) return { decision: 'below', threshold, propensity: 0 };
-  return { decision: draw < bars.share ? 'exploration' : 'below', threshold, propensity: bars.share };
+  return {
+    decision: draw < bars.share && room ? 'exploration' : 'below',
+    threshold,
+    propensity: room ? bars.share : 0,
+  };
 }

@@ -40,8 +40,8 @@ export class MatchCandidatesRepository {
       `INSERT INTO match_candidates (demand_id, partner_kind, partner_id, parts, confidence, total, probability,
                                      weights_version, threshold, rank, decision, propensity, lead_id)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS c(demand_id uuid, partner_kind partner_kind, partner_id uuid,
-              parts jsonb, confidence jsonb, total real, probability real, weights_version integer, threshold real,
-              rank integer, decision text, propensity real, lead_id uuid)`,
+              parts jsonb, confidence jsonb, total float8, probability float8, weights_version integer, threshold float8,
+              rank integer, decision text, propensity float8, lead_id uuid)`,
       [
         JSON.stringify(
           candidates.map((c) => ({

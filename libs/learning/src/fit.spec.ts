@@ -1,4 +1,4 @@
-import { auc, calibration, fit, logLoss, platt, predict, sigmoid, total, type Outcome } from './fit';
+import { auc, aucGainLowerBound, calibration, fit, logLoss, platt, predict, sigmoid, total, type Outcome } from './fit';
 
 const PRIOR = { semantic: 0.5, keywords: 0.25, region: 0.15, price: 0.1 };
 
@@ -76,6 +76,16 @@ describe('metrics and calibration', () => {
     expect(auc([0.1, 0.2, 0.8, 0.9], [false, false, true, true])).toBe(1);
     expect(auc([0.5, 0.5, 0.5], [true, false, true])).toBe(0.5);
     expect(auc([0.9, 0.1], [false, true])).toBe(0);
+  });
+
+  it('AUC gain: sure for a clearly better ranking, not for noise', () => {
+    const r = random(9);
+    const labels = Array.from({ length: 400 }, () => r() < 0.4);
+    const good = labels.map((y) => (y ? 0.6 : 0.4) + 0.5 * r());
+    const noise = labels.map(() => r());
+    const otherNoise = labels.map(() => r());
+    expect(aucGainLowerBound(good, noise, labels)).toBeGreaterThan(0.1);
+    expect(aucGainLowerBound(otherNoise, noise, labels)).toBeLessThan(0);
   });
 
   it('log loss: low for confident right answers, high for confident wrong ones', () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, mayOperate, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Db } from '@app/persistence';
-import { auc, calibration, fit, logLoss, platt, sigmoid, total, type Outcome } from './fit';
+import { auc, aucGainLowerBound, calibration, fit, logLoss, platt, sigmoid, total, type Outcome } from './fit';
 import { WeightVersionNotFoundError } from './learning.errors';
 import type { HeldOutMetrics, RankingWeights, WeightVersion } from './learning.types';
 import { WeightVersionsRepository } from './weight-versions.repository';
@@ -12,19 +12,27 @@ const REFRESH_MS = 5_000;
 /** The newest quarter of the outcomes is held out: a time split, never a random one. */
 const HELD_OUT = 0.25;
 
-/** The switch-on rule: enough outcomes, and better than the weights in force on the same held-out outcomes. */
+/**
+ * The switch-on rule: enough outcomes, and better than the weights in force on the same held-out outcomes, by more
+ * than chance: the 2.5th percentile of the bootstrapped AUC gain (`gainLowerBound`) is above 0.
+ */
 export function switchOn(
   outcomes: number,
   minOutcomes: number,
   fitted: HeldOutMetrics,
   baseline: HeldOutMetrics,
+  gainLowerBound: number,
 ): { on: boolean; note: string } {
   if (outcomes < minOutcomes) return { on: false, note: `${outcomes} outcomes, fewer than ${minOutcomes}` };
-  if (fitted.auc <= baseline.auc)
-    return { on: false, note: `held-out AUC ${fitted.auc.toFixed(3)} not above ${baseline.auc.toFixed(3)}` };
+  const aucs = `held-out AUC ${fitted.auc.toFixed(3)} against ${baseline.auc.toFixed(3)}`;
+  if (gainLowerBound <= 0)
+    return {
+      on: false,
+      note: `${aucs}: not better beyond chance (2.5th percentile of the gain ${gainLowerBound.toFixed(3)})`,
+    };
   return {
     on: true,
-    note: `held-out AUC ${fitted.auc.toFixed(3)} above ${baseline.auc.toFixed(3)} on ${outcomes} outcomes`,
+    note: `${aucs} on ${outcomes} outcomes (2.5th percentile of the gain ${gainLowerBound.toFixed(3)})`,
   };
 }
 
@@ -69,6 +77,7 @@ export class LearningService {
       const calibrated = platt(scores, labels);
       const probabilities = scores.map((z) => sigmoid(calibrated.a * z + calibrated.b));
       return {
+        scores,
         platt: calibrated,
         probabilities,
         auc: auc(scores, labels, ipw),
@@ -80,7 +89,8 @@ export class LearningService {
     );
     const inForce = await this.current();
     const baseline = heldOut(test.map((o) => total(inForce.weights, o.parts, o.confidence)));
-    const rule = switchOn(outcomes.length, minOutcomes, fitted, baseline);
+    const gain = aucGainLowerBound(fitted.scores, baseline.scores, labels, ipw);
+    const rule = switchOn(outcomes.length, minOutcomes, fitted, baseline, gain);
     const version = await this.db.transaction(async (tx) => {
       const stored = await this.versions.insert(tx, {
         weights: model.weights,
@@ -91,6 +101,7 @@ export class LearningService {
           auc: fitted.auc,
           logLoss: fitted.logLoss,
           baseline: { auc: baseline.auc, logLoss: baseline.logLoss },
+          aucGainLowerBound: gain,
           calibration: calibration(fitted.probabilities, labels),
         },
         note: rule.note,

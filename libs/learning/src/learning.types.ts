@@ -15,6 +15,8 @@ export interface HeldOutMetrics {
 export interface WeightVersionMetrics extends HeldOutMetrics {
   /** The weights in force when this version was fitted, on the same held-out outcomes. */
   baseline: HeldOutMetrics;
+  /** The 2.5th percentile of the bootstrapped held-out AUC gain over the baseline: above 0 to be switched on. */
+  aucGainLowerBound: number;
   calibration: CalibrationBucket[];
 }
 
