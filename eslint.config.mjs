@@ -43,6 +43,17 @@ export default tseslint.config(
     },
   },
   {
+    // The launcher of `npm start`: plain CommonJS, run by node before anything is compiled.
+    files: ['scripts/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'commonjs',
+      globals: globals.node,
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The web app: plain ES modules for the browser, no build step and no types.
     files: ['apps/web/**/*.js'],
     ...tseslint.configs.disableTypeChecked,

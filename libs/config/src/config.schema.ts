@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-
-const repoRoot = resolve(__dirname, '../../..');
+import { REPO_ROOT as repoRoot } from './repo-root';
 
 export const WEIGHT_NAMES = [
   'semantic',

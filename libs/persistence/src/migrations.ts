@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
+import { REPO_ROOT } from '@app/config';
 
-export const MIGRATIONS_DIR = join(__dirname, '../../../migrations');
+export const MIGRATIONS_DIR = join(REPO_ROOT, 'migrations');
 
 /**
  * Applies the forward-only SQL migrations in migrations/ that the database has not seen, in file-name order (UTC

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import serveStatic from 'serve-static';
+import { REPO_ROOT } from '@app/config';
 import { methodGuard, openApiDocument } from './openapi-document';
 import { bodyGuard } from './body-guard';
 import { requestMetrics } from './request-metrics';
@@ -13,7 +14,7 @@ import { validationPipe } from './validation';
 const PREFIX = 'v1';
 const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
 const DOCS = 'docs';
-const WEB_APP = join(__dirname, '../../../web/public');
+const WEB_APP = join(REPO_ROOT, 'apps/web/public');
 
 /** The version prefix of every route but health checks and the docs. */
 export function applyPrefix(app: INestApplication): void {

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { REPO_ROOT } from '@app/config';
 import type { NextFunction, Request, Response } from 'express';
 
 /** The committed OpenAPI document (`npm run openapi` writes it; CI checks it is current), read once. */
 let document: OpenAPIObject | undefined;
 export function openApiDocument(): OpenAPIObject {
-  document ??= JSON.parse(readFileSync(join(__dirname, '../../openapi.json'), 'utf8')) as OpenAPIObject;
+  document ??= JSON.parse(readFileSync(join(REPO_ROOT, 'apps/api/openapi.json'), 'utf8')) as OpenAPIObject;
   return document;
 }
 
