@@ -21,7 +21,6 @@
  *
  * Needs DATABASE_URL (a server: each arm makes and drops a database of its own) and Redis.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -29,7 +28,7 @@ import { Command } from 'commander';
 import pino from 'pino';
 import type { Actor } from '@app/access';
 import { ConfigModule, DEFAULT_MATCH_WEIGHTS } from '@app/config';
-import { EmbeddingModule, EmbeddingService } from '@app/embedding';
+import { EmbeddingModule } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
 import { LearningService, total } from '@app/learning';
 import {
@@ -43,18 +42,12 @@ import {
 import { MatchingModule, MatchingService } from '@app/matching';
 import { ObservabilityModule } from '@app/observability';
 import { Db, PersistenceModule, runMigrations } from '@app/persistence';
-import {
-  embeddingText,
-  OrganisationsService,
-  ProfilesModule,
-  ProfilesRepository,
-  type ProfileInput,
-  type ProfileKind,
-} from '@app/profiles';
+import { OrganisationsService, ProfilesModule, type ProfileInput } from '@app/profiles';
 import { SearchIndexService, VectorIndexModule } from '@app/vector-index';
 import { readCsl } from './lib/csl';
 import { mean, ndcgAt } from './lib/retrieval-metrics';
 import { withOwnDatabase } from './lib/services';
+import { embeddedStore } from './lib/store-embedded';
 
 const program = new Command()
   .option('--csl <dir>', 'a CSL split', join(__dirname, '../../shared/eval-data/csl-dev'))
@@ -133,8 +126,6 @@ async function arm(learned: boolean, databaseUrl: string): Promise<RoundResult[]
   const say = (m: string) => opts.json || console.error(m);
   try {
     const db = context.get(Db);
-    const repository = context.get(ProfilesRepository);
-    const embedding = context.get(EmbeddingService);
     const index = context.get(SearchIndexService);
     const organisations = context.get(OrganisationsService);
     const generation = context.get(LeadGenerationService);
@@ -146,20 +137,7 @@ async function arm(learned: boolean, databaseUrl: string): Promise<RoundResult[]
     const random = generator(Number(opts.seed));
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
 
-    /** Stores a record and its vector as the worker does; returns its id and the generate-leads payload. */
-    const store = async <K extends ProfileKind>(kind: K, organisationId: string, values: ProfileInput<K>) => {
-      const hash = createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
-      const record = await repository.insert(kind, organisationId, values, hash, db.pool);
-      const text = embeddingText(kind, values);
-      if (!vectors.has(text)) vectors.set(text, await embedding.embedOne(text, 'passage'));
-      const stored = await repository.storeEmbedding(db.pool, kind, record.id, {
-        expectedHash: hash,
-        hash,
-        modelId: embedding.modelId,
-        vector: vectors.get(text)!,
-      });
-      return { id: record.id, contentHash: hash, changedAt: stored!.changedAt };
-    };
+    const store = embeddedStore(context, vectors);
 
     const papers = readCsl(opts.csl);
     const institutions = await Promise.all(

@@ -31,23 +31,16 @@ import type { Actor } from '@app/access';
 import { ConfigModule } from '@app/config';
 import { EmbeddingModule, EmbeddingService } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
-import { MatchingModule, MatchingService } from '@app/matching';
+import { MatchingModule, MatchingService, reciprocalRankFusion } from '@app/matching';
 import { ObservabilityModule } from '@app/observability';
 import { Db, PersistenceModule, runMigrations } from '@app/persistence';
-import {
-  embeddingText,
-  OrganisationsService,
-  ProfilesModule,
-  ProfilesRepository,
-  type ProfileInput,
-  type ProfileKind,
-} from '@app/profiles';
-import { reciprocalRankFusion } from '@app/matching';
+import { embeddingText, OrganisationsService, ProfilesModule } from '@app/profiles';
 import { LexicalCollection, SearchIndexService, VectorIndexModule } from '@app/vector-index';
 import { ANALYSERS } from './lib/analysers';
 import { readCsl } from './lib/csl';
 import { mean, mrrAt, ndcgAt, recallAt } from './lib/retrieval-metrics';
 import { withOwnDatabase } from './lib/services';
+import { embeddedStore } from './lib/store-embedded';
 
 const DATA = join(__dirname, '../../shared/eval-data/cn-patent-citations');
 const program = new Command()
@@ -145,26 +138,13 @@ async function evaluate(databaseUrl: string): Promise<void> {
   const context = await NestFactory.createApplicationContext(EvalModule, { logger: ['error', 'warn'] });
   try {
     const db = context.get(Db);
-    const repository = context.get(ProfilesRepository);
     const embedding = context.get(EmbeddingService);
     const index = context.get(SearchIndexService);
     const matching = context.get(MatchingService);
     const organisations = context.get(OrganisationsService);
 
     const { docs, tasks } = readTasks(opts);
-    /** Stores a record and its vector as the worker does (the public text, one at a time); returns its id. */
-    const store = async <K extends ProfileKind>(kind: K, organisationId: string, values: ProfileInput<K>) => {
-      const hash = `eval-${Math.random()}`;
-      const record = await repository.insert(kind, organisationId, values, hash, db.pool);
-      const vector = await embedding.embedOne(embeddingText(kind, values), 'passage');
-      await repository.storeEmbedding(db.pool, kind, record.id, {
-        expectedHash: hash,
-        hash,
-        modelId: embedding.modelId,
-        vector,
-      });
-      return record.id;
-    };
+    const store = embeddedStore(context);
 
     const started = Date.now();
     const seconds = () => Math.round((Date.now() - started) / 1000);
@@ -179,7 +159,7 @@ async function evaluate(databaseUrl: string): Promise<void> {
     const textOf = new Map<string, string>(); // achievement id -> its public text
     for (const [i, d] of docs.entries()) {
       const values = { title: d.title, abstract: d.abstract, readinessLevel: 5, regionCode: '330100' };
-      const id = await store('achievement', await ownerOf(d.owner), { ...values, externalId: d.externalId });
+      const { id } = await store('achievement', await ownerOf(d.owner), { ...values, externalId: d.externalId });
       docOf.set(id, d.externalId);
       textOf.set(id, embeddingText('achievement', values));
       if ((i + 1) % 1000 === 0) say(`${i + 1} / ${docs.length} achievements embedded (${seconds()} s)`);
@@ -193,7 +173,7 @@ async function evaluate(databaseUrl: string): Promise<void> {
     for (const task of tasks)
       for (const [key, q] of task.queries) {
         const values = { title: q.title, description: q.description, regionCode: '330100' };
-        demandOf.set(`${task.name}/${key}`, await store('demand', enterprise.id, values));
+        demandOf.set(`${task.name}/${key}`, (await store('demand', enterprise.id, values)).id);
       }
     say(`${docs.length} achievements and ${demandOf.size} demands stored and embedded (${seconds()} s)`);
 

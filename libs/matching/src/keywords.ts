@@ -25,6 +25,19 @@ export const EVIDENCE_TERMS = 32;
 /** At most this many shared phrases are named in an explanation. */
 const SHOWN = 5;
 
+// A need is scored against every candidate of a request with the same rarity: its terms' idf is computed once.
+const needWeights = new WeakMap<NeedText, { rarity: Rarity; idf: number[]; all: number }>();
+
+function weightsOf(need: NeedText, rarity: Rarity): { idf: number[]; all: number } {
+  let w = needWeights.get(need);
+  if (!w || w.rarity !== rarity) {
+    const idf = need.terms.map((t) => rarity.idf(t));
+    w = { rarity, idf, all: idf.reduce((a, b) => a + b, 0) };
+    needWeights.set(need, w);
+  }
+  return w;
+}
+
 /**
  * The rarity-weighted share of the need's terms that the offer also has (sum of their idf over the sum of all of the
  * need's), with the confidence a need of this length gives. The explanation names the shared phrases, rarest first,
@@ -32,13 +45,11 @@ const SHOWN = 5;
  */
 export function keywordPart(need: NeedText, offerTerms: ReadonlySet<string>, rarity: Rarity): ScorePart | undefined {
   if (need.terms.length === 0) return undefined;
+  const { idf, all } = weightsOf(need, rarity);
   let shared = 0;
-  let all = 0;
-  for (const t of need.terms) {
-    const idf = rarity.idf(t);
-    all += idf;
-    if (offerTerms.has(t)) shared += idf;
-  }
+  need.terms.forEach((t, i) => {
+    if (offerTerms.has(t)) shared += idf[i];
+  });
   const value = all > 0 ? shared / all : 0;
   const confidence = Math.min(1, need.terms.length / EVIDENCE_TERMS);
   if (shared === 0)

@@ -14,13 +14,14 @@ import {
   type ProfileByKind,
   type ProfileKind,
 } from '@app/profiles';
-import { LearningService, type RankingWeights } from '@app/learning';
+import { LearningService } from '@app/learning';
 import { industryDivision } from '@app/taxonomy';
 import { indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
 import { foldDuplicates } from './duplicates';
+import { fusedCandidates, scored } from './candidates';
 import { reciprocalRankFusion } from './fusion';
 import { IndexNotReadyError, NotEmbeddedYetError } from './matching.errors';
-import { combine, industryCloseness, industryPart, semanticPart, type MatchWeights, type ScorePart } from './scoring';
+import { industryCloseness, industryPart, semanticPart } from './scoring';
 import { needText } from './keywords';
 import {
   hardConstraints,
@@ -288,29 +289,22 @@ export class MatchingService {
     return folded.slice(0, limit);
   }
 
-  /**
-   * The nearest neighbours of the vector and the best BM25 hits of the text, the same number from each, fused by
-   * reciprocal rank. A record the lexical index has but the dense one lacks (not embedded yet) is left out: it has
-   * no similarity to score.
-   */
   private candidates(
     kind: ProfileKind,
     vector: Float32Array,
     text: string,
     limit: number,
     filter: (m: IndexMeta) => boolean,
-  ): { id: string; similarity: number }[] {
+  ) {
     this.requireReady();
-    const n = Math.max(this.config.matching.candidates, limit * 2);
-    const dense = this.index.dense(kind, vector, n, filter).hits;
-    const lexical = this.index.lexical(kind, text, n, filter);
-    const similarity = new Map(dense.map((h) => [h.id, h.similarity]));
-    return reciprocalRankFusion([dense.map((h) => h.id), lexical.map((h) => h.id)]).flatMap(({ id }) => {
-      const known = similarity.get(id);
-      if (known !== undefined) return [{ id, similarity: known }];
-      const other = this.index.vectorOf(kind, id);
-      return other ? [{ id, similarity: dot(vector, other) }] : [];
-    });
+    return fusedCandidates(
+      this.index,
+      kind,
+      vector,
+      text,
+      Math.max(this.config.matching.candidates, limit * 2),
+      filter,
+    );
   }
 
   private async vectorOf(kind: ProfileKind, id: string): Promise<Float32Array> {
@@ -349,10 +343,4 @@ export class MatchingService {
   private requireReady(): void {
     if (this.index.state !== 'ready') throw new IndexNotReadyError();
   }
-}
-
-/** A score by the weights in force, with their version and, once a fitted version is active, the probability. */
-function scored(parts: (ScorePart | undefined)[], ranking: RankingWeights) {
-  const score = combine(parts, ranking.weights as unknown as MatchWeights);
-  return { ...score, weightsVersion: ranking.version, probability: ranking.probability?.(score.total) ?? null };
 }

@@ -1,17 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min, ValidateIf } from 'class-validator';
-import { Omittable } from '@app/profiles';
+import { Omittable, PageQueryDto } from '@app/profiles';
 
-export class WeightVersionsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
+/** Versions are few and numbered: the list's page size, and an offset instead of a cursor. */
+export class WeightVersionsQueryDto extends PickType(PageQueryDto, ['limit'] as const) {
   @ApiPropertyOptional({ minimum: 0, default: 0 })
   @Omittable()
   @Type(() => Number)
