@@ -1,259 +1,442 @@
 /**
- * Matching at scale, through the HTTP API, next to exact brute-force search in the same run.
+ * Matching at scale through the HTTP API, the current code next to a baseline git ref in the same run.
  *
- * For each size (10k and 100k achievements with synthetic clustered 512-d vectors, stored in PostgreSQL like real
- * ones): index build time, restart time from a snapshot, recall@10 of the HNSW path against exact search, and latency
- * p50/p95/p99 of (1) matches of a stored demand with 8 concurrent clients (each demand's first visit, with cold
- * caches, apart) and (2) free-text search, query embedding included, with 4 concurrent clients. The API runs as its
- * own process (`apps/api/src/main.ts`), as in production; the baseline is the same API with INDEX_EXACT_SCAN_BELOW
- * above the catalogue size, so every search is an exact scan. Two floors in the same run: GET /health/live through
- * the same API and clients, and the query embedding alone.
- * Recall is measured in this process on a VectorCollection built like the API's. Needs PostgreSQL (DATABASE_URL) and
- * Redis; cleans up after itself.
+ * For each size (synthetic clustered 512-d vectors for `size` achievements and 200 demands, stored in PostgreSQL
+ * like real ones) and each build (this checkout, and `--baseline <ref>` built in a temporary worktree), on a
+ * database of its own: API start with the index built from PostgreSQL, restart from the snapshot it wrote, resident
+ * memory of the API processes against the raw vector bytes, recall@10 of the matches served (against the same build
+ * scanning exactly), and latency p50/p95/p99 of
+ *   (1) matches of a stored demand, 8 clients (and the matches served per second);
+ *   (2) free-text search, query embedding included, 4 clients (every query text new to the process);
+ *   (3) matches, 8 clients, while 4 clients search at the same time;
+ * and two floors: GET /health/live through the same stack and clients, and one query embedding alone (the model on
+ * this process's thread, no cache). Every build runs as its `npm start` does, with RUN_WORKER=false (the worker is
+ * another process in production). Needs PostgreSQL (DATABASE_URL names a server it may create databases on) and
+ * Redis (REDIS_URL).
  *
- *   npm run bench:match [-- --sizes 10000,100000 --requests 400 --match-clients 8 --search-clients 4]
+ *   npm run bench:match -- [--baseline 684692d] [--sizes 10000,100000] [--requests 400] [--json]
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
-import { ApiKeysService } from '@app/access';
-import { APP_CONFIG, type AppConfig } from '@app/config';
-import { EmbeddingModule, EmbeddingService } from '@app/embedding';
-import { DATABASE_CONNECTION, Db, runMigrations, type DatabaseConnection } from '@app/persistence';
-import { LOGGER, type Logger } from '@app/observability';
-import { OrganisationsService } from '@app/profiles';
-import { VectorCollection } from '@app/vector-index';
-import { CliModule } from '../apps/cli/src/cli.module';
-import { readCsl } from './lib/csl';
+import { Client } from 'pg';
+import { Embedder, normaliseText, resolveModel } from '@app/embedding';
+import { readCsl, type CslPaper } from './lib/csl';
+import { baselineBuild, currentBuild, ROOT, type Build } from './lib/builds';
+import { freePort, stopChild } from './lib/services';
 import { percentile } from './lib/stats';
-import { spawnApp, stopChild } from './lib/services';
 import { clusteredVectors } from './lib/synthetic';
 
 const program = new Command()
+  .option('--baseline <ref>', 'git ref to build in a temporary worktree and measure in the same run')
   .option('--sizes <list>', 'catalogue sizes', '10000,100000')
   .option('--requests <n>', 'requests per latency cell', '400')
   .option('--match-clients <n>', 'concurrent clients asking for matches', '8')
   .option('--search-clients <n>', 'concurrent clients searching', '4')
-  .option(
-    '--csl <dir>',
-    'CSL dev split (texts for the lexical side)',
-    join(__dirname, '../../shared/eval-data/csl-dev'),
-  )
+  .option('--env <list>', 'extra environment for the current build, e.g. EMBEDDING_QUERY_WORKERS=2,API_PROCESSES=1')
+  .option('--profile <dir>', "write CPU profiles of the current build's API processes to this folder")
+  .option('--json', 'print one JSON object: {size: {build: cells}}')
+  .option('--csl <dir>', 'CSL dev split (texts)', join(__dirname, '../../shared/eval-data/csl-dev'))
   .parse();
+const opts = program.opts<{
+  baseline?: string;
+  sizes: string;
+  requests: string;
+  matchClients: string;
+  searchClients: string;
+  env?: string;
+  profile?: string;
+  json?: boolean;
+  csl: string;
+}>();
 
 const DEMANDS = 200;
+const DIMENSION = 512;
+const log = (line: string) => (opts.json ? console.error(line) : console.log(line));
 
-/** The command line's context, and the service's embedding (model, query instruction) for the floor. */
-@Module({ imports: [CliModule, EmbeddingModule] })
-class BenchModule {}
+interface Latency {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+interface Cells {
+  recall10: number;
+  matchesPerSecond: number;
+  matches: Latency;
+  firstVisits: Latency;
+  search: Latency;
+  matchesDuringSearch: Latency;
+  health: Latency;
+  embedding: Latency;
+  startSeconds: number;
+  restartFromSnapshotSeconds: number;
+  rssBytes: number;
+  vectorBytes: number;
+}
 
-/** Starts the API as a child process and waits until its index is ready; returns its URL and how long that took. */
-async function startApi(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; ms: number }> {
-  const port = 40000 + Math.floor(Math.random() * 20000);
+const latency = (values: number[]): Latency => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(percentile(sorted, p) * 10) / 10;
+  return { p50: at(50), p95: at(95), p99: at(99) };
+};
+
+/** Resident memory of a process and all its descendants (an API with more than one process), from /proc. */
+function residentBytes(pid: number): number {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  for (const queue = [pid]; queue.length > 0;) {
+    const p = queue.pop()!;
+    try {
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      total += rss ? Number(rss[1]) * 1024 : 0;
+    } catch {
+      // gone meanwhile
+    }
+    queue.push(...(parents.get(p) ?? []));
+  }
+  return total;
+}
+
+/** Starts a build's API and waits until it is ready; returns the process, its URL and how long that took. */
+async function startApi(build: Build, env: Record<string, string>) {
+  const port = await freePort();
   const started = Date.now();
-  const child = spawnApp('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  let output = '';
+  const profile = opts.profile && build.name === 'current' ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [];
+  const child = build.spawn(
+    'api',
+    { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    (chunk) => (output = (output + chunk.toString()).slice(-4000)),
+    profile,
+  );
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     const ready = await fetch(`${url}/health/ready`).then(
       (r) => r.status === 200,
       () => false,
     );
-    if (ready) return { child, url, ms: Date.now() - started };
-    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
-    await new Promise((r) => setTimeout(r, 200));
+    if (ready) return { child, url, seconds: (Date.now() - started) / 1000 };
+    if (child.exitCode !== null) throw new Error(`${build.name} API exited with ${child.exitCode}:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 /**
  * Closed-loop clients: each sends its next request when the last answer is in. node:http with keep-alive rather
  * than fetch, whose own cost per request (twice node:http's against a bare Node server on this machine) would be
- * counted as the API's: the load generator shares the two cores with the API and PostgreSQL.
+ * counted as the API's: the load generator shares the two cores with the API and PostgreSQL. `paths` is called
+ * for each next path until it returns undefined.
  */
-async function load(url: string, key: string, paths: string[], concurrency: number): Promise<number[]> {
+async function load(
+  url: string,
+  key: string,
+  next: () => string | undefined,
+  concurrency: number,
+  onBody?: (path: string, body: string) => void,
+): Promise<{ latencies: number[]; seconds: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const { hostname, port } = new URL(url);
   const get = (path: string) =>
-    new Promise<number>((resolve, reject) => {
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request({ host: hostname, port, path, agent, headers: { 'X-Api-Key': key } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => onBody && chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
       });
       req.on('error', reject);
       req.end();
     });
   const latencies: number[] = [];
-  let next = 0;
+  const started = performance.now();
   const client = async () => {
-    while (next < paths.length) {
-      const path = paths[next++];
-      const started = performance.now();
-      const status = await get(path);
-      if (status !== 200) throw new Error(`${path}: ${status}`);
-      latencies.push(performance.now() - started);
+    for (let path = next(); path !== undefined; path = next()) {
+      const sent = performance.now();
+      const { status, body } = await get(path);
+      if (status !== 200) throw new Error(`${path}: ${status} ${body.slice(0, 200)}`);
+      latencies.push(performance.now() - sent);
+      onBody?.(path, body);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
   agent.destroy();
-  return latencies.sort((a, b) => a - b);
+  return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
-const ms = (sorted: number[]) =>
-  ['50', '95', '99'].map((p) => percentile(sorted, Number(p)).toFixed(1).padStart(6)).join(' ');
+const each = (paths: string[]) => {
+  let i = 0;
+  return () => paths[i++];
+};
+
+/** A database of its own for a build and size, its schema made by the build's own migrations (an API start). */
+async function prepareDatabase(build: Build, name: string, env: Record<string, string>): Promise<string> {
+  const admin = new Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const api = await startApi(build, { ...env, DATABASE_URL: url.toString() });
+  await stopChild(api.child);
+  return url.toString();
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}
+
+/** The catalogue: a university with `size` achievements, an enterprise with 200 demands and its API key. */
+async function storeCatalogue(databaseUrl: string, vectors: Float32Array[], papers: CslPaper[], modelId: string) {
+  const size = vectors.length - DEMANDS;
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const org = async (kind: string, region: string) =>
+    (
+      await db.query<{ id: string }>(
+        `INSERT INTO organisations (kind, name, region_code) VALUES ($1, 'bench-match', $2) RETURNING id`,
+        [kind, region],
+      )
+    ).rows[0].id;
+  const [university, enterprise] = [await org('university', '330100'), await org('enterprise', '330502')];
+  const prefix = randomBytes(4).toString('hex');
+  const key = `tt_${prefix}_${randomBytes(24).toString('base64url')}`;
+  await db.query(
+    `INSERT INTO api_keys (secret_hash, prefix, role, organisation_id, label) VALUES ($1, $2, 'enterprise', $3, 'bench')`,
+    [createHash('sha256').update(key).digest(), prefix, enterprise],
+  );
+  const bytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  for (let from = 0; from < size; from += 2000) {
+    const rows = Array.from({ length: Math.min(2000, size - from) }, (_, i) => from + i);
+    await db.query(
+      `INSERT INTO achievements (organisation_id, title, abstract, readiness_level, region_code, content_hash, embedding,
+         embedding_model, embedding_status, embedded_at)
+       SELECT $1, t, a, 1 + (n % 9), '330100', md5(t), e, $2, 'ready', now()
+       FROM unnest($3::text[], $4::text[], $5::int[], $6::bytea[]) AS u(t, a, n, e)`,
+      [
+        university,
+        modelId,
+        rows.map((i) => `${papers[i % papers.length].title}（${i}）`),
+        rows.map((i) => papers[i % papers.length].abstract),
+        rows,
+        rows.map((i) => bytes(vectors[i])),
+      ],
+    );
+  }
+  const demandIds = (
+    await db.query<{ id: string }>(
+      `INSERT INTO demands (organisation_id, title, description, region_code, content_hash, embedding, embedding_model,
+         embedding_status, embedded_at)
+       SELECT $1, '需求 ' || n, '合成需求', '330502', md5(n::text), e, $2, 'ready', now()
+       FROM unnest($3::int[], $4::bytea[]) AS u(n, e) RETURNING id`,
+      [enterprise, modelId, Array.from({ length: DEMANDS }, (_, i) => i), vectors.slice(size).map(bytes)],
+    )
+  ).rows.map((r) => r.id);
+  await db.query('ANALYZE achievements; ANALYZE demands');
+  await db.end();
+  return { key, demandIds };
+}
+
+/** Top-10 achievement ids of each demand's matches. */
+async function topTen(url: string, key: string, demandIds: string[]): Promise<Map<string, string[]>> {
+  const tops = new Map<string, string[]>();
+  await load(url, key, each(demandIds.map((id) => `/v1/demands/${id}/matches?limit=10`)), 4, (path, body) => {
+    const parsed = JSON.parse(body) as { id: string }[] | { items: { id: string }[] };
+    tops.set(
+      path.split('/')[3],
+      (Array.isArray(parsed) ? parsed : parsed.items).map((m) => m.id),
+    );
+  });
+  return tops;
+}
+
+async function measureBuild(
+  build: Build,
+  env: Record<string, string>,
+  vectors: Float32Array[],
+  papers: CslPaper[],
+  searchTexts: () => string,
+  modelId: string,
+  embedding: Latency,
+): Promise<Cells> {
+  const size = vectors.length - DEMANDS;
+  const requests = Number(opts.requests);
+  const [matchClients, searchClients] = [Number(opts.matchClients), Number(opts.searchClients)];
+  const dbName = `bench_match_${build.name.replace(/\W/g, '_')}_${process.pid}`.toLowerCase();
+  const databaseUrl = await prepareDatabase(build, dbName, env);
+  const snapshotDir = mkdtempSync(join(tmpdir(), 'bench-match-'));
+  try {
+    const { key, demandIds } = await storeCatalogue(databaseUrl, vectors, papers, modelId);
+    const runEnv = { ...env, DATABASE_URL: databaseUrl, INDEX_SNAPSHOT_DIR: snapshotDir };
+    const matchPaths = Array.from({ length: requests }, (_, i) => `/v1/demands/${demandIds[i % DEMANDS]}/matches`);
+    const searchPath = () => `/v1/search?collection=achievements&q=${encodeURIComponent(searchTexts())}`;
+    const searches = (n: number) => Array.from({ length: n }, searchPath);
+
+    const api = await startApi(build, runEnv);
+    // Each demand once first: its candidates are read and segmented for the first time in this process (cold
+    // caches, as after a restart); then the measured requests, two per demand.
+    const firstVisits = await load(api.url, key, each(matchPaths.slice(0, DEMANDS)), matchClients);
+    const matches = await load(api.url, key, each(matchPaths), matchClients);
+    const search = await load(api.url, key, each(searches(requests / 2)), searchClients);
+    let searching = true;
+    const background = load(api.url, key, () => (searching ? searchPath() : undefined), searchClients);
+    const during = await load(api.url, key, each(matchPaths), matchClients);
+    searching = false;
+    await background;
+    const health = await load(api.url, key, each(matchPaths.map(() => '/health/live')), matchClients);
+    const rssBytes = residentBytes(api.child.pid!);
+    const served = await topTen(api.url, key, demandIds);
+    await stopChild(api.child);
+
+    const restart = await startApi(build, runEnv);
+    await stopChild(restart.child);
+
+    const exact = await startApi(build, {
+      ...runEnv,
+      INDEX_SNAPSHOT_DIR: '',
+      INDEX_EXACT_SCAN_BELOW: String(size * 10),
+    });
+    const truth = await topTen(exact.url, key, demandIds);
+    await stopChild(exact.child);
+    let recall = 0;
+    for (const [demand, ids] of truth) {
+      const got = new Set(served.get(demand));
+      recall += ids.length === 0 ? 1 : ids.filter((id) => got.has(id)).length / ids.length;
+    }
+
+    return {
+      recall10: Math.round((recall / truth.size) * 10_000) / 10_000,
+      matchesPerSecond: Math.round(requests / matches.seconds),
+      matches: latency(matches.latencies),
+      firstVisits: latency(firstVisits.latencies),
+      search: latency(search.latencies),
+      matchesDuringSearch: latency(during.latencies),
+      health: latency(health.latencies),
+      embedding,
+      startSeconds: api.seconds,
+      restartFromSnapshotSeconds: restart.seconds,
+      rssBytes,
+      vectorBytes: size * DIMENSION * 4,
+    };
+  } finally {
+    rmSync(snapshotDir, { recursive: true, force: true });
+    await dropDatabase(dbName);
+  }
+}
+
+function printTable(size: number, results: Record<string, Cells>, builds: Build[]): void {
+  const names = builds.map((b) => `${b.name} (${b.commit})`);
+  const col = (s: string) => s.padStart(24);
+  const row = (label: string, value: (c: Cells) => string) =>
+    log(`${label.padEnd(44)}${builds.map((b) => col(value(results[b.name]))).join('')}`);
+  const l = (pick: (c: Cells) => Latency) => (c: Cells) => {
+    const v = pick(c);
+    return `${v.p50.toFixed(1)} / ${v.p95.toFixed(1)} / ${v.p99.toFixed(1)}`;
+  };
+  log(`\n${size} achievements (512-d, 100 clusters), ${DEMANDS} demands`);
+  log(`${''.padEnd(44)}${names.map(col).join('')}`);
+  row('API start, index built from PostgreSQL, s', (c) => c.startSeconds.toFixed(1));
+  row('restart from snapshot, s', (c) => c.restartFromSnapshotSeconds.toFixed(1));
+  row('API resident memory, MB', (c) => (c.rssBytes / 2 ** 20).toFixed(0));
+  row('  raw vector bytes, MB', (c) => (c.vectorBytes / 2 ** 20).toFixed(0));
+  row('recall@10 of matches against exact scan', (c) => c.recall10.toFixed(4));
+  row(`matches per second, ${opts.matchClients} clients`, (c) => String(c.matchesPerSecond));
+  log(`latency p50 / p95 / p99, ms`);
+  row(
+    `(1) matches, ${opts.matchClients} clients`,
+    l((c) => c.matches),
+  );
+  row(
+    `    first visit of each demand`,
+    l((c) => c.firstVisits),
+  );
+  row(
+    `(2) search, ${opts.searchClients} clients`,
+    l((c) => c.search),
+  );
+  row(
+    `(3) matches while ${opts.searchClients} clients search`,
+    l((c) => c.matchesDuringSearch),
+  );
+  row(
+    `floor: GET /health/live, ${opts.matchClients} clients`,
+    l((c) => c.health),
+  );
+  row(
+    'floor: one query embedding alone',
+    l((c) => c.embedding),
+  );
+}
 
 async function main(): Promise<void> {
-  const opts = program.opts<{
-    sizes: string;
-    requests: string;
-    csl: string;
-    matchClients: string;
-    searchClients: string;
-  }>();
-  const [matchClients, searchClients] = [Number(opts.matchClients), Number(opts.searchClients)];
-  const requests = Number(opts.requests);
+  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must name a PostgreSQL server this script may use');
   const papers = readCsl(opts.csl);
-  const baseEnv = {
+  const builds = [currentBuild(), ...(opts.baseline ? [baselineBuild(opts.baseline)] : [])];
+  const baseEnv: Record<string, string> = {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000',
-    INDEX_SNAPSHOT_DIR: '',
     INDEX_SYNC_MS: '3600000',
+    RUN_WORKER: 'false',
   };
-
-  const context = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
-  const db = context.get(Db);
-  await runMigrations(context.get<DatabaseConnection>(DATABASE_CONNECTION).url, context.get<Logger>(LOGGER));
-  const config = context.get<AppConfig>(APP_CONFIG);
-  // The part of a search no index can speed up: embedding the query, as the API does, one at a time here.
-  const queries = context.get(EmbeddingService);
-  const modelId = queries.modelId;
-
-  for (const size of opts.sizes.split(',').map(Number)) {
-    // Data: a university with `size` achievements and an enterprise with 200 demands, vectors from the same clusters.
-    const organisations = context.get(OrganisationsService);
-    const university = await organisations.create('system', {
-      kind: 'university',
-      name: 'bench-match',
-      regionCode: '330100',
-    });
-    const enterprise = await organisations.create('system', {
-      kind: 'enterprise',
-      name: 'bench-match',
-      regionCode: '330502',
-    });
-    const { secret: key } = await context
-      .get(ApiKeysService)
-      .create('system', { role: 'enterprise', organisationId: enterprise.id });
-    const vectors = clusteredVectors(size + DEMANDS, 512);
-    const bytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    const started = Date.now();
-    for (let from = 0; from < size; from += 2000) {
-      const rows = Array.from({ length: Math.min(2000, size - from) }, (_, i) => from + i);
-      await db.query(
-        `INSERT INTO achievements (organisation_id, title, abstract, readiness_level, region_code, content_hash, embedding,
-           embedding_model, embedding_status, embedded_at)
-         SELECT $1, t, a, 1 + (n % 9), '330100', md5(t), e, $2, 'ready', now()
-         FROM unnest($3::text[], $4::text[], $5::int[], $6::bytea[]) AS u(t, a, n, e)`,
-        [
-          university.id,
-          modelId,
-          rows.map((i) => `${papers[i % papers.length].title}（${i}）`),
-          rows.map((i) => papers[i % papers.length].abstract),
-          rows,
-          rows.map((i) => bytes(vectors[i])),
-        ],
-      );
+  const extra = Object.fromEntries(
+    (opts.env ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  const model = await resolveModel(join(ROOT, 'models'), 'bge-small-zh-v1.5');
+  const embedder = await Embedder.load(model, { batchSize: 1, threads: 0 });
+  const all: Record<string, Record<string, Cells>> = {};
+  let searched = 0;
+  // Every search text new to the API process, so that no query vector comes from its cache.
+  const searchTexts = () => `${papers[searched++ % papers.length].title} ${Math.floor(searched / papers.length)}`;
+  try {
+    for (const size of opts.sizes.split(',').map(Number)) {
+      const vectors = clusteredVectors(size + DEMANDS, DIMENSION);
+      const times: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const text = model.queryInstruction + normaliseText(searchTexts());
+        const started = performance.now();
+        await embedder.embed([text]);
+        times.push(performance.now() - started);
+      }
+      const embedding = latency(times);
+      all[size] = {};
+      for (const build of builds) {
+        log(`${size}: measuring ${build.name} (${build.commit})`);
+        const env = build.name === 'current' ? { ...baseEnv, ...extra } : baseEnv;
+        all[size][build.name] = await measureBuild(build, env, vectors, papers, searchTexts, model.id, embedding);
+      }
+      printTable(size, all[size], builds);
     }
-    const demandIds = (
-      await db.query<{ id: string }>(
-        `INSERT INTO demands (organisation_id, title, description, region_code, content_hash, embedding, embedding_model,
-           embedding_status, embedded_at)
-         SELECT $1, '需求 ' || n, '合成需求', '330502', md5(n::text), e, $2, 'ready', now()
-         FROM unnest($3::int[], $4::bytea[]) AS u(n, e) RETURNING id`,
-        [enterprise.id, modelId, Array.from({ length: DEMANDS }, (_, i) => i), vectors.slice(size).map(bytes)],
-      )
-    ).map((r) => r.id);
-    await db.query('ANALYZE achievements; ANALYZE demands');
-    const insertS = (Date.now() - started) / 1000;
-
-    // Recall of the path the API takes (filtered HNSW with the live-records filter) against exact search.
-    const local = new VectorCollection<{ live: boolean }>(512, config.index.hnsw, size);
-    vectors.slice(0, size).forEach((v, i) => local.upsert(String(i), v, { live: true }));
-    let recall = 0;
-    for (const v of vectors.slice(size)) {
-      const truth = new Set(local.exactSearch(v, 10, (m) => m.live).map((h) => h.id));
-      recall += local.search(v, 10, (m) => m.live).hits.filter((h) => truth.has(h.id)).length / truth.size;
-    }
-    recall /= DEMANDS;
-
-    const matchPaths = Array.from({ length: requests }, (_, i) => `/v1/demands/${demandIds[i % DEMANDS]}/matches`);
-    const searchPaths = Array.from(
-      { length: requests / 2 },
-      (_, i) => `/v1/search?collection=achievements&q=${encodeURIComponent(papers[(i * 7) % papers.length].title)}`,
-    );
-    // Each demand once first: its candidates are then read and segmented for the first time in this process (cold
-    // caches, as after a restart); then the measured requests, two per demand.
-    const measure = async (url: string) => ({
-      firstVisits: await load(url, key, matchPaths.slice(0, DEMANDS), matchClients),
-      match: await load(url, key, matchPaths, matchClients),
-      search: await load(url, key, searchPaths, searchClients),
-    });
-
-    // The product: HNSW. Build from PostgreSQL, measure, stop (snapshot), restart from the snapshot.
-    const snapshotDir = mkdtempSync(join(tmpdir(), 'bench-match-'));
-    const hnsw = await startApi({ ...baseEnv, INDEX_SNAPSHOT_DIR: snapshotDir });
-    const hnswResult = await measure(hnsw.url);
-    // Floors: what any request costs through this HTTP stack, and what a search's query embedding costs alone.
-    const live = await load(
-      hnsw.url,
-      key,
-      matchPaths.map(() => '/health/live'),
-      matchClients,
-    );
-    await stopChild(hnsw.child);
-    const embeddings: number[] = [];
-    for (const path of searchPaths) {
-      const started = performance.now();
-      await queries.embedOne(new URLSearchParams(path.split('?')[1]).get('q')!, 'query');
-      embeddings.push(performance.now() - started);
-    }
-    embeddings.sort((a, b) => a - b);
-    const restart = await startApi({ ...baseEnv, INDEX_SNAPSHOT_DIR: snapshotDir });
-    await stopChild(restart.child);
-    rmSync(snapshotDir, { recursive: true, force: true });
-
-    // The baseline: the same API, every search an exact scan.
-    const exact = await startApi({ ...baseEnv, INDEX_EXACT_SCAN_BELOW: String(size * 10) });
-    const exactResult = await measure(exact.url);
-    await stopChild(exact.child);
-
-    console.log(
-      `\n${size} achievements (512-d, 100 clusters), ${DEMANDS} demands; inserted in ${insertS.toFixed(1)} s`,
-    );
-    console.log(
-      `API start with index build from PostgreSQL ${(hnsw.ms / 1000).toFixed(1)} s; restart from snapshot ${(restart.ms / 1000).toFixed(1)} s`,
-    );
-    console.log(`recall@10 of the HNSW path against exact search: ${recall.toFixed(4)}`);
-    console.log('                                              p50    p95    p99 ms');
-    console.log(`(1) demand matches, ${matchClients} clients    HNSW    ${ms(hnswResult.match)}`);
-    console.log(`                                 exact   ${ms(exactResult.match)}`);
-    console.log(`    first visit of each demand   HNSW    ${ms(hnswResult.firstVisits)}`);
-    console.log(`                                 exact   ${ms(exactResult.firstVisits)}`);
-    console.log(`(2) free-text search, ${searchClients} clients  HNSW    ${ms(hnswResult.search)}`);
-    console.log(`                                 exact   ${ms(exactResult.search)}`);
-    console.log(`floor: GET /health/live, ${matchClients} clients         ${ms(live)}`);
-    console.log(`floor: query embedding alone, 1 at a time  ${ms(embeddings)}`);
-
-    await db.query('DELETE FROM achievements WHERE organisation_id = $1', [university.id]);
-    await db.query('DELETE FROM demands WHERE organisation_id = $1', [enterprise.id]);
-    await db.query('DELETE FROM api_keys WHERE organisation_id = $1', [enterprise.id]);
-    await db.query('DELETE FROM organisations WHERE id = ANY($1::uuid[])', [[university.id, enterprise.id]]);
+  } finally {
+    await embedder.dispose();
+    builds.forEach((b) => b.dispose());
   }
-  await context.close();
+  if (opts.json) {
+    const keyed = Object.fromEntries(
+      Object.entries(all).map(([size, r]) => [
+        size,
+        { current: r.current, ...(opts.baseline ? { baseline: r[opts.baseline] } : {}) },
+      ]),
+    );
+    console.log(JSON.stringify(keyed));
+  }
 }
 
 main().catch((e) => {

@@ -84,6 +84,9 @@ export interface AppConfig {
     batchSize: number;
     /** 0 lets onnxruntime choose (one thread per core). */
     threads: number;
+    /** Worker threads embedding queries (0: on the main thread), and the queries that may wait for one. */
+    queryWorkers: number;
+    queryQueue: number;
     /** Prefix for short queries against long passages; undefined = the model's own, empty = none (models/README.md). */
     queryInstruction?: string;
   };
@@ -162,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       model: c.EMBEDDING_MODEL,
       batchSize: c.EMBEDDING_BATCH_SIZE,
       threads: c.EMBEDDING_THREADS,
+      queryWorkers: c.EMBEDDING_QUERY_WORKERS,
+      queryQueue: c.EMBEDDING_QUERY_QUEUE,
       queryInstruction: c.EMBEDDING_QUERY_INSTRUCTION,
     },
   };

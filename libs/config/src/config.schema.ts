@@ -110,6 +110,10 @@ export const configSchema = z.object({
   // 1 by default: with the int8 model a vector depends on the other texts of its batch (models/README.md).
   EMBEDDING_BATCH_SIZE: integer(1, 256).default(1),
   EMBEDDING_THREADS: integer(0, 64).default(0),
+  // Threads that embed queries off the event loop (0: on it); their intra-op threads share the cores out unless
+  // EMBEDDING_THREADS says otherwise. Past EMBEDDING_QUERY_QUEUE waiting queries a search is answered 503.
+  EMBEDDING_QUERY_WORKERS: integer(0, 16).default(1),
+  EMBEDDING_QUERY_QUEUE: integer(1, 10_000).default(64),
   // Unset: the model's own retrieval instruction (models/manifest.json). Set to an empty string to disable it.
   EMBEDDING_QUERY_INSTRUCTION: z.string().optional(),
 });

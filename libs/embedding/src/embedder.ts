@@ -7,6 +7,7 @@ import {
   type PreTrainedModel,
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
+import type { TextEmbedder } from './text-embedder';
 import type { ModelSpec } from './model-registry';
 
 /** Token ids of one batch, as the tokenizer made them; exposed so that benchmarks can feed a raw session the same. */
@@ -30,7 +31,7 @@ export interface EmbedderOptions {
  * head: callers put the title and abstract first), forward pass, CLS pooling, L2 normalisation. Texts are embedded
  * as given; normalisation of the text is the caller's (see EmbeddingService).
  */
-export class Embedder {
+export class Embedder implements TextEmbedder {
   private constructor(
     readonly model: ModelSpec,
     private readonly tokenizer: PreTrainedTokenizer,

@@ -23,3 +23,12 @@ export class ModelIntegrityError extends EmbeddingError {
     super(`Model file ${file} has sha256 ${actual}, manifest says ${expected} (a Git LFS pointer or a partial copy?)`);
   }
 }
+
+/** Every query-embedding thread is busy and the queue in front of them is full: try again shortly. */
+export class EmbeddingBusyError extends EmbeddingError {
+  readonly code = 'EMBEDDING_BUSY';
+  readonly retryAfterSeconds = 1;
+  constructor(queued: number) {
+    super(`The query embedder is saturated (${queued} queries waiting); try again shortly`);
+  }
+}

@@ -1,35 +1,59 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Embedder } from './embedder';
+import { EmbedderPool } from './embedder-pool';
+import type { TextEmbedder } from './text-embedder';
 import { EmbeddingService } from './embedding.service';
-import { resolveModel } from './model-registry';
+import { resolveModel, type ModelSpec } from './model-registry';
 
 export const EMBEDDER = 'EMBEDDER';
+const MODEL = 'EMBEDDING_MODEL';
+const QUERY_EMBEDDER = 'QUERY_EMBEDDER';
 
 @Module({
   providers: [
     {
-      provide: EMBEDDER,
+      provide: MODEL,
       inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) =>
-        Embedder.load(await resolveModel(config.embedding.modelsDir, config.embedding.model), {
-          batchSize: config.embedding.batchSize,
-          threads: config.embedding.threads,
-        }),
+      useFactory: (config: AppConfig) => resolveModel(config.embedding.modelsDir, config.embedding.model),
+    },
+    {
+      provide: EMBEDDER,
+      inject: [MODEL, APP_CONFIG],
+      useFactory: (model: ModelSpec, config: AppConfig) =>
+        Embedder.load(model, { batchSize: config.embedding.batchSize, threads: config.embedding.threads }),
+    },
+    {
+      // Threads start with the first query (or EmbeddingService.warmUp): a process that embeds none starts none.
+      provide: QUERY_EMBEDDER,
+      inject: [MODEL, EMBEDDER, APP_CONFIG],
+      useFactory: (model: ModelSpec, embedder: Embedder, { embedding }: AppConfig): TextEmbedder =>
+        embedding.queryWorkers === 0
+          ? embedder
+          : new EmbedderPool(model, {
+              batchSize: embedding.batchSize,
+              threads: embedding.threads,
+              workers: embedding.queryWorkers,
+              maxQueue: embedding.queryQueue,
+            }),
     },
     {
       provide: EmbeddingService,
-      inject: [EMBEDDER, APP_CONFIG],
-      useFactory: (embedder: Embedder, config: AppConfig) =>
-        new EmbeddingService(embedder, config.embedding.queryInstruction ?? embedder.model.queryInstruction),
+      inject: [EMBEDDER, QUERY_EMBEDDER, APP_CONFIG],
+      useFactory: (embedder: Embedder, queries: TextEmbedder, config: AppConfig) =>
+        new EmbeddingService(embedder, config.embedding.queryInstruction ?? embedder.model.queryInstruction, queries),
     },
   ],
   exports: [EmbeddingService],
 })
 export class EmbeddingModule implements OnApplicationShutdown {
-  constructor(@Inject(EMBEDDER) private readonly embedder: Embedder) {}
+  constructor(
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
+    @Inject(QUERY_EMBEDDER) private readonly queries: TextEmbedder,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.queries !== this.embedder) await this.queries.dispose();
     await this.embedder.dispose();
   }
 }

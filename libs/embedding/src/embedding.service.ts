@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Embedder } from './embedder';
+import type { TextEmbedder } from './text-embedder';
 import { normaliseText } from './text-normaliser';
 
 /** How a text will be compared: a short query against long passages gets the model's retrieval instruction. */
@@ -17,9 +17,14 @@ export class EmbeddingService {
    */
   private readonly queries = new LRUCache<string, Float32Array>({ max: 1000 });
 
+  /**
+   * `queryEmbedder` embeds queries (a search's words, a lead's need): in the API, a pool of threads, so that a
+   * forward pass never stops the event loop. Passages are embedded by `embedder`, in bulk, in the worker app.
+   */
   constructor(
-    private readonly embedder: Embedder,
+    private readonly embedder: TextEmbedder,
     private readonly queryInstruction: string,
+    private readonly queryEmbedder: TextEmbedder = embedder,
   ) {}
 
   get modelId(): string {
@@ -30,9 +35,14 @@ export class EmbeddingService {
     return this.embedder.dimension;
   }
 
+  /** Starts the query threads and loads the model in each: the API does it before it listens. */
+  async warmUp(): Promise<void> {
+    await this.queryEmbedder.warmUp?.();
+  }
+
   async embed(texts: readonly string[], role: TextRole = 'passage'): Promise<Float32Array[]> {
-    const prefix = role === 'query' ? this.queryInstruction : '';
-    return this.embedder.embed(texts.map((t) => prefix + normaliseText(t)));
+    if (role === 'passage') return this.embedder.embed(texts.map(normaliseText));
+    return this.queryEmbedder.embed(texts.map((t) => this.queryInstruction + normaliseText(t)));
   }
 
   async embedOne(text: string, role: TextRole = 'passage'): Promise<Float32Array> {

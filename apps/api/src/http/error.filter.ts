@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Response, Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
+import { EmbeddingBusyError } from '@app/embedding';
 import { RateLimitedError } from './rate-limits';
 
 /** A domain error: any error with a stable string `code`. */
@@ -33,6 +34,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   BODY_TOO_DEEP: HttpStatus.BAD_REQUEST,
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
   INDEX_BEHIND: HttpStatus.SERVICE_UNAVAILABLE,
+  EMBEDDING_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
   // The model files are missing or damaged: the service is broken, not the request.
   EMBEDDING_MODEL_NOT_FOUND: HttpStatus.INTERNAL_SERVER_ERROR,
   EMBEDDING_MODEL_CORRUPT: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -65,7 +67,8 @@ export class ErrorFilter implements ExceptionFilter {
     body.requestId = req.id;
     if (body.statusCode >= 500 && !(exception instanceof HttpException))
       this.logger.error({ err: exception }, 'unhandled error');
-    if (exception instanceof RateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof RateLimitedError || exception instanceof EmbeddingBusyError)
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 

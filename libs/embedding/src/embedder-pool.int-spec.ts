@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { Embedder } from './embedder';
+import { EmbedderPool } from './embedder-pool';
+import { EmbeddingBusyError } from './embedding.errors';
+import { resolveModel, type ModelSpec } from './model-registry';
+
+const root = join(__dirname, '../../..');
+const texts = [
+  '高效锂电池正极材料',
+  '盾构机刀盘磨损监测',
+  'Graphene coating for marine corrosion',
+  '中藥提取物的質量控制',
+];
+
+describe('EmbedderPool (real model on worker threads)', () => {
+  let model: ModelSpec;
+  let inline: Embedder;
+  let sut: EmbedderPool;
+
+  beforeAll(async () => {
+    model = await resolveModel(join(root, 'models'), 'bge-small-zh-v1.5');
+    inline = await Embedder.load(model, { batchSize: 1, threads: 1 });
+    sut = new EmbedderPool(model, { batchSize: 1, threads: 1, workers: 2, maxQueue: 8 });
+    await sut.warmUp();
+  });
+  afterAll(async () => {
+    await sut.dispose();
+    await inline.dispose();
+  });
+
+  it('gives the vectors the model gives on the main thread', async () => {
+    const [expected, actual] = [await inline.embed(texts), await sut.embed(texts)];
+    actual.forEach((v, i) => {
+      expect(v).toBeInstanceOf(Float32Array);
+      expect(v.length).toBe(512);
+      expect(Math.max(...v.map((x, d) => Math.abs(x - expected[i][d])))).toBeLessThan(1e-6);
+    });
+  });
+
+  // onnxruntime-node 1.21.0 crashed with sessions on more than one thread (onnxruntime issue #24486).
+  it('runs two sessions at once on two threads, and keeps the main thread free meanwhile', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const results = await Promise.all(texts.flatMap((t) => [sut.embed([t]), sut.embed([t])]));
+    clearInterval(timer);
+    results.forEach(([v], i) => expect(v).toEqual(results[i % 2 === 0 ? i + 1 : i - 1][0]));
+    // Eight forward passes of tens of ms each; a main thread blocked by them would not tick in between.
+    expect(ticks).toBeGreaterThan(8);
+  });
+
+  it('refuses a query with EmbeddingBusyError once the queue is full, and answers the others', async () => {
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      sut.embed([`${texts[i % 4]} ${i}`]).then(
+        () => 'ok',
+        (e) => e,
+      ),
+    );
+    const outcomes = await Promise.all(calls);
+    expect(outcomes.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(10);
+    expect(outcomes.filter((o) => o instanceof EmbeddingBusyError).length).toBeGreaterThan(0);
+    expect(outcomes.every((o) => o === 'ok' || o instanceof EmbeddingBusyError)).toBe(true);
+  });
+});

@@ -1,0 +1,61 @@
+import { availableParallelism } from 'node:os';
+import { extname, join } from 'node:path';
+import { Piscina } from 'piscina';
+import type { EmbedderOptions } from './embedder';
+import { EmbeddingBusyError } from './embedding.errors';
+import type { ModelSpec } from './model-registry';
+import type { TextEmbedder } from './text-embedder';
+
+export interface EmbedderPoolOptions extends EmbedderOptions {
+  /** Threads, each with its own onnxruntime session. */
+  workers: number;
+  /** Tasks waiting for a thread before a new one is refused with EmbeddingBusyError. */
+  maxQueue: number;
+}
+
+/**
+ * The model on worker threads, for the API's queries: onnxruntime-node's `session.run` is synchronous under its
+ * promise, so a forward pass on the main thread stops every other request for its whole length. Each thread has
+ * its own session; `threads` intra-op threads each (0: the cores shared out among the workers), so that workers x
+ * intra-op threads stay within the cores. Threads start on the first task (or `warmUp`) and then stay.
+ */
+export class EmbedderPool implements TextEmbedder {
+  private readonly pool: Piscina<string[], Float32Array[]>;
+
+  constructor(
+    readonly model: ModelSpec,
+    private readonly options: EmbedderPoolOptions,
+  ) {
+    const threads =
+      options.threads > 0 ? options.threads : Math.max(1, Math.floor(availableParallelism() / options.workers));
+    // From sources (tests, ts-node) the thread loads the TypeScript file through ts-node; from dist/ the compiled one.
+    const source = extname(__filename) === '.ts';
+    this.pool = new Piscina({
+      filename: join(__dirname, `embedder.worker${extname(__filename)}`),
+      workerData: { model, options: { batchSize: options.batchSize, threads } satisfies EmbedderOptions },
+      minThreads: 0,
+      maxThreads: options.workers,
+      idleTimeout: 2 ** 31 - 1, // the longest timer Node takes: threads stay
+      maxQueue: options.maxQueue,
+      execArgv: source ? ['-r', 'ts-node/register/transpile-only'] : [],
+    });
+  }
+
+  get dimension(): number {
+    return this.model.dimension;
+  }
+
+  /** Starts every thread and loads the model in each, so that the first queries do not pay for it. */
+  async warmUp(): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.workers }, () => this.embed(['预热'])));
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    if (this.pool.queueSize >= this.options.maxQueue) throw new EmbeddingBusyError(this.pool.queueSize);
+    return this.pool.run([...texts]);
+  }
+
+  async dispose(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
