@@ -8,15 +8,26 @@ export function bigrams(text: string): string[] {
   return runsOf(text).flatMap(termsOfRun);
 }
 
+// Normalising (Traditional -> Simplified) is the costly step, and a need's text is read once for the lexical search
+// and again for each candidate's explanation: the runs of recent texts are kept.
+const recentRuns = new Map<string, readonly string[]>();
+const RECENT_RUNS = 2_000;
+
 /** The runs of Han characters, and of Latin letters and digits, of a text as the index reads it. */
-function runsOf(text: string): string[] {
-  let normalised: string;
+function runsOf(text: string): readonly string[] {
+  let runs = recentRuns.get(text);
+  if (runs) return runs;
   try {
-    normalised = normaliseText(text).toLowerCase();
+    runs =
+      normaliseText(text)
+        .toLowerCase()
+        .match(/\p{Script=Han}+|[\p{Script=Latin}\p{N}]+/gu) ?? [];
   } catch {
-    return [];
+    runs = [];
   }
-  return normalised.match(/\p{Script=Han}+|[\p{Script=Latin}\p{N}]+/gu) ?? [];
+  if (recentRuns.size >= RECENT_RUNS) recentRuns.delete(recentRuns.keys().next().value!);
+  recentRuns.set(text, runs);
+  return runs;
 }
 
 function termsOfRun(run: string): string[] {

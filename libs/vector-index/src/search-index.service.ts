@@ -15,6 +15,7 @@ import {
 } from '@app/profiles';
 import { indexMeta, type IndexMeta } from './index-meta';
 import { LexicalCollection, type Rarity } from './lexical-collection';
+import { currentSnapshot, writeSnapshot } from './snapshot-folder';
 import { VectorCollection, type HnswOptions, type SearchResult } from './vector-collection';
 
 export const KINDS: ProfileKind[] = ['achievement', 'demand', 'expert', 'broker'];
@@ -221,17 +222,21 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       if (!c.dirty) continue;
       c.dirty = false;
       const state = { modelId: this.embedding.modelId, position: c.position };
-      await c.dense.snapshot(join(dir, c.kind), state);
-      await writeFile(join(dir, c.kind, 'lexical.json'), c.lexical.toJSON());
-      await writeFile(join(dir, c.kind, 'meta.json'), JSON.stringify([...c.meta]));
+      await writeSnapshot(dir, c.kind, async (folder) => {
+        await c.dense.snapshot(folder, state);
+        await writeFile(join(folder, 'lexical.json'), c.lexical.toJSON());
+        await writeFile(join(folder, 'meta.json'), JSON.stringify([...c.meta]));
+      });
     }
   }
 
   private async loadSnapshot(kind: ProfileKind): Promise<void> {
     const dir = this.config.index.snapshotDir;
     if (!dir) return;
+    const folder = await currentSnapshot(dir, kind);
+    if (!folder) return;
     const c = this.catalogues[kind];
-    const state = (await c.dense.load(join(dir, kind)).catch(() => undefined)) as
+    const state = (await c.dense.load(folder).catch(() => undefined)) as
       { modelId: string; position: Position | null } | undefined;
     if (!state) return;
     if (state.modelId !== this.embedding.modelId) {
@@ -240,8 +245,8 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       return;
     }
     try {
-      c.lexical.load(await readFile(join(dir, kind, 'lexical.json'), 'utf8'));
-      c.meta = new Map(JSON.parse(await readFile(join(dir, kind, 'meta.json'), 'utf8')) as [string, IndexMeta][]);
+      c.lexical.load(await readFile(join(folder, 'lexical.json'), 'utf8'));
+      c.meta = new Map(JSON.parse(await readFile(join(folder, 'meta.json'), 'utf8')) as [string, IndexMeta][]);
       c.position = state.position;
     } catch {
       this.catalogues[kind] = this.newCatalogue(kind);

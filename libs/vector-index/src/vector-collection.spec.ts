@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleShare, VectorCollection } from './vector-collection';
+import { clearlyMany, sampleShare, VectorCollection } from './vector-collection';
 
 interface Meta {
   region: string;
@@ -134,6 +134,14 @@ describe('sampleShare (planning a filtered search)', () => {
     expect(Math.min(...visited)).toBeLessThan(1_000);
     expect(Math.max(...visited)).toBeGreaterThan(99_000);
     expect(visited.size).toBe(100);
+  });
+
+  it('stops early in a catalogue of 10,000 too (exact scans below 2,000), where four times the exact share is over 1', () => {
+    expect(clearlyMany(100_000, 2_000)).toBeCloseTo(0.16);
+    expect(clearlyMany(10_000, 2_000)).toBe(0.9);
+    expect(sampleShare(10_000, () => true, clearlyMany(10_000, 2_000)).asked).toBe(100);
+    // Too small to tell 0.9 from an exact scan's share with 100 labels: the whole sample.
+    expect(clearlyMany(5_000, 2_000)).toBe(Infinity);
   });
 
   it('samples every label of a small collection once', () => {

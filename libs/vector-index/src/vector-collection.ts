@@ -239,12 +239,10 @@ export class VectorCollection<M> {
   private estimateEligible(filter: (meta: M) => boolean): number {
     const labels = this.ids.length;
     if (labels <= SAMPLE) return this.eligibleLabels(filter).length;
-    // Four times the share an exact scan would take: more than that, and the plan is certainly the graph walk.
-    const clearlyMany = (4 * 2 * this.options.exactScanBelow) / labels;
     const { share } = sampleShare(
       labels,
       (label) => !this.deleted.has(label) && filter(this.meta[label]!),
-      clearlyMany,
+      clearlyMany(labels, this.options.exactScanBelow),
     );
     return Math.round(share * labels);
   }
@@ -289,11 +287,22 @@ const SAMPLE = 1000;
 const SAMPLE_STRIDE = 617;
 
 /**
+ * The sampled share past which a plan is certainly a graph walk: four times the share an exact scan would take
+ * (`exactScanBelow`, and twice that before the exact count). In a catalogue too small for four times that to be
+ * reachable (below 8 x exactScanBelow records), POST_FILTER_SHARE, provided the exact share is at most 0.6: six
+ * standard deviations of a sample of 100 below it. Smaller still, the whole sample is taken.
+ */
+export function clearlyMany(labels: number, exactScanBelow: number): number {
+  const exactShare = (2 * exactScanBelow) / labels;
+  if (4 * exactShare <= POST_FILTER_SHARE) return 4 * exactShare;
+  return exactShare <= 0.6 ? POST_FILTER_SHARE : Infinity;
+}
+
+/**
  * The share of `labels` that `accepts`, from at most 1,000 evenly spaced labels visited in a scattered order, so
  * that any prefix of the sample spans the whole range. A plan only has to know whether the share may be small
- * enough for an exact scan: once 100 labels are seen and the share is at least `clearlyMany` (four times what an
- * exact scan would take: six standard deviations of a sample of 100), the rest cannot change the plan and the walk
- * stops. Most filters accept most records, so most plans ask 100 labels instead of 1,000.
+ * enough for an exact scan: once 100 labels are seen and the share is at least `clearlyMany` (see there), the rest
+ * cannot change the plan and the walk stops. Most filters accept most records, so most plans ask 100 labels instead of 1,000.
  */
 export function sampleShare(
   labels: number,
