@@ -19,7 +19,7 @@
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { Command } from 'commander';
@@ -115,11 +115,16 @@ async function startApi(build: Build, env: Record<string, string>) {
   const port = await freePort();
   const started = Date.now();
   let output = '';
+  // Of several API processes, the first is ready first; the run starts when all are.
+  let processesReady = Number(env.API_PROCESSES ?? 1) <= 1;
   const profile = opts.profile && build.name === 'current' ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [];
   const child = build.spawn(
     'api',
     { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    (chunk) => (output = (output + chunk.toString()).slice(-4000)),
+    (chunk) => {
+      output = (output + chunk.toString()).slice(-4000);
+      if (output.includes('"msg":"API processes ready"')) processesReady = true;
+    },
     profile,
   );
   const url = `http://127.0.0.1:${port}`;
@@ -128,7 +133,7 @@ async function startApi(build: Build, env: Record<string, string>) {
       (r) => r.status === 200,
       () => false,
     );
-    if (ready) return { child, url, seconds: (Date.now() - started) / 1000 };
+    if (ready && processesReady) return { child, url, seconds: (Date.now() - started) / 1000 };
     if (child.exitCode !== null) throw new Error(`${build.name} API exited with ${child.exitCode}:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -387,8 +392,9 @@ async function main(): Promise<void> {
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must name a PostgreSQL server this script may use');
   const papers = readCsl(opts.csl);
   const builds = [currentBuild(), ...(opts.baseline ? [baselineBuild(opts.baseline)] : [])];
+  // Logging as in production (info, one line per request), to a pipe this script reads.
   const baseEnv: Record<string, string> = {
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     RATE_LIMIT_PER_MINUTE: '1000000',
     INDEX_SYNC_MS: '3600000',
     RUN_WORKER: 'false',
@@ -419,7 +425,8 @@ async function main(): Promise<void> {
       all[size] = {};
       for (const build of builds) {
         log(`${size}: measuring ${build.name} (${build.commit})`);
-        const env = build.name === 'current' ? { ...baseEnv, ...extra } : baseEnv;
+        const env =
+          build.name === 'current' ? { API_PROCESSES: String(availableParallelism()), ...baseEnv, ...extra } : baseEnv;
         all[size][build.name] = await measureBuild(build, env, vectors, papers, searchTexts, model.id, embedding);
       }
       printTable(size, all[size], builds);

@@ -29,6 +29,9 @@ export interface AppConfig {
   http: {
     host: string;
     port: number;
+    /** API processes sharing the port, and which of them this one is (0 writes the index snapshots). */
+    processes: number;
+    processIndex: number;
     /** Per API key, across routes. */
     rateLimitPerMinute: number;
     /** Per client address, for requests without a valid key. */
@@ -113,6 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
     http: {
       host: c.HOST,
       port: c.PORT,
+      processes: c.API_PROCESSES,
+      processIndex: c.API_PROCESS_INDEX,
       rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
       rateLimitUnauthenticatedPerMinute: c.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE,
       importMaxBytes: c.IMPORT_MAX_BYTES,

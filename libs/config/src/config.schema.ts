@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { REPO_ROOT as repoRoot } from './repo-root';
@@ -48,6 +49,10 @@ export const configSchema = z.object({
     .max(24 * 365)
     .default(24),
   IMPORT_MAX_BYTES: integer(1024, 10 * 1024 ** 3).default(200 * 1024 ** 2),
+  // API processes sharing the port (node:cluster), each with its own copy of the index; one per core by default.
+  API_PROCESSES: integer(1, 64).default(availableParallelism()),
+  // Set by the API for each process it starts (0 to API_PROCESSES - 1); process 0 writes the index snapshots.
+  API_PROCESS_INDEX: integer(0, 63).default(0),
   // The API process also runs the background jobs (single-machine default); set false when workers run apart.
   RUN_WORKER: z.stringbool().default(true),
   // Empty disables snapshots (each start then rebuilds the index from PostgreSQL).

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Embedder } from './embedder';
@@ -27,12 +28,15 @@ const QUERY_EMBEDDER = 'QUERY_EMBEDDER';
       // Threads start with the first query (or EmbeddingService.warmUp): a process that embeds none starts none.
       provide: QUERY_EMBEDDER,
       inject: [MODEL, EMBEDDER, APP_CONFIG],
-      useFactory: (model: ModelSpec, embedder: Embedder, { embedding }: AppConfig): TextEmbedder =>
+      // Unless EMBEDDING_THREADS says otherwise, the cores are shared out among the threads of every API process.
+      useFactory: (model: ModelSpec, embedder: Embedder, { embedding, http }: AppConfig): TextEmbedder =>
         embedding.queryWorkers === 0
           ? embedder
           : new EmbedderPool(model, {
               batchSize: embedding.batchSize,
-              threads: embedding.threads,
+              threads:
+                embedding.threads ||
+                Math.max(1, Math.floor(availableParallelism() / (embedding.queryWorkers * http.processes))),
               workers: embedding.queryWorkers,
               maxQueue: embedding.queryQueue,
             }),

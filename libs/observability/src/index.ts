@@ -13,4 +13,7 @@ export {
   metricsRegistry,
   outboxBacklog,
   queueJobs,
+  scrapeMetrics,
+  serveClusterMetrics,
+  systemRegistry,
 } from './metrics';

@@ -73,6 +73,9 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
   private closed = false;
   private retry?: NodeJS.Timeout;
   private lastBackgroundError = '';
+  private markReady!: () => void;
+  /** Settles when the index is first ready (after its snapshot, with several API processes). */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -108,7 +111,10 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     const started = Date.now();
     for (const kind of KINDS) await this.loadSnapshot(kind);
     await this.syncAll();
+    // With several API processes, the first writes what it built before it serves, for the others to start from.
+    if (this.config.http.processes > 1) await this.snapshot();
     this.state = 'ready';
+    this.markReady();
     this.logger.log({ ms: Date.now() - started, sizes: this.sizes() }, 'search index ready');
     await this.notifier.subscribe(
       (kind) => KINDS.includes(kind as ProfileKind) && this.background(this.sync(kind as ProfileKind), 'catch-up'),
@@ -217,7 +223,8 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
 
   async snapshot(): Promise<void> {
     const dir = this.config.index.snapshotDir;
-    if (!dir) return;
+    // Of several API processes, the first writes for all; the others start from its snapshots.
+    if (!dir || this.config.http.processIndex > 0) return;
     for (const c of Object.values(this.catalogues)) {
       if (!c.dirty) continue;
       c.dirty = false;

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { JobRelay, Jobs } from '@app/jobs';
-import { metricsRegistry, outboxBacklog, queueJobs } from '@app/observability';
+import { metricsRegistry, outboxBacklog, queueJobs, scrapeMetrics } from '@app/observability';
 import { Public } from '../http/auth.guard';
 
 /** Prometheus scrape endpoint: request latency, queue depths, outbox backlog, embeddings, leads, process metrics. */
@@ -22,6 +22,6 @@ export class MetricsController {
       for (const [state, n] of Object.entries(states)) queueJobs.set({ queue, state }, n);
     const backlog = await this.relay.backlog().catch(() => undefined);
     if (backlog !== undefined) outboxBacklog.set(backlog);
-    return metricsRegistry.metrics();
+    return scrapeMetrics();
   }
 }
