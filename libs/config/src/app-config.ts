@@ -90,6 +90,9 @@ export interface AppConfig {
     /** Worker threads embedding queries (0: on the main thread), and the queries that may wait for one. */
     queryWorkers: number;
     queryQueue: number;
+    /** Worker threads embedding passages (0: on the main thread), and the embedding jobs run at once. */
+    passageWorkers: number;
+    concurrency: number;
     /** Prefix for short queries against long passages; undefined = the model's own, empty = none (models/README.md). */
     queryInstruction?: string;
   };
@@ -172,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       threads: c.EMBEDDING_THREADS,
       queryWorkers: c.EMBEDDING_QUERY_WORKERS,
       queryQueue: c.EMBEDDING_QUERY_QUEUE,
+      passageWorkers: c.EMBEDDING_PASSAGE_WORKERS,
+      concurrency: c.EMBED_CONCURRENCY,
       queryInstruction: c.EMBEDDING_QUERY_INSTRUCTION,
     },
   };

@@ -3,14 +3,20 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Embedder } from './embedder';
 import { EmbedderPool } from './embedder-pool';
-import type { TextEmbedder } from './text-embedder';
 import { EmbeddingService } from './embedding.service';
 import { resolveModel, type ModelSpec } from './model-registry';
+import type { TextEmbedder } from './text-embedder';
 
-export const EMBEDDER = 'EMBEDDER';
 const MODEL = 'EMBEDDING_MODEL';
+const PASSAGE_EMBEDDER = 'PASSAGE_EMBEDDER';
 const QUERY_EMBEDDER = 'QUERY_EMBEDDER';
 
+/**
+ * Passages (the worker's bulk embedding) and queries (the API's searches) each go to a pool of threads, so that a
+ * forward pass never stops the event loop: the API goes on serving, the worker goes on with the database and queue
+ * round trips of the next jobs. A pool's threads start with its first text, so a process that embeds no passages
+ * (the API beside a worker) or no queries (the worker) starts none. 0 workers: the model on the calling thread.
+ */
 @Module({
   providers: [
     {
@@ -19,45 +25,66 @@ const QUERY_EMBEDDER = 'QUERY_EMBEDDER';
       useFactory: (config: AppConfig) => resolveModel(config.embedding.modelsDir, config.embedding.model),
     },
     {
-      provide: EMBEDDER,
+      provide: PASSAGE_EMBEDDER,
       inject: [MODEL, APP_CONFIG],
-      useFactory: (model: ModelSpec, config: AppConfig) =>
-        Embedder.load(model, { batchSize: config.embedding.batchSize, threads: config.embedding.threads }),
+      useFactory: (model: ModelSpec, { embedding }: AppConfig) =>
+        embedderOf(
+          model,
+          embedding,
+          embedding.passageWorkers,
+          embedding.threads || Math.max(1, Math.floor(availableParallelism() / Math.max(1, embedding.passageWorkers))),
+        ),
     },
     {
-      // Threads start with the first query (or EmbeddingService.warmUp): a process that embeds none starts none.
+      // The cores are shared out among the query threads of every API process, unless EMBEDDING_THREADS says.
       provide: QUERY_EMBEDDER,
-      inject: [MODEL, EMBEDDER, APP_CONFIG],
-      // Unless EMBEDDING_THREADS says otherwise, the cores are shared out among the threads of every API process.
-      useFactory: (model: ModelSpec, embedder: Embedder, { embedding, http }: AppConfig): TextEmbedder =>
-        embedding.queryWorkers === 0
-          ? embedder
-          : new EmbedderPool(model, {
-              batchSize: embedding.batchSize,
-              threads:
-                embedding.threads ||
-                Math.max(1, Math.floor(availableParallelism() / (embedding.queryWorkers * http.processes))),
-              workers: embedding.queryWorkers,
-              maxQueue: embedding.queryQueue,
-            }),
+      inject: [MODEL, PASSAGE_EMBEDDER, APP_CONFIG],
+      useFactory: (model: ModelSpec, passages: TextEmbedder, { embedding, http }: AppConfig) =>
+        embedding.queryWorkers === 0 && passages instanceof Embedder
+          ? passages
+          : embedderOf(
+              model,
+              embedding,
+              embedding.queryWorkers,
+              embedding.threads ||
+                Math.max(
+                  1,
+                  Math.floor(availableParallelism() / (Math.max(1, embedding.queryWorkers) * http.processes)),
+                ),
+            ),
     },
     {
       provide: EmbeddingService,
-      inject: [EMBEDDER, QUERY_EMBEDDER, APP_CONFIG],
-      useFactory: (embedder: Embedder, queries: TextEmbedder, config: AppConfig) =>
-        new EmbeddingService(embedder, config.embedding.queryInstruction ?? embedder.model.queryInstruction, queries),
+      inject: [PASSAGE_EMBEDDER, QUERY_EMBEDDER, APP_CONFIG, MODEL],
+      useFactory: (passages: TextEmbedder, queries: TextEmbedder, config: AppConfig, model: ModelSpec) =>
+        new EmbeddingService(passages, config.embedding.queryInstruction ?? model.queryInstruction, queries),
     },
   ],
   exports: [EmbeddingService],
 })
 export class EmbeddingModule implements OnApplicationShutdown {
   constructor(
-    @Inject(EMBEDDER) private readonly embedder: Embedder,
+    @Inject(PASSAGE_EMBEDDER) private readonly passages: TextEmbedder,
     @Inject(QUERY_EMBEDDER) private readonly queries: TextEmbedder,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.queries !== this.embedder) await this.queries.dispose();
-    await this.embedder.dispose();
+    if (this.queries !== this.passages) await this.queries.dispose();
+    await this.passages.dispose();
   }
+}
+
+async function embedderOf(
+  model: ModelSpec,
+  embedding: AppConfig['embedding'],
+  workers: number,
+  threads: number,
+): Promise<TextEmbedder> {
+  if (workers === 0) return Embedder.load(model, { batchSize: embedding.batchSize, threads: embedding.threads });
+  return new EmbedderPool(model, {
+    batchSize: embedding.batchSize,
+    threads,
+    workers,
+    maxQueue: embedding.queryQueue,
+  });
 }

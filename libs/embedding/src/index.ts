@@ -3,7 +3,7 @@
 export { Embedder, type EncodedBatch, type EmbedderOptions } from './embedder';
 export { EmbedderPool, type EmbedderPoolOptions } from './embedder-pool';
 export type { TextEmbedder } from './text-embedder';
-export { EmbeddingModule, EMBEDDER } from './embedding.module';
+export { EmbeddingModule } from './embedding.module';
 export { EmbeddingService, type TextRole } from './embedding.service';
 export {
   EmbeddingBusyError,

@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { REDIS } from './redis.token';
 
 const CHANNEL = 'profiles-changed';
+/** Changes of one kind within this long are announced by one message (a bulk import embeds hundreds a second). */
+const COALESCE_MS = 10;
 
 /**
  * Tells every process that holds a search index that profiles changed, so that it catches up now rather than at
@@ -12,11 +14,21 @@ const CHANNEL = 'profiles-changed';
 export class IndexNotifier implements OnApplicationShutdown {
   private readonly logger = new Logger(IndexNotifier.name);
   private subscriber?: Redis;
+  private readonly scheduled = new Map<string, Promise<void>>();
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  async changed(kind: string): Promise<void> {
-    await this.redis.publish(CHANNEL, kind).catch((e: Error) => this.logger.warn(`not published: ${e.message}`));
+  /** Announces a change of `kind` within COALESCE_MS, together with any other change of it meanwhile. */
+  changed(kind: string): Promise<void> {
+    let sent = this.scheduled.get(kind);
+    if (!sent) {
+      sent = new Promise<void>((resolve) => setTimeout(resolve, COALESCE_MS)).then(async () => {
+        this.scheduled.delete(kind);
+        await this.redis.publish(CHANNEL, kind).catch((e: Error) => this.logger.warn(`not published: ${e.message}`));
+      });
+      this.scheduled.set(kind, sent);
+    }
+    return sent;
   }
 
   async subscribe(handler: (kind: string) => void): Promise<void> {

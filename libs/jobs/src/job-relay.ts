@@ -1,13 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Db } from '@app/persistence';
-import { JOB_DEFINITIONS, isJobName } from './job-definitions';
+import type { Queue } from 'bullmq';
+import { JOB_DEFINITIONS, isJobName, type QueueName } from './job-definitions';
 import { JobOutboxRepository, type OutboxRow } from './job-outbox.repository';
 import { Jobs, parsePayload } from './jobs';
 
 const BATCH = 200;
 /** A queue call that takes longer (Redis down) rolls the batch back; it is tried again at the next poll. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
+/** How long a notification waits for more commits before the relay runs. */
+const WAKE_MS = 10;
 
 /**
  * Moves outbox rows to the queues, in id order, and marks them relayed in the same transaction. Rows are claimed
@@ -22,6 +25,10 @@ export class JobRelay {
   private running?: Promise<unknown>;
   private stopped = true;
   private lastError = '';
+  /** Stops LISTENing on `outbox`: committed rows wake the relay at once (migration 20261204000000_outbox_notify). */
+  private unlisten?: () => Promise<void>;
+  private woken = false;
+  private wakeScheduled = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -34,12 +41,29 @@ export class JobRelay {
     if (!this.stopped) return;
     this.stopped = false;
     this.schedule(0);
+    this.unlisten = this.db.listen('outbox', () => this.wake());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.unlisten?.();
+    this.unlisten = undefined;
     await this.running;
+  }
+
+  /**
+   * Relays within WAKE_MS, or right after the batch that is running: commits that come in a burst (a bulk import's
+   * embeddings) go in one batch rather than one transaction each.
+   */
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.running) this.woken = true;
+    else if (!this.wakeScheduled) {
+      this.wakeScheduled = true;
+      clearTimeout(this.timer);
+      this.schedule(WAKE_MS);
+    }
   }
 
   /** Outbox rows waiting for the relay (for /metrics). */
@@ -56,7 +80,7 @@ export class JobRelay {
   async relayOnce(): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await this.outbox.claim(tx, BATCH);
-      for (const row of rows) await withTimeout(this.enqueue(row), ENQUEUE_TIMEOUT_MS);
+      await withTimeout(this.enqueue(rows), ENQUEUE_TIMEOUT_MS);
       if (rows.length > 0)
         await this.outbox.markRelayed(
           tx,
@@ -66,22 +90,35 @@ export class JobRelay {
     });
   }
 
-  private async enqueue(row: OutboxRow): Promise<void> {
-    // A row this version cannot read (written by a newer one, or damaged) is skipped loudly, not retried forever.
-    if (!isJobName(row.job)) return this.logger.error({ outboxId: row.id, job: row.job }, 'unknown job; row skipped');
-    let payload;
-    try {
-      payload = parsePayload(row.job, row.payload);
-    } catch (e) {
-      return this.logger.error({ outboxId: row.id, err: (e as Error).message }, 'bad job payload; row skipped');
+  /** The rows' jobs, one round trip per queue (addBulk), in outbox order within each queue. */
+  private async enqueue(rows: readonly OutboxRow[]): Promise<void> {
+    const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
+    for (const row of rows) {
+      // A row this version cannot read (written by a newer one, or damaged) is skipped loudly, not retried forever.
+      if (!isJobName(row.job)) {
+        this.logger.error({ outboxId: row.id, job: row.job }, 'unknown job; row skipped');
+        continue;
+      }
+      let payload;
+      try {
+        payload = parsePayload(row.job, row.payload);
+      } catch (e) {
+        this.logger.error({ outboxId: row.id, err: (e as Error).message }, 'bad job payload; row skipped');
+        continue;
+      }
+      const queue = JOB_DEFINITIONS[row.job].queue;
+      byQueue.set(queue, [
+        ...(byQueue.get(queue) ?? []),
+        { name: row.job, data: payload, opts: this.jobs.optionsOf(row.job, payload) },
+      ]);
     }
-    const queue = this.jobs.queue(JOB_DEFINITIONS[row.job].queue);
-    await queue.add(row.job, payload, this.jobs.optionsOf(row.job, payload));
+    for (const [queue, jobs] of byQueue) await this.jobs.queue(queue).addBulk(jobs);
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.wakeScheduled = false;
       this.running = this.tick().finally(() => (this.running = undefined));
     }, delayMs);
   }
@@ -98,8 +135,10 @@ export class JobRelay {
       this.lastError = message;
     }
     const poll = this.config.jobs.outboxPollMs;
-    // A full batch means more is waiting: go on at once.
-    this.schedule(moved === BATCH ? 0 : this.lastError ? Math.max(1000, poll) : poll);
+    // A full batch, or rows committed while this one ran, mean more is waiting: go on at once.
+    const more = moved === BATCH || this.woken;
+    this.woken = false;
+    this.schedule(more && !this.lastError ? 0 : this.lastError ? Math.max(1000, poll) : poll);
   }
 }
 

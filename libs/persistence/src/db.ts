@@ -1,4 +1,4 @@
-import { types, type Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { Client, types, type Pool, type PoolClient, type QueryResultRow } from 'pg';
 
 // A `date` column is a calendar day, not an instant: keep PostgreSQL's YYYY-MM-DD instead of a local-midnight Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -49,5 +49,41 @@ export class Db {
       client.off('error', onError);
       client.release(lost);
     }
+  }
+
+  /**
+   * Calls `onNotify` for each notification on `channel` (LISTEN, on a connection of its own, not the pool's), from
+   * now until the returned stop is called. A lost connection is opened again a second later; notifications sent
+   * meanwhile are missed, so a listener must not be the only way work is found.
+   */
+  listen(channel: string, onNotify: () => void): () => Promise<void> {
+    let current: Client | undefined;
+    let stopped = false;
+    const open = async (): Promise<void> => {
+      if (stopped) return;
+      const client = new Client(this.pool.options);
+      current = client;
+      const retry = () => {
+        if (current !== client) return;
+        current = undefined;
+        void client.end().catch(() => undefined);
+        setTimeout(() => void open(), 1_000).unref();
+      };
+      client.on('notification', onNotify);
+      client.on('error', retry);
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${channel}`);
+      } catch {
+        retry();
+      }
+    };
+    void open();
+    return async () => {
+      stopped = true;
+      const client = current;
+      current = undefined;
+      await client?.end().catch(() => undefined);
+    };
   }
 }

@@ -1,18 +1,29 @@
+import { Inject } from '@nestjs/common';
 import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { EmbeddingError } from '@app/embedding';
 import { Jobs, QUEUES, QueueProcessor, RedisOutage, type EmbedProfilePayload, type JobHandlers } from '@app/jobs';
 import { ProfileEmbeddingService } from '@app/profiles';
 
-/** The `profiles` queue: one profile's text to a vector, and the sweep after a model change. */
+/**
+ * The `profiles` queue: one profile's text to a vector, and the sweep after a model change. EMBED_CONCURRENCY jobs
+ * at once: the model runs on its own thread, so while one job is in it the others read and store their records.
+ */
 @Processor(QUEUES.profiles, { concurrency: 1 })
 export class ProfilesProcessor extends QueueProcessor<'profiles'> {
   constructor(
     private readonly embeddings: ProfileEmbeddingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     jobs: Jobs,
     outage: RedisOutage,
   ) {
     super(QUEUES.profiles, jobs, outage);
+  }
+
+  override onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.embedding.concurrency;
+    super.onApplicationBootstrap();
   }
 
   protected handlers(): JobHandlers<'profiles'> {

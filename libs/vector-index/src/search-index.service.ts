@@ -144,9 +144,17 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     );
   }
 
-  /** Catches every kind up with the database. */
+  /**
+   * Catches every kind up with what the database held when called: a pass already running may have started before
+   * the latest commits, so a fresh one follows it.
+   */
   async syncAll(): Promise<void> {
-    await Promise.all(KINDS.map((k) => this.sync(k)));
+    await Promise.all(
+      KINDS.map(async (k) => {
+        await this.catalogues[k].syncing;
+        await this.sync(k);
+      }),
+    );
   }
 
   /** Catches one kind up; concurrent calls share one pass. */

@@ -42,7 +42,7 @@ export class HealthController {
       () => this.probe('redis', async () => void (await this.redis.ping())),
       () =>
         this.probe('model', async () => {
-          await this.embedding.embedOne('健康检查');
+          await this.embedding.embedOne('健康检查', 'query');
           return { modelId: this.embedding.modelId, dimension: this.embedding.dimension };
         }),
       () =>
