@@ -133,7 +133,7 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/x-ndjson', 'x-api-key': ADMIN_SECRET },
           body: Readable.toWeb(body) as ReadableStream,
           duplex: 'half',
-        } as RequestInit);
+        });
         const summary = (await res.json()) as { accepted: number; rejected: number };
         if (res.status !== 201) throw new Error(`import: ${res.status} ${JSON.stringify(summary)}`);
         const storedSeconds = (performance.now() - started) / 1000;
