@@ -88,6 +88,8 @@ export class LexicalCollection implements Rarity {
   private postings = new Map<string, { docs: number[]; tfs: number[] }>();
   private live = 0;
   private totalLength = 0;
+  /** The score accumulator of `search`, all zeros between searches. */
+  private scratch = new Float64Array(0);
 
   constructor(private readonly analyse: (text: string) => string[] = bigrams) {}
 
@@ -150,8 +152,11 @@ export class LexicalCollection implements Rarity {
 
   /** Best-first ids and BM25 scores; `accept` restricts the result set. */
   search(query: string, k: number, accept?: (id: string) => boolean): { id: string; score: number }[] {
-    // A dense accumulator and a list of the documents touched: far cheaper than a Map on long posting lists.
-    const scores = new Float64Array(this.ids.length);
+    // A dense accumulator and a list of the documents touched: far cheaper than a Map on long posting lists. The
+    // accumulator is kept between searches (a fresh one per search was megabytes to zero and collect at 100k
+    // records); the entries a search touched are zeroed again before it returns.
+    if (this.scratch.length < this.ids.length) this.scratch = new Float64Array(Math.ceil(this.ids.length * 1.5));
+    const scores = this.scratch;
     const touched: number[] = [];
     const avg = this.totalLength / Math.max(1, this.live);
     for (const term of new Set(this.analyse(query))) {
@@ -177,7 +182,9 @@ export class LexicalCollection implements Rarity {
       best.splice(at, 0, doc);
       if (best.length > k) best.pop();
     }
-    return best.map((doc) => ({ id: this.ids[doc]!, score: scores[doc] }));
+    const hits = best.map((doc) => ({ id: this.ids[doc]!, score: scores[doc] }));
+    for (const doc of touched) scores[doc] = 0;
+    return hits;
   }
 
   /**
