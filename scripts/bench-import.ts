@@ -137,10 +137,25 @@ async function main(): Promise<void> {
         const summary = (await res.json()) as { accepted: number; rejected: number };
         if (res.status !== 201) throw new Error(`import: ${res.status} ${JSON.stringify(summary)}`);
         const storedSeconds = (performance.now() - started) / 1000;
+        // Done when no record waits for its vector and every embedded one is in the API's index; a record the model
+        // refuses (marked failed) is counted apart.
+        const statuses = new Client({ connectionString: databaseUrl });
+        await statuses.connect();
+        const countOf = async () =>
+          Object.fromEntries(
+            (
+              await statuses.query<{ status: string; n: number }>(
+                'SELECT embedding_status AS status, count(*)::int AS n FROM achievements GROUP BY 1',
+              )
+            ).rows.map((r) => [r.status, r.n]),
+          ) as Record<string, number>;
+        let failed = 0;
         let lastReport = 0;
         for (;;) {
           const searchable = await indexSize();
-          if (searchable >= summary.accepted) break;
+          const counts = await countOf();
+          failed = counts.failed ?? 0;
+          if (!counts.pending && searchable >= (counts.ready ?? 0)) break;
           if (performance.now() - lastReport > 10_000) {
             lastReport = performance.now();
             log(
@@ -151,6 +166,7 @@ async function main(): Promise<void> {
           await sleep(200);
         }
         const ingestSeconds = (performance.now() - started) / 1000;
+        await statuses.end();
         const cpuAfter = cpuByProcess({ api: api.pid!, worker: worker.pid! });
         const cpuSeconds = Object.fromEntries(
           Object.entries(cpuAfter).map(([k, v]) => [k, round(v - (cpuBefore[k] ?? 0))]),
@@ -211,6 +227,7 @@ async function main(): Promise<void> {
           );
         const result = {
           patents: summary.accepted,
+          failedEmbeddings: failed,
           raw: {
             seconds: round(rawSeconds),
             perSecond: round(texts.length / rawSeconds),

@@ -119,11 +119,12 @@ export const configSchema = z.object({
   // EMBEDDING_THREADS says otherwise. Past EMBEDDING_QUERY_QUEUE waiting queries a search is answered 503.
   EMBEDDING_QUERY_WORKERS: integer(0, 16).default(1),
   EMBEDDING_QUERY_QUEUE: integer(1, 10_000).default(64),
-  // Threads that embed passages (the worker's jobs) off its event loop (0: on it), one per core by default, the
-  // cores shared out among them (bench:import: 0.56x raw throughput against 0.47x with one thread of two).
-  EMBEDDING_PASSAGE_WORKERS: integer(0, 16).default(availableParallelism()),
-  // Embedding jobs a worker runs at once: while one is in the model, the others do their database and queue work.
-  EMBED_CONCURRENCY: integer(1, 64).default(4),
+  // Threads that embed passages (the worker's jobs) off its event loop (0: on it), the cores shared out among them;
+  // they pay only with EMBED_CONCURRENCY > 1 (bench:import: 0.29x raw with one thread and one job, 0.41x on it).
+  EMBEDDING_PASSAGE_WORKERS: integer(0, 16).default(0),
+  // Embedding jobs a worker runs at once. 1 by default: with more, stores commit out of changed_at order and an
+  // index's catch-up can step past one for good (bench:import left 5 of 5,795 unsearchable at 4; see README).
+  EMBED_CONCURRENCY: integer(1, 64).default(1),
   // Unset: the model's own retrieval instruction (models/manifest.json). Set to an empty string to disable it.
   EMBEDDING_QUERY_INSTRUCTION: z.string().optional(),
 });
