@@ -15,7 +15,7 @@
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,7 +23,8 @@ import { Command } from 'commander';
 import { Client } from 'pg';
 import { Embedder, normaliseText, resolveModel } from '@app/embedding';
 import { embeddingText } from '@app/profiles';
-import { currentBuild, ROOT } from './lib/builds';
+import { currentBuild, envList, ROOT } from './lib/builds';
+import { processes, treeOf, type ProcessStat } from './lib/proc';
 import { freePort, RedisServer, stopChild, withOwnDatabase } from './lib/services';
 import { percentile } from './lib/stats';
 
@@ -97,12 +98,7 @@ async function main(): Promise<void> {
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
-        ...Object.fromEntries(
-          (opts.env ?? '')
-            .split(',')
-            .filter(Boolean)
-            .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-        ),
+        ...envList(opts.env),
       };
       let output = '';
       const keep = (c: Buffer) => (output = (output + c.toString()).slice(-4000));
@@ -275,36 +271,14 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * CPU seconds (user + system) so far of each named process with its descendants and threads, and of every
- * postgres and redis-server process, from /proc.
- */
+/** CPU seconds so far of each named process with its descendants and threads, and of PostgreSQL and Redis. */
 function cpuByProcess(named: Record<string, number>): Record<string, number> {
-  const tick = 100; // USER_HZ
-  const stats = readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .flatMap((e) => {
-      try {
-        const text = readFileSync(`/proc/${e}/stat`, 'utf8');
-        const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-        const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        return [{ pid: Number(e), comm, ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / tick }];
-      } catch {
-        return [];
-      }
-    });
-  const treeOf = (root: number) => {
-    const pids = new Set([root]);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const s of stats) if (pids.has(s.ppid) && !pids.has(s.pid)) grew = pids.add(s.pid) !== undefined;
-    }
-    return stats.filter((s) => pids.has(s.pid)).reduce((a, s) => a + s.cpu, 0);
-  };
+  const all = processes();
+  const sum = (ps: ProcessStat[]) => ps.reduce((a, p) => a + p.cpuSeconds, 0);
   return {
-    ...Object.fromEntries(Object.entries(named).map(([k, pid]) => [k, treeOf(pid)])),
-    postgres: stats.filter((s) => s.comm === 'postgres').reduce((a, s) => a + s.cpu, 0),
-    redis: stats.filter((s) => s.comm === 'redis-server').reduce((a, s) => a + s.cpu, 0),
+    ...Object.fromEntries(Object.entries(named).map(([k, pid]) => [k, sum(treeOf(pid, all))])),
+    postgres: sum(all.filter((p) => p.comm === 'postgres')),
+    redis: sum(all.filter((p) => p.comm === 'redis-server')),
   };
 }
 

@@ -18,7 +18,7 @@
  */
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
@@ -26,7 +26,8 @@ import { Command } from 'commander';
 import { Client } from 'pg';
 import { Embedder, normaliseText, resolveModel } from '@app/embedding';
 import { readCsl, type CslPaper } from './lib/csl';
-import { baselineBuild, currentBuild, ROOT, type Build } from './lib/builds';
+import { baselineBuild, currentBuild, envList, ROOT, type Build } from './lib/builds';
+import { residentBytes, treeOf } from './lib/proc';
 import { freePort, stopChild } from './lib/services';
 import { percentile } from './lib/stats';
 import { clusteredVectors } from './lib/synthetic';
@@ -86,36 +87,10 @@ const latency = (values: number[]): Latency => {
   return { p50: at(50), p95: at(95), p99: at(99) };
 };
 
-/**
- * Resident memory of a process and all its descendants (an API of several processes), from /proc: the total, and
- * the largest single process.
- */
-function residentBytes(pid: number): { total: number; largest: number } {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let total = 0;
-  let largest = 0;
-  for (const queue = [pid]; queue.length > 0;) {
-    const p = queue.pop()!;
-    try {
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      const bytes = rss ? Number(rss[1]) * 1024 : 0;
-      total += bytes;
-      largest = Math.max(largest, bytes);
-    } catch {
-      // gone meanwhile
-    }
-    queue.push(...(parents.get(p) ?? []));
-  }
-  return { total, largest };
+/** Resident memory of the API's processes (all of them, and the largest one). */
+function apiMemory(pid: number): { total: number; largest: number } {
+  const bytes = treeOf(pid).map((p) => residentBytes(p.pid));
+  return { total: bytes.reduce((a, b) => a + b, 0), largest: Math.max(0, ...bytes) };
 }
 
 /** Starts a build's API and waits until it is ready; returns the process, its URL and how long that took. */
@@ -313,7 +288,7 @@ async function measureBuild(
     searching = false;
     await background;
     const health = await load(api.url, key, each(matchPaths.map(() => '/health/live')), matchClients);
-    const rss = residentBytes(api.child.pid!);
+    const rss = apiMemory(api.child.pid!);
     const served = await topTen(api.url, key, demandIds);
     await stopChild(api.child);
 
@@ -407,12 +382,7 @@ async function main(): Promise<void> {
     INDEX_SYNC_MS: '3600000',
     RUN_WORKER: 'false',
   };
-  const extra = Object.fromEntries(
-    (opts.env ?? '')
-      .split(',')
-      .filter(Boolean)
-      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-  );
+  const extra = envList(opts.env);
   const model = await resolveModel(join(ROOT, 'models'), 'bge-small-zh-v1.5');
   const embedder = await Embedder.load(model, { batchSize: 1, threads: 0 });
   const all: Record<string, Record<string, Cells>> = {};

@@ -75,3 +75,13 @@ export function baselineBuild(ref: string): Build {
     throw e;
   }
 }
+
+/** `K=V,K2=V2` (a value may hold '=') as an environment. */
+export function envList(list = ''): Record<string, string> {
+  return Object.fromEntries(
+    list
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+}

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { EmbedderOptions } from './embedder';
@@ -16,8 +15,8 @@ export interface EmbedderPoolOptions extends EmbedderOptions {
 /**
  * The model on worker threads, for the API's queries: onnxruntime-node's `session.run` is synchronous under its
  * promise, so a forward pass on the main thread stops every other request for its whole length. Each thread has
- * its own session; `threads` intra-op threads each (0: the cores shared out among the workers), so that workers x
- * intra-op threads stay within the cores. Threads start on the first task (or `warmUp`) and then stay.
+ * its own session with `threads` intra-op threads (the caller keeps workers x intra-op threads within the cores).
+ * Threads start on the first task (or `warmUp`) and then stay.
  */
 export class EmbedderPool implements TextEmbedder {
   private readonly pool: Piscina<string[], Float32Array[]>;
@@ -26,13 +25,14 @@ export class EmbedderPool implements TextEmbedder {
     readonly model: ModelSpec,
     private readonly options: EmbedderPoolOptions,
   ) {
-    const threads =
-      options.threads > 0 ? options.threads : Math.max(1, Math.floor(availableParallelism() / options.workers));
     // From sources (tests, ts-node) the thread loads the TypeScript file through ts-node; from dist/ the compiled one.
     const source = extname(__filename) === '.ts';
     this.pool = new Piscina({
       filename: join(__dirname, `embedder.worker${extname(__filename)}`),
-      workerData: { model, options: { batchSize: options.batchSize, threads } satisfies EmbedderOptions },
+      workerData: {
+        model,
+        options: { batchSize: options.batchSize, threads: options.threads } satisfies EmbedderOptions,
+      },
       minThreads: 0,
       maxThreads: options.workers,
       idleTimeout: 2 ** 31 - 1, // the longest timer Node takes: threads stay

@@ -25,33 +25,19 @@ const QUERY_EMBEDDER = 'QUERY_EMBEDDER';
       useFactory: (config: AppConfig) => resolveModel(config.embedding.modelsDir, config.embedding.model),
     },
     {
+      // Passage jobs are bounded by EMBED_CONCURRENCY, so their queue is not.
       provide: PASSAGE_EMBEDDER,
       inject: [MODEL, APP_CONFIG],
       useFactory: (model: ModelSpec, { embedding }: AppConfig) =>
-        embedderOf(
-          model,
-          embedding,
-          embedding.passageWorkers,
-          embedding.threads || Math.max(1, Math.floor(availableParallelism() / Math.max(1, embedding.passageWorkers))),
-        ),
+        embedderOf(model, embedding, embedding.passageWorkers, 1, Infinity),
     },
     {
-      // The cores are shared out among the query threads of every API process, unless EMBEDDING_THREADS says.
       provide: QUERY_EMBEDDER,
       inject: [MODEL, PASSAGE_EMBEDDER, APP_CONFIG],
       useFactory: (model: ModelSpec, passages: TextEmbedder, { embedding, http }: AppConfig) =>
         embedding.queryWorkers === 0 && passages instanceof Embedder
           ? passages
-          : embedderOf(
-              model,
-              embedding,
-              embedding.queryWorkers,
-              embedding.threads ||
-                Math.max(
-                  1,
-                  Math.floor(availableParallelism() / (Math.max(1, embedding.queryWorkers) * http.processes)),
-                ),
-            ),
+          : embedderOf(model, embedding, embedding.queryWorkers, http.processes, embedding.queryQueue),
     },
     {
       provide: EmbeddingService,
@@ -74,17 +60,18 @@ export class EmbeddingModule implements OnApplicationShutdown {
   }
 }
 
+/**
+ * The model on the calling thread (0 workers), or on a pool whose intra-op threads share the cores out among its
+ * threads in each of `processes` processes, unless EMBEDDING_THREADS says otherwise.
+ */
 async function embedderOf(
   model: ModelSpec,
   embedding: AppConfig['embedding'],
   workers: number,
-  threads: number,
+  processes: number,
+  maxQueue: number,
 ): Promise<TextEmbedder> {
   if (workers === 0) return Embedder.load(model, { batchSize: embedding.batchSize, threads: embedding.threads });
-  return new EmbedderPool(model, {
-    batchSize: embedding.batchSize,
-    threads,
-    workers,
-    maxQueue: embedding.queryQueue,
-  });
+  const threads = embedding.threads || Math.max(1, Math.floor(availableParallelism() / (workers * processes)));
+  return new EmbedderPool(model, { batchSize: embedding.batchSize, threads, workers, maxQueue });
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LRUCache } from 'lru-cache';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EmbeddingService } from '@app/embedding';
 import { IndexNotifier } from '@app/jobs';
@@ -14,46 +13,12 @@ import {
   type ProfileKind,
 } from '@app/profiles';
 import { indexMeta, type IndexMeta } from './index-meta';
-import { LexicalCollection, type Rarity } from './lexical-collection';
+import { Catalogue, frozen, type KeptRecord } from './catalogue';
+import type { Rarity } from './lexical-collection';
 import { currentSnapshot, writeSnapshot } from './snapshot-folder';
-import { VectorCollection, type HnswOptions, type SearchResult } from './vector-collection';
+import type { SearchResult } from './vector-collection';
 
 export const KINDS: ProfileKind[] = ['achievement', 'demand', 'expert', 'broker'];
-
-/** A record as this copy keeps it, with the version (changed_at) it was read at. */
-interface KeptRecord {
-  record: ProfileByKind[ProfileKind];
-  version: string;
-}
-
-interface Position {
-  changedAt: string;
-  id: string;
-}
-
-class Catalogue {
-  dense: VectorCollection<IndexMeta>;
-  lexical = new LexicalCollection();
-  /** Metadata of every live record, embedded or not (the lexical index has records the dense one lacks yet). */
-  meta = new Map<string, IndexMeta>();
-  /** Recently used records with their version, frozen (every request shares them); absent when off. */
-  records?: LRUCache<string, KeptRecord>;
-  /** Counts the batches of changes applied, so that a read from the database can tell whether one overtook it. */
-  generation = 0;
-  position: Position | null = null;
-  dirty = false;
-  syncing?: Promise<void>;
-
-  constructor(
-    readonly kind: ProfileKind,
-    dimension: number,
-    hnsw: HnswOptions,
-    recordCache: number,
-  ) {
-    this.dense = new VectorCollection<IndexMeta>(dimension, hnsw);
-    if (recordCache > 0) this.records = new LRUCache({ max: recordCache });
-  }
-}
 
 export type IndexState = 'loading' | 'ready' | 'failed';
 
@@ -236,12 +201,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     for (const c of Object.values(this.catalogues)) {
       if (!c.dirty) continue;
       c.dirty = false;
-      const state = { modelId: this.embedding.modelId, position: c.position };
-      await writeSnapshot(dir, c.kind, async (folder) => {
-        await c.dense.snapshot(folder, state);
-        await writeFile(join(folder, 'lexical.json'), c.lexical.toJSON());
-        await writeFile(join(folder, 'meta.json'), JSON.stringify([...c.meta]));
-      });
+      await writeSnapshot(dir, c.kind, (folder) => c.save(folder, this.embedding.modelId));
     }
   }
 
@@ -250,22 +210,9 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     if (!dir) return;
     const folder = await currentSnapshot(dir, kind);
     if (!folder) return;
-    const c = this.catalogues[kind];
-    const state = (await c.dense.load(folder).catch(() => undefined)) as
-      { modelId: string; position: Position | null } | undefined;
-    if (!state) return;
-    if (state.modelId !== this.embedding.modelId) {
-      this.logger.warn({ kind, snapshotModel: state.modelId }, 'snapshot of another model ignored: rebuilding');
-      this.catalogues[kind] = this.newCatalogue(kind);
-      return;
-    }
-    try {
-      c.lexical.load(await readFile(join(folder, 'lexical.json'), 'utf8'));
-      c.meta = new Map(JSON.parse(await readFile(join(folder, 'meta.json'), 'utf8')) as [string, IndexMeta][]);
-      c.position = state.position;
-    } catch {
-      this.catalogues[kind] = this.newCatalogue(kind);
-    }
+    const loaded = await this.catalogues[kind].load(folder, this.embedding.modelId);
+    if (loaded === 'other-model') this.logger.warn({ kind }, 'snapshot of another model ignored: rebuilding');
+    if (loaded !== 'loaded') this.catalogues[kind] = this.newCatalogue(kind);
   }
 
   private newCatalogue(kind: ProfileKind): Catalogue {
@@ -345,10 +292,4 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     }
     return found;
   }
-}
-
-/** The record itself, frozen: kept records are shared by every request, so none may change one. */
-function frozen<T extends object>(record: T): T {
-  Object.freeze(record);
-  return record;
 }
