@@ -249,21 +249,39 @@ export class ProfilesRepository {
   }
 
   /**
-   * Profiles changed after a position (changed_at, id), oldest first, for search indexes to catch up; `null` starts
-   * from the beginning (a full rebuild).
+   * The changed_at before which every write to a kind's table is committed: now, or the start of the oldest
+   * transaction still open that has written to the table (a write sets changed_at when it is made, and commits
+   * later, so a row stamped earlier may still appear). Read before `changesSince`, in a statement of its own, so that
+   * whatever committed before it is visible to the read that follows.
+   */
+  async settledBefore(kind: ProfileKind): Promise<string> {
+    const t = PROFILE_TABLES[kind];
+    const [row] = await this.db.query<{ horizon: string }>(
+      `SELECT least(clock_timestamp(), (
+         SELECT min(a.xact_start) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.relation = '${t.table}'::regclass AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()
+       ))::text AS horizon`,
+    );
+    return row.horizon;
+  }
+
+  /**
+   * Profiles changed after a position (changed_at, id) and before `settledBefore`'s horizon, oldest first, for
+   * search indexes to catch up; `null` starts from the beginning (a full rebuild).
    */
   async changesSince<K extends ProfileKind>(
     kind: K,
     after: { changedAt: string; id: string } | null,
+    before: string,
     limit: number,
   ): Promise<ProfileChange<ProfileByKind[K]>[]> {
     const t = PROFILE_TABLES[kind];
     const rows = await this.db.query<ProfileRow>(
       `SELECT ${selectList(t)}, embedding, changed_at::text AS changed_at_text, (${t.withdrawn}) AS withdrawn
        FROM ${t.table}
-       WHERE $1::timestamptz IS NULL OR (changed_at, id) > ($1::timestamptz, $2::uuid)
-       ORDER BY changed_at, id LIMIT $3`,
-      [after?.changedAt ?? null, after?.id ?? null, limit],
+       WHERE ($1::timestamptz IS NULL OR (changed_at, id) > ($1::timestamptz, $2::uuid)) AND changed_at < $3::timestamptz
+       ORDER BY changed_at, id LIMIT $4`,
+      [after?.changedAt ?? null, after?.id ?? null, before, limit],
     );
     return rows.map((row) => {
       const bytes = row.embedding as Buffer | null;

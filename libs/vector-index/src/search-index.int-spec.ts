@@ -105,6 +105,37 @@ describe('SearchIndexService (real PostgreSQL, Redis and model)', () => {
     await reader.close();
   });
 
+  it('never moves past a write whose transaction commits after a later one (concurrent embedding jobs)', async () => {
+    const reader = await start('');
+    const index = reader.get(SearchIndexService);
+    await until(() => (index.state === 'ready' ? true : undefined), 30_000);
+    const slow = await addAchievement('垃圾焚烧飞灰重金属稳定化');
+    const fast = await addAchievement('城市污泥低温干化');
+    await index.sync('achievement');
+
+    // The slow write is stamped first and commits last; the fast one commits in between, and a catch-up runs.
+    const open = await writer.get(Db).pool.connect();
+    try {
+      await open.query('BEGIN');
+      await open.query('UPDATE achievements SET readiness_level = 9 WHERE id = $1', [slow]);
+      await writer.get(Db).pool.query('UPDATE achievements SET readiness_level = 7 WHERE id = $1', [fast]);
+      await index.sync('achievement');
+      // Held back while the slow transaction is open: neither the fast write nor its position is taken yet.
+      expect(index.metaOf('achievement', fast)?.readiness).toBe(5);
+      const { at } = (await writer
+        .get(Db)
+        .one<{ at: string }>('SELECT changed_at::text AS at FROM achievements WHERE id = $1', [fast]))!;
+      expect(await index.reach('achievement', at, 100)).toBe(false);
+      await open.query('COMMIT');
+      expect(await index.reach('achievement', at)).toBe(true);
+    } finally {
+      open.release(true); // closed: a failed assertion must not leave the transaction open
+    }
+    expect(index.metaOf('achievement', slow)?.readiness).toBe(9);
+    expect(index.metaOf('achievement', fast)?.readiness).toBe(7);
+    await reader.close();
+  });
+
   it('keeps the records it served, replaced by catch-up when they change and dropped when they are withdrawn', async () => {
     const reader = await start('');
     const index = reader.get(SearchIndexService);

@@ -22,6 +22,9 @@ export const KINDS: ProfileKind[] = ['achievement', 'demand', 'expert', 'broker'
 
 export type IndexState = 'loading' | 'ready' | 'failed';
 
+/** Between catch-up passes while `reach` waits for a write still held back by an open transaction. */
+const REACH_RETRY_MS = 20;
+
 /**
  * This process's copy of the search indexes: per kind of profile, an HNSW index of the vectors and a BM25 index
  * of the public text, both derived from PostgreSQL. Every process that searches (each API replica) keeps its own
@@ -131,25 +134,31 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
 
   /**
    * Waits until this copy has caught up with a record's write at `changedAt` (a changed_at as PostgreSQL prints
-   * it: one session time zone, so the text orders as the time does). False when it has not after a few passes, or
-   * while the copy is not ready.
+   * it: one session time zone, so the text orders as the time does). False when it has not within `waitMs` (a
+   * writer's transaction still open holds the position back), or while the copy is not ready.
    */
-  async reach(kind: ProfileKind, changedAt: string, passes = 3): Promise<boolean> {
+  async reach(kind: ProfileKind, changedAt: string, waitMs = 2_000): Promise<boolean> {
     // While the copy is still loading its snapshot or building, catching up here would race the load: not yet.
     if (this.state !== 'ready') return false;
     const c = this.catalogues[kind];
     const reached = () => c.position !== null && c.position.changedAt >= changedAt;
-    for (let i = 0; i < passes && !reached(); i++) {
+    const deadline = Date.now() + waitMs;
+    while (!reached()) {
       // A pass already running may have started before that write committed: a fresh one follows it.
       await c.syncing;
       await this.sync(kind);
+      if (reached() || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, REACH_RETRY_MS));
     }
     return reached();
   }
 
   private async catchUp(c: Catalogue): Promise<void> {
+    // Only up to the writes that can no longer be overtaken: concurrent writers commit out of changed_at order, and
+    // a position moved past a row still uncommitted would never see it.
+    const before = await this.repository.settledBefore(c.kind);
     for (;;) {
-      const changes = await this.repository.changesSince(c.kind, c.position, 1000);
+      const changes = await this.repository.changesSince(c.kind, c.position, before, 1000);
       for (const change of changes) this.apply(c, change);
       if (changes.length > 0) {
         c.generation++;
