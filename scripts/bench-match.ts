@@ -17,11 +17,9 @@
  *   npm run bench:match -- [--baseline 684692d] [--sizes 10000,100000] [--requests 400] [--json]
  */
 import 'reflect-metadata';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
 import { Command } from 'commander';
 import { Client } from 'pg';
 import { Embedder, normaliseText, resolveModel } from '@app/embedding';
@@ -29,7 +27,7 @@ import { readCsl, type CslPaper } from './lib/csl';
 import { baselineBuild, currentBuild, envList, ROOT, type Build } from './lib/builds';
 import { residentBytes, treeOf } from './lib/proc';
 import { freePort, stopChild } from './lib/services';
-import { percentile } from './lib/stats';
+import { DEMANDS, each, latency, load, storeCatalogue, type Latency } from './lib/http-load';
 import { clusteredVectors } from './lib/synthetic';
 
 const program = new Command()
@@ -55,15 +53,9 @@ const opts = program.opts<{
   csl: string;
 }>();
 
-const DEMANDS = 200;
 const DIMENSION = 512;
 const log = (line: string) => (opts.json ? console.error(line) : console.log(line));
 
-interface Latency {
-  p50: number;
-  p95: number;
-  p99: number;
-}
 interface Cells {
   recall10: number;
   matchesPerSecond: number;
@@ -80,12 +72,6 @@ interface Cells {
   largestProcessRssBytes: number;
   vectorBytes: number;
 }
-
-const latency = (values: number[]): Latency => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => Math.round(percentile(sorted, p) * 10) / 10;
-  return { p50: at(50), p95: at(95), p99: at(99) };
-};
 
 /** Resident memory of the API's processes (all of them, and the largest one). */
 function apiMemory(pid: number): { total: number; largest: number } {
@@ -123,52 +109,6 @@ async function startApi(build: Build, env: Record<string, string>) {
   }
 }
 
-/**
- * Closed-loop clients: each sends its next request when the last answer is in. node:http with keep-alive rather
- * than fetch, whose own cost per request (twice node:http's against a bare Node server on this machine) would be
- * counted as the API's: the load generator shares the two cores with the API and PostgreSQL. `paths` is called
- * for each next path until it returns undefined.
- */
-async function load(
-  url: string,
-  key: string,
-  next: () => string | undefined,
-  concurrency: number,
-  onBody?: (path: string, body: string) => void,
-): Promise<{ latencies: number[]; seconds: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const { hostname, port } = new URL(url);
-  const get = (path: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: hostname, port, path, agent, headers: { 'X-Api-Key': key } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => onBody && chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  const latencies: number[] = [];
-  const started = performance.now();
-  const client = async () => {
-    for (let path = next(); path !== undefined; path = next()) {
-      const sent = performance.now();
-      const { status, body } = await get(path);
-      if (status !== 200) throw new Error(`${path}: ${status} ${body.slice(0, 200)}`);
-      latencies.push(performance.now() - sent);
-      onBody?.(path, body);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, client));
-  agent.destroy();
-  return { latencies, seconds: (performance.now() - started) / 1000 };
-}
-
-const each = (paths: string[]) => {
-  let i = 0;
-  return () => paths[i++];
-};
-
 /** A database of its own for a build and size, its schema made by the build's own migrations (an API start). */
 async function prepareDatabase(build: Build, name: string, env: Record<string, string>): Promise<string> {
   const admin = new Client({ connectionString: process.env.DATABASE_URL });
@@ -188,57 +128,6 @@ async function dropDatabase(name: string): Promise<void> {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
-}
-
-/** The catalogue: a university with `size` achievements, an enterprise with 200 demands and its API key. */
-async function storeCatalogue(databaseUrl: string, vectors: Float32Array[], papers: CslPaper[], modelId: string) {
-  const size = vectors.length - DEMANDS;
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  const org = async (kind: string, region: string) =>
-    (
-      await db.query<{ id: string }>(
-        `INSERT INTO organisations (kind, name, region_code) VALUES ($1, 'bench-match', $2) RETURNING id`,
-        [kind, region],
-      )
-    ).rows[0].id;
-  const [university, enterprise] = [await org('university', '330100'), await org('enterprise', '330502')];
-  const prefix = randomBytes(4).toString('hex');
-  const key = `tt_${prefix}_${randomBytes(24).toString('base64url')}`;
-  await db.query(
-    `INSERT INTO api_keys (secret_hash, prefix, role, organisation_id, label) VALUES ($1, $2, 'enterprise', $3, 'bench')`,
-    [createHash('sha256').update(key).digest(), prefix, enterprise],
-  );
-  const bytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  for (let from = 0; from < size; from += 2000) {
-    const rows = Array.from({ length: Math.min(2000, size - from) }, (_, i) => from + i);
-    await db.query(
-      `INSERT INTO achievements (organisation_id, title, abstract, readiness_level, region_code, content_hash, embedding,
-         embedding_model, embedding_status, embedded_at)
-       SELECT $1, t, a, 1 + (n % 9), '330100', md5(t), e, $2, 'ready', now()
-       FROM unnest($3::text[], $4::text[], $5::int[], $6::bytea[]) AS u(t, a, n, e)`,
-      [
-        university,
-        modelId,
-        rows.map((i) => `${papers[i % papers.length].title}（${i}）`),
-        rows.map((i) => papers[i % papers.length].abstract),
-        rows,
-        rows.map((i) => bytes(vectors[i])),
-      ],
-    );
-  }
-  const demandIds = (
-    await db.query<{ id: string }>(
-      `INSERT INTO demands (organisation_id, title, description, region_code, content_hash, embedding, embedding_model,
-         embedding_status, embedded_at)
-       SELECT $1, '需求 ' || n, '合成需求', '330502', md5(n::text), e, $2, 'ready', now()
-       FROM unnest($3::int[], $4::bytea[]) AS u(n, e) RETURNING id`,
-      [enterprise, modelId, Array.from({ length: DEMANDS }, (_, i) => i), vectors.slice(size).map(bytes)],
-    )
-  ).rows.map((r) => r.id);
-  await db.query('ANALYZE achievements; ANALYZE demands');
-  await db.end();
-  return { key, demandIds };
 }
 
 /** Top-10 achievement ids of each demand's matches. */

@@ -119,12 +119,11 @@ export const configSchema = z.object({
   // EMBEDDING_THREADS says otherwise. Past EMBEDDING_QUERY_QUEUE waiting queries a search is answered 503.
   EMBEDDING_QUERY_WORKERS: integer(0, 16).default(1),
   EMBEDDING_QUERY_QUEUE: integer(1, 10_000).default(64),
-  // Threads that embed passages (the worker's jobs) off its event loop (0: on it), the cores shared out among them;
-  // they pay only with EMBED_CONCURRENCY > 1 (bench:import: 0.29x raw with one thread and one job, 0.41x on it).
-  EMBEDDING_PASSAGE_WORKERS: integer(0, 16).default(0),
-  // Embedding jobs a worker runs at once. 1 by default: with more, stores commit out of changed_at order and an
-  // index's catch-up can step past one for good (bench:import left 5 of 5,795 unsearchable at 4; see README).
-  EMBED_CONCURRENCY: integer(1, 64).default(1),
+  // Threads that embed passages (the worker's jobs) off its event loop (0: on it), the cores shared out among them,
+  // with EMBED_CONCURRENCY jobs in flight so that one job's database round trips overlap another's inference
+  // (bench:import on 2 cores: 0.79x raw with 2 threads and 4 jobs, 0.41x with the model on the event loop, one job).
+  EMBEDDING_PASSAGE_WORKERS: integer(0, 16).default(2),
+  EMBED_CONCURRENCY: integer(1, 64).default(4),
   // Unset: the model's own retrieval instruction (models/manifest.json). Set to an empty string to disable it.
   EMBEDDING_QUERY_INSTRUCTION: z.string().optional(),
 });

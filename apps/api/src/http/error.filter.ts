@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
-import type { Response, Request } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import { PinoLogger } from 'nestjs-pino';
 import { EmbeddingBusyError } from '@app/embedding';
 import { RateLimitedError } from './rate-limits';
@@ -57,19 +57,23 @@ export interface ErrorBody {
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: PinoLogger) {}
+  constructor(
+    private readonly logger: PinoLogger,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const res = http.getResponse<Response>();
-    const req = http.getRequest<Request & { id?: string }>();
+    const res: unknown = http.getResponse();
+    const req = http.getRequest<{ id?: string }>();
+    const { httpAdapter } = this.adapterHost;
     const body = this.toBody(exception);
     body.requestId = req.id;
     if (body.statusCode >= 500 && !(exception instanceof HttpException))
       this.logger.error({ err: exception }, 'unhandled error');
     if (exception instanceof RateLimitedError || exception instanceof EmbeddingBusyError)
-      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
-    res.status(body.statusCode).json(body);
+      httpAdapter.setHeader(res, 'Retry-After', String(exception.retryAfterSeconds));
+    httpAdapter.reply(res, body, body.statusCode);
   }
 
   private toBody(exception: unknown): ErrorBody {
