@@ -9,6 +9,7 @@ const LAYERS = [
   ['vector-index', 'learning'],
   ['matching'],
   ['leads'],
+  ['challenges'],
   ['processors'],
 ];
 

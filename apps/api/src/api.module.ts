@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccessModule } from '@app/access';
+import { ChallengesModule } from '@app/challenges';
 import { ConfigModule } from '@app/config';
 import { EmbeddingModule } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
@@ -13,6 +14,7 @@ import { ProcessorsModule } from '@app/processors';
 import { ProfilesModule } from '@app/profiles';
 import { VectorIndexModule } from '@app/vector-index';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ChallengesController } from './challenges/challenges.controller';
 import { HealthController } from './health/health.controller';
 import { LeadsController } from './leads/leads.controller';
 import { OperationsController } from './leads/operations.controller';
@@ -54,6 +56,7 @@ export class ApiModule {
         ProfilesModule,
         MatchingModule,
         LeadsModule,
+        ChallengesModule,
         VectorIndexModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ...(options.runWorker ? [ProcessorsModule] : []),
@@ -72,6 +75,7 @@ export class ApiModule {
         WeightsController,
         LeadsController,
         OperationsController,
+        ChallengesController,
         MeController,
         TaxonomyController,
       ],

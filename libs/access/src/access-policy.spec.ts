@@ -1,12 +1,21 @@
 import type { Actor, Role } from './actor';
 import {
+  challengeForm,
+  challengePartyOf,
   demandForm,
   isOwnerOrAdmin,
   leadDemandForm,
   leadPartyOf,
+  mayAnswerChallenge,
+  mayAward,
   mayConsentToLead,
+  mayJudge,
   mayMoveLead,
+  mayRunChallenge,
+  maySeeChallenge,
+  maySeeProposal,
   mayWrite,
+  type ChallengeParty,
   type LeadParty,
   type ProfileKind,
 } from './access-policy';
@@ -98,5 +107,69 @@ describe('lead access', () => {
     it.each(facts.map(([name, f], i) => [name, f, forms[i]] as const))('%s: %#', (_, f, form) => {
       expect(leadDemandForm(party as LeadParty, f)).toBe(form);
     });
+  });
+});
+
+describe('challenge access', () => {
+  const JUDGE = 'org-judge';
+  const SOLVER = 'org-solver';
+  const challenge = { organisationId: ORG, judgeOrganisationIds: [JUDGE], registeredOrganisationIds: [SOLVER] };
+  const parties: [string, Actor, ChallengeParty][] = [
+    ['an operator', actor('admin', null), 'admin'],
+    ["the demand's enterprise", actor('enterprise', ORG), 'owner'],
+    ["a judging expert's institution", actor('institution', JUDGE), 'judge'],
+    ['a registered solver', actor('institution', SOLVER), 'registered'],
+    ['another institution', actor('institution', OTHER), 'public'],
+    ['a broker', actor('broker', OTHER), 'public'],
+    ['a key without organisation', actor('enterprise', null), 'public'],
+  ];
+
+  it.each(parties)('knows %s as %s', (_who, a, party) => {
+    expect(challengePartyOf(a, challenge)).toBe(party);
+  });
+
+  // party -> [sees a draft, full form, judges, awards]
+  const matrix: [ChallengeParty, boolean, 'full' | 'public', boolean, boolean][] = [
+    ['admin', true, 'full', false, true],
+    ['owner', true, 'full', true, true],
+    ['judge', false, 'full', true, false],
+    ['registered', false, 'full', false, false],
+    ['public', false, 'public', false, false],
+  ];
+  it.each(matrix)('%s: draft %s, form %s, judges %s, awards %s', (party, draft, form, judges, awards) => {
+    expect(maySeeChallenge(party, false)).toBe(draft);
+    expect(maySeeChallenge(party, true)).toBe(true);
+    expect(challengeForm(party)).toBe(form);
+    expect(mayJudge(party)).toBe(judges);
+    expect(mayAward(party)).toBe(awards);
+  });
+
+  it("runs a challenge on a demand only as the demand's writer or an operator", () => {
+    expect(mayRunChallenge(actor('enterprise', ORG), ORG)).toBe(true);
+    expect(mayRunChallenge(actor('admin', null), ORG)).toBe(true);
+    expect(mayRunChallenge(actor('enterprise', OTHER), ORG)).toBe(false);
+    expect(mayRunChallenge(actor('institution', ORG), ORG)).toBe(false);
+  });
+
+  it('takes answers from institutions, programmes and enterprises other than the owner and its judges', () => {
+    const roles: [Role, ChallengeParty, boolean][] = [
+      ['institution', 'public', true],
+      ['programme', 'registered', true],
+      ['enterprise', 'public', true],
+      ['enterprise', 'owner', false],
+      ['institution', 'judge', false],
+      ['broker', 'public', false],
+      ['admin', 'admin', false],
+    ];
+    for (const [role, party, answers] of roles) expect(mayAnswerChallenge(actor(role, OTHER), party)).toBe(answers);
+  });
+
+  it('shows a proposal to its author, the owner, the judges and operators, and to no other solver', () => {
+    expect(maySeeProposal(actor('institution', SOLVER), 'registered', SOLVER)).toBe(true);
+    expect(maySeeProposal(actor('institution', OTHER), 'registered', SOLVER)).toBe(false);
+    expect(maySeeProposal(actor('institution', OTHER), 'public', SOLVER)).toBe(false);
+    expect(maySeeProposal(actor('enterprise', ORG), 'owner', SOLVER)).toBe(true);
+    expect(maySeeProposal(actor('institution', JUDGE), 'judge', SOLVER)).toBe(true);
+    expect(maySeeProposal(actor('admin', null), 'admin', SOLVER)).toBe(true);
   });
 });

@@ -111,3 +111,66 @@ export function mayIntroduce(actor: Actor): boolean {
 export function mayOperate(actor: Actor): boolean {
   return actor.role === 'admin';
 }
+
+/**
+ * How an actor takes part in a challenge: `owner` (the demand's organisation), `judge` (the organisation of an
+ * expert named as judge), `registered` (a solver that accepted the terms), or anyone else (`public`).
+ */
+export type ChallengeParty = 'admin' | 'owner' | 'judge' | 'registered' | 'public';
+
+export interface ChallengePartiesView {
+  organisationId: string;
+  judgeOrganisationIds: readonly string[];
+  registeredOrganisationIds: readonly string[];
+}
+
+export function challengePartyOf(actor: Actor, challenge: ChallengePartiesView): ChallengeParty {
+  if (actor.role === 'admin') return 'admin';
+  const org = actor.organisationId;
+  if (org === null) return 'public';
+  if (org === challenge.organisationId) return 'owner';
+  if (challenge.judgeOrganisationIds.includes(org)) return 'judge';
+  if (challenge.registeredOrganisationIds.includes(org)) return 'registered';
+  return 'public';
+}
+
+/** Publishing a challenge on a demand, and running it: the demand's writers (its enterprise) and operators. */
+export function mayRunChallenge(actor: Actor, demandOrganisationId: string): boolean {
+  return mayWrite(actor, 'demand', demandOrganisationId);
+}
+
+/** A draft (and a draft cancelled before it opened) is seen by its owner and operators; once opened, by everyone. */
+export function maySeeChallenge(party: ChallengeParty, opened: boolean): boolean {
+  return opened || party === 'admin' || party === 'owner';
+}
+
+/** The confidential details: the owner, operators, judges, and solvers that registered and accepted the terms. */
+export function challengeForm(party: ChallengeParty): 'full' | 'public' {
+  return party === 'public' ? 'public' : 'full';
+}
+
+/**
+ * Who answers a challenge: an organisation that holds achievements, experts or know-how (institutions, programmes
+ * with their commissioners, enterprises), never the owner itself; brokers and operators do not.
+ */
+export function mayAnswerChallenge(actor: Actor, party: ChallengeParty): boolean {
+  return ['institution', 'programme', 'enterprise'].includes(actor.role) && party !== 'owner' && party !== 'judge';
+}
+
+/** A proposal is seen by its author, the challenge's owner and judges, and operators; by no other solver. */
+export function maySeeProposal(actor: Actor, party: ChallengeParty, authorOrganisationId: string): boolean {
+  return party === 'admin' || party === 'owner' || party === 'judge' || actor.organisationId === authorOrganisationId;
+}
+
+/** The owner and the judges score proposals; operators see the scores but do not judge. */
+export function mayJudge(party: ChallengeParty): boolean {
+  return party === 'owner' || party === 'judge';
+}
+
+/** The award (or a close without award) is the owner's decision, or an operator's on its behalf. */
+export function mayAward(party: ChallengeParty): boolean {
+  return party === 'owner' || party === 'admin';
+}
+
+/** The challenges funnel: operators. */
+export const mayReportChallenges = mayOperate;

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import type { AppConfig } from '@app/config';
 
 /** Queues are nouns, jobs verb-noun. */
-export const QUEUES = { profiles: 'profiles', leads: 'leads', maintenance: 'maintenance' } as const;
+export const QUEUES = {
+  profiles: 'profiles',
+  leads: 'leads',
+  maintenance: 'maintenance',
+  challenges: 'challenges',
+} as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const uuid = z.uuid();
@@ -101,6 +106,21 @@ export const JOB_DEFINITIONS = {
   'redeliver-lost-offers': define({ queue: QUEUES.leads, payload: none, everyMs: 60_000 }),
   /** Score weights are fitted again from lead outcomes, and switched on when they beat those in force. */
   'learn-weights': define({ queue: QUEUES.leads, payload: none, everyMs: (config) => config.learning.everyMs }),
+  /** A challenge's proposal deadline: it moves to reviewing; committed with each deadline set when it opens. */
+  'review-challenge': define({
+    queue: QUEUES.challenges,
+    payload: z.object({ challengeId: uuid, deadline: z.iso.datetime({ offset: true }) }),
+    // One job per deadline: an extension commits a new one, and the old one finds the deadline moved.
+    jobId: (p) => `review.${p.challengeId}.${new Date(p.deadline).getTime()}`,
+    options: (_config, p) => ({
+      delay: Math.max(0, new Date(p.deadline).getTime() - Date.now()),
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 1_000 },
+      ...KEEP_DAY,
+    }),
+  }),
+  /** Open challenges past their deadline move to reviewing (a delayed job lost with Redis's data). */
+  'review-due-challenges': define({ queue: QUEUES.challenges, payload: none, everyMs: 60_000 }),
   /** Stored answers of idempotency keys older than IDEMPOTENCY_TTL_HOURS are deleted. */
   'expire-idempotency-keys': define({ queue: QUEUES.maintenance, payload: none, everyMs: 600_000 }),
   /** Relayed outbox rows older than a week are deleted. */

@@ -18,7 +18,12 @@ import { REDIS } from './redis.token';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ connection: { url: config.redis.url, maxRetriesPerRequest: null } }),
     }),
-    BullModule.registerQueue({ name: QUEUES.profiles }, { name: QUEUES.leads }, { name: QUEUES.maintenance }),
+    BullModule.registerQueue(
+      { name: QUEUES.profiles },
+      { name: QUEUES.leads },
+      { name: QUEUES.maintenance },
+      { name: QUEUES.challenges },
+    ),
   ],
   providers: [
     Jobs,
@@ -47,8 +52,9 @@ export class JobsModule implements OnApplicationShutdown {
     @InjectQueue(QUEUES.profiles) profiles: Queue,
     @InjectQueue(QUEUES.leads) leads: Queue,
     @InjectQueue(QUEUES.maintenance) maintenance: Queue,
+    @InjectQueue(QUEUES.challenges) challenges: Queue,
   ) {
-    for (const queue of [profiles, leads, maintenance]) outage.watch(queue);
+    for (const queue of [profiles, leads, maintenance, challenges]) outage.watch(queue);
   }
 
   async onApplicationShutdown(): Promise<void> {

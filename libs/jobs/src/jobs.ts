@@ -36,8 +36,9 @@ export class Jobs {
     @InjectQueue(QUEUES.profiles) profiles: Queue,
     @InjectQueue(QUEUES.leads) leads: Queue,
     @InjectQueue(QUEUES.maintenance) maintenance: Queue,
+    @InjectQueue(QUEUES.challenges) challenges: Queue,
   ) {
-    this.queues = { profiles, leads, maintenance };
+    this.queues = { profiles, leads, maintenance, challenges };
   }
 
   async add<N extends OutboxJob>(tx: Queryable, name: N, payload: PayloadOf<N>): Promise<void> {

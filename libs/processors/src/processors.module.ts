@@ -1,7 +1,9 @@
 import { Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ChallengesModule } from '@app/challenges';
 import { JobRelay, JobsModule } from '@app/jobs';
 import { LeadsModule } from '@app/leads';
 import { ProfilesModule } from '@app/profiles';
+import { ChallengesProcessor } from './challenges.processor';
 import { LeadsProcessor } from './leads.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { ProfilesProcessor } from './profiles.processor';
@@ -11,8 +13,8 @@ import { ProfilesProcessor } from './profiles.processor';
  * when RUN_WORKER is true (single-machine mode).
  */
 @Module({
-  imports: [JobsModule, ProfilesModule, LeadsModule],
-  providers: [ProfilesProcessor, LeadsProcessor, MaintenanceProcessor],
+  imports: [JobsModule, ProfilesModule, LeadsModule, ChallengesModule],
+  providers: [ProfilesProcessor, LeadsProcessor, ChallengesProcessor, MaintenanceProcessor],
 })
 export class ProcessorsModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(private readonly relay: JobRelay) {}

@@ -1,0 +1,22 @@
+import { Processor } from '@nestjs/bullmq';
+import { ChallengeLifecycleService } from '@app/challenges';
+import { Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
+
+/** The `challenges` queue: a challenge's deadline, and the sweep for deadlines whose job was lost. */
+@Processor(QUEUES.challenges, { concurrency: 2 })
+export class ChallengesProcessor extends QueueProcessor<'challenges'> {
+  constructor(
+    private readonly lifecycle: ChallengeLifecycleService,
+    jobs: Jobs,
+    outage: RedisOutage,
+  ) {
+    super(QUEUES.challenges, jobs, outage);
+  }
+
+  protected handlers(): JobHandlers<'challenges'> {
+    return {
+      'review-challenge': (payload) => this.lifecycle.review(payload.challengeId),
+      'review-due-challenges': () => this.lifecycle.reviewDue(),
+    };
+  }
+}
