@@ -119,6 +119,8 @@ CREATE TABLE proposal_scores (
   PRIMARY KEY (proposal_id, api_key_id, criterion)
 );
 
--- The award's lead: made by the challenge, accepted by both sides.
+-- The award's lead: made by the challenge (or an earlier lead of the pair taken over), consented to by the
+-- enterprise; its contract gets the challenge-winner rate.
+ALTER TABLE leads ADD COLUMN challenge_id uuid REFERENCES challenges (id);
 ALTER TABLE leads DROP CONSTRAINT leads_origin_check;
 ALTER TABLE leads ADD CONSTRAINT leads_origin_check CHECK (origin IN ('matching', 'manual', 'challenge'));

@@ -1,7 +1,16 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { ApiKeysService } from '@app/access';
 import { startApi } from '../app';
-import { batteryDemand, emptyMarket, eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
+import {
+  batteryDemand,
+  emptyMarket,
+  eventually,
+  makeAdminKey,
+  makeOrganisation,
+  makeParty,
+  type Party,
+} from '../fixtures';
 
 const challenge = (demandId: string, deadline: Date) => ({
   demandId,
@@ -199,5 +208,184 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
       ['reviewing', true],
     ]);
     expect(events[2].deadline).toBe(extended.toISOString());
+  });
+
+  it('takes proposals from eligible solvers, ranks them for the owner, and awards one as a challenge-winner lead', async () => {
+    const office = await makeOrganisation(app, 'transfer_organisation', '330500');
+    const b = await http()
+      .post('/v1/brokers')
+      .set('X-Api-Key', admin)
+      .send({
+        organisationId: office.organisationId,
+        name: '陈经纪',
+        expertise: '新能源电池回收与循环利用领域技术转移',
+        industryCodes: ['42'],
+        regionCodes: ['330000'],
+      })
+      .expect(201);
+    const brokerKey = (
+      await app
+        .get(ApiKeysService)
+        .create('system', { role: 'broker', organisationId: office.organisationId, brokerId: b.body.id })
+    ).secret;
+    const other = await makeParty(app, 'institute', 'institution', '330200');
+    const outsider = await makeParty(app, 'university', 'institution', '110000');
+    const achievement = async (party: Party, title: string, abstract: string) =>
+      (
+        await http()
+          .post('/v1/achievements')
+          .set('X-Api-Key', party.key)
+          .send({ title, abstract, readinessLevel: 6, regionCode: '330106', industryCode: '42' })
+          .expect(201)
+      ).body.id as string;
+    const recycling = await achievement(
+      solver,
+      '退役三元电池选择性浸出回收工艺',
+      '选择性浸出与萃取分离回收镍钴锰锂，回收率98%，已完成中试。',
+    );
+    const coating = await achievement(other, '船舶防腐石墨烯涂层', '石墨烯改性环氧涂层，用于海洋工程防腐。');
+
+    const deadline = new Date(Date.now() + 6_000);
+    const id = (
+      await http()
+        .post('/v1/challenges')
+        .set('X-Api-Key', enterprise.key)
+        .send(challenge(demandId, deadline))
+        .expect(201)
+    ).body.id;
+    await http()
+      .post(`/v1/challenges/${id}/transitions`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ to: 'open' })
+      .expect(200);
+
+    const answer = (summary: string, approach: string, achievementIds: string[]) => ({
+      summary,
+      approach,
+      team: '教授2名、博士后3名，具备百公斤级中试线',
+      price: 2_500_000,
+      timeline: '中试6个月，产线改造4个月',
+      achievementIds,
+    });
+    const good = (
+      await http()
+        .post(`/v1/challenges/${id}/proposals`)
+        .set('X-Api-Key', solver.key)
+        .send(
+          answer(
+            '选择性浸出—萃取联合工艺回收镍钴锰锂',
+            '退役三元电池正极材料选择性浸出，萃取分离镍钴锰，碳酸锂沉淀回收锂，综合回收率98.5%。',
+            [recycling],
+          ),
+        )
+        .expect(201)
+    ).body;
+    const again = await http()
+      .post(`/v1/challenges/${id}/proposals`)
+      .set('X-Api-Key', solver.key)
+      .send(answer('重复提交', '同一组织的第二份方案', []))
+      .expect(409);
+    expect(again.body.message).toContain(good.id);
+    const weak = (
+      await http()
+        .post(`/v1/challenges/${id}/proposals`)
+        .set('X-Api-Key', other.key)
+        .send(answer('石墨烯涂层用于电池外壳防腐', '以石墨烯改性环氧涂层保护电池包外壳。', [coating]))
+        .expect(201)
+    ).body;
+    // Outside the eligible regions; building on someone else's achievement.
+    await http()
+      .post(`/v1/challenges/${id}/proposals`)
+      .set('X-Api-Key', outsider.key)
+      .send(answer('方案', '方法', []))
+      .expect(403);
+    await http()
+      .put(`/v1/proposals/${weak.id}`)
+      .set('X-Api-Key', other.key)
+      .send(answer('石墨烯涂层用于电池外壳防腐', '以石墨烯改性环氧涂层保护电池包外壳。', [recycling]))
+      .expect(403);
+
+    // Seen by its author and the owner, not by the other solver.
+    await http().get(`/v1/proposals/${good.id}`).set('X-Api-Key', solver.key).expect(200);
+    await http().get(`/v1/proposals/${good.id}`).set('X-Api-Key', other.key).expect(404);
+    await http().get(`/v1/proposals/${good.id}`).set('X-Api-Key', enterprise.key).expect(200);
+    await http().get(`/v1/challenges/${id}/proposals`).set('X-Api-Key', other.key).expect(403);
+
+    const ranked = await eventually(async () => {
+      const r = await http().get(`/v1/challenges/${id}/proposals`).set('X-Api-Key', enterprise.key).expect(200);
+      return r.body.every((p: { fit: number | null }) => p.fit !== null) ? r.body : undefined;
+    }, 30_000);
+    expect(ranked.map((p: { id: string }) => p.id)).toEqual([good.id, weak.id]);
+    expect(ranked[0].fitParts.map((p: { name: string }) => p.name)).toEqual([
+      'statement',
+      '技术路线可行性',
+      '团队与条件',
+    ]);
+    expect(ranked[0].fitParts[0].why.zh).toMatch(/与榜单问题的语义相似度 0\.\d\d/);
+
+    const scored = await http()
+      .put(`/v1/proposals/${weak.id}/scores`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ scores: { 技术路线可行性: 9, 团队与条件: 9 } })
+      .expect(200);
+    expect(scored.body).toMatchObject({ rank: 1, judgeTotal: 9, judges: 1 });
+    await http()
+      .put(`/v1/proposals/${weak.id}/scores`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ scores: { 价格: 5 } })
+      .expect(409);
+    await http()
+      .put(`/v1/proposals/${weak.id}/scores`)
+      .set('X-Api-Key', solver.key)
+      .send({ scores: { 团队与条件: 10 } })
+      .expect(404);
+
+    // Not before the deadline; then the award makes the lead.
+    await http()
+      .post(`/v1/challenges/${id}/award`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ proposalId: good.id, partnerKind: 'achievement', partnerId: recycling, reason: '技术路线更契合' })
+      .expect(409);
+    await eventually(async () => {
+      const r = await http().get(`/v1/challenges/${id}`).set('X-Api-Key', enterprise.key);
+      return r.body.state === 'reviewing' ? true : undefined;
+    }, 20_000);
+    await http()
+      .put(`/v1/proposals/${good.id}`)
+      .set('X-Api-Key', solver.key)
+      .send(answer('改', '改', [recycling]))
+      .expect(409);
+    const awarded = await http()
+      .post(`/v1/challenges/${id}/award`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ proposalId: good.id, partnerKind: 'achievement', partnerId: recycling, reason: '技术路线更契合' })
+      .expect(200);
+    expect(awarded.body).toMatchObject({ state: 'awarded', awardedProposalId: good.id });
+    const lost = await http().get(`/v1/proposals/${weak.id}`).set('X-Api-Key', other.key).expect(200);
+    expect(lost.body).toMatchObject({ outcome: 'not_awarded', outcomeReason: '技术路线更契合' });
+
+    const lead = (await http().get(`/v1/leads/${awarded.body.leadId}`).set('X-Api-Key', admin).expect(200)).body;
+    // Matching may have proposed the pair already (the achievement fits the demand): the award takes that lead over.
+    expect(lead).toMatchObject({ challengeId: id, partnerId: recycling, brokerId: b.body.id });
+    expect(['challenge', 'matching']).toContain(lead.origin);
+    expect(lead.consentAt).not.toBeNull();
+    for (const to of ['accepted', 'contacted', 'negotiating'])
+      await http().post(`/v1/leads/${lead.id}/transitions`).set('X-Api-Key', brokerKey).send({ to }).expect(200);
+    const signed = await http()
+      .post(`/v1/leads/${lead.id}/transitions`)
+      .set('X-Api-Key', brokerKey)
+      .send({
+        to: 'contract_signed',
+        contract: {
+          amount: 3_000_000,
+          transactionMode: 'negotiated',
+          registrationNumber: '2026330500000789',
+          settledOnExchange: true,
+        },
+      })
+      .expect(200);
+    // No box ticked: the award's contract gets the challenge winners' (auction) rate, 20% of 3,000,000.
+    expect(signed.body.contract.challengeWinner).toBe(true);
+    expect(signed.body.subsidy.total).toBe(600_000);
   });
 });

@@ -29,6 +29,7 @@ import {
 } from './challenges.errors';
 import { ChallengesRepository, type ChallengeRow } from './challenges.repository';
 import type { NewChallenge } from './challenges.types';
+import { ProposalsRepository } from './proposals.repository';
 
 /** What a draft's owner may change; once open, only the deadline. */
 export type ChallengePatch = Partial<Omit<NewChallenge, 'demandId'>>;
@@ -45,6 +46,7 @@ export class ChallengeLifecycleService {
   constructor(
     private readonly db: Db,
     private readonly challenges: ChallengesRepository,
+    private readonly proposals: ProposalsRepository,
     private readonly profiles: ProfilesService,
     private readonly views: ChallengeViewsService,
     private readonly jobs: Jobs,
@@ -110,6 +112,8 @@ export class ChallengeLifecycleService {
         reason: needsReason(to) ? reason : null,
       });
       if (to === 'open') await this.jobs.add(tx, 'review-challenge', { challengeId: id, deadline: c.deadline });
+      // Closed without award: every solver is told why.
+      if (to === 'closed') await this.proposals.settle(tx, id, null, reason!);
     });
     return this.views.get(actor, id);
   }

@@ -50,3 +50,26 @@ export class UnknownJudgeError extends ChallengeError {
     super(`judgeExpertIds: no active expert ${id}`);
   }
 }
+
+export class ProposalNotFoundError extends ChallengeError {
+  readonly code = 'NOT_FOUND';
+  constructor(id: string) {
+    super(`No proposal ${id}, or not one this API key may see`);
+  }
+}
+
+/** One proposal per organisation and challenge: the existing one is edited instead. */
+export class ProposalExistsError extends ChallengeError {
+  readonly code = 'PROPOSAL_EXISTS';
+  constructor(readonly existingId: string) {
+    super(`Your organisation has proposal ${existingId} for this challenge: edit it (PUT /v1/proposals/${existingId})`);
+  }
+}
+
+/** The solver's organisation is outside the challenge's eligibility, or builds on records not its own. */
+export class NotEligibleError extends ChallengeError {
+  readonly code = 'NOT_ELIGIBLE';
+  constructor(why: string) {
+    super(`Not eligible: ${why}`);
+  }
+}

@@ -1,16 +1,21 @@
 import { Module } from '@nestjs/common';
+import { EmbeddingModule } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
+import { LeadsModule } from '@app/leads';
 import { ProfilesModule } from '@app/profiles';
+import { ChallengeAwardService } from './challenge-award.service';
 import { ChallengeLifecycleService } from './challenge-lifecycle.service';
 import { ChallengeViewsService } from './challenge-views.service';
 import { ChallengesRepository } from './challenges.repository';
+import { ProposalsRepository } from './proposals.repository';
+import { ProposalsService } from './proposals.service';
 
 /** The services other libs and apps use; the repositories stay inside. */
-const SERVICES = [ChallengeLifecycleService, ChallengeViewsService];
+const SERVICES = [ChallengeLifecycleService, ChallengeViewsService, ProposalsService, ChallengeAwardService];
 
 @Module({
-  imports: [JobsModule, ProfilesModule],
-  providers: [ChallengesRepository, ...SERVICES],
+  imports: [EmbeddingModule, JobsModule, ProfilesModule, LeadsModule],
+  providers: [ChallengesRepository, ProposalsRepository, ...SERVICES],
   exports: SERVICES,
 })
 export class ChallengesModule {}

@@ -144,6 +144,14 @@ export class ChallengesRepository {
     return true;
   }
 
+  async setAward(tx: Queryable, id: string, proposalId: string, leadId: string): Promise<void> {
+    await tx.query('UPDATE challenges SET awarded_proposal_id = $2, lead_id = $3 WHERE id = $1', [
+      id,
+      proposalId,
+      leadId,
+    ]);
+  }
+
   async addEvent(
     tx: Queryable,
     id: string,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import type { AppConfig } from '@app/config';
@@ -116,6 +117,21 @@ export const JOB_DEFINITIONS = {
       delay: Math.max(0, new Date(p.deadline).getTime() - Date.now()),
       attempts: 10,
       backoff: { type: 'exponential', delay: 1_000 },
+      ...KEEP_DAY,
+    }),
+  }),
+  /** A proposal's text to a vector (its fit to the challenge); committed with every proposal write. */
+  'embed-proposal': define({
+    queue: QUEUES.challenges,
+    payload: z.object({
+      proposalId: uuid,
+      /** The proposal's updated_at when written: a later edit makes this job a no-op. */
+      version: z.string().min(1),
+    }),
+    jobId: (p) => `embed-proposal.${p.proposalId}.${createHash('sha1').update(p.version).digest('hex').slice(0, 16)}`,
+    options: (config) => ({
+      attempts: config.jobs.embedAttempts,
+      backoff: { type: 'exponential', delay: 2_000 },
       ...KEEP_DAY,
     }),
   }),

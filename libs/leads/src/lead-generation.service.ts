@@ -128,6 +128,25 @@ export class LeadGenerationService {
     const id = lead?.id ?? (await this.leads.findByPair(dto.demandId, dto.partnerKind, dto.partnerId))!.id;
     return { lead: await this.views.view(actor, id, { introducer: true }), created: lead !== undefined };
   }
+
+  /**
+   * A challenge's award: the lead between its demand and the winner's achievement or expert, with the enterprise's
+   * consent, offered to a broker as every lead is. A lead the pair already had is taken over. Idempotent: an award
+   * tried again finds the lead and changes nothing.
+   */
+  async award(
+    pair: { demandId: string; partnerKind: PartnerKind; partnerId: string },
+    challengeId: string,
+    actor: string,
+  ) {
+    if (!(await this.leads.findByPair(pair.demandId, pair.partnerKind, pair.partnerId))) {
+      const match = await this.matching.scorePair(pair.demandId, pair.partnerKind, pair.partnerId);
+      await this.offers.open({ ...pair, origin: 'challenge', match: scoreOf(match) }, actor);
+    }
+    const lead = (await this.leads.findByPair(pair.demandId, pair.partnerKind, pair.partnerId))!;
+    await this.leads.markAwarded(lead.id, challengeId);
+    return lead.id;
+  }
 }
 
 /**

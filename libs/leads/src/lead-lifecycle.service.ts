@@ -52,7 +52,8 @@ export class LeadLifecycleService {
           transactionMode: c.transactionMode,
           registrationNumber: c.registrationNumber,
           settledOnExchange: c.settledOnExchange,
-          challengeWinner: c.challengeWinner ?? false,
+          // The award's lead is a challenge winner's whatever the form says: nobody has to tick the box.
+          challengeWinner: (c.challengeWinner ?? false) || lead.challengeId !== null,
           signedAt: c.signedAt ?? new Date().toISOString().slice(0, 10),
         };
         const [demand] = await this.profiles.findByIds('demand', [lead.demandId], tx);

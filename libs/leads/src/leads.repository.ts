@@ -92,6 +92,17 @@ export class LeadsRepository {
     return rows[0] && toLeadRow(rows[0]);
   }
 
+  /**
+   * A challenge's award: the lead is the challenge's, and the enterprise's consent is given (it chose the winner).
+   * Done again, it changes nothing.
+   */
+  async markAwarded(id: string, challengeId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE leads SET challenge_id = $2, consent_at = COALESCE(consent_at, now()), updated_at = now() WHERE id = $1`,
+      [id, challengeId],
+    );
+  }
+
   /** The state of every lead of one demand, or of one partner. */
   async statesOf(
     side: { demandId: string } | { partnerKind: PartnerKind; partnerId: string },
@@ -255,6 +266,7 @@ function toLead(r: Row): Lead {
     partnerKind: r.partner_kind as Lead['partnerKind'],
     partnerId: String(r.partner_id),
     origin: r.origin as Lead['origin'],
+    challengeId: (r.challenge_id as string | null) ?? null,
     score: Number(r.score),
     match: r.match as Lead['match'],
     exploratory: r.exploratory === true,

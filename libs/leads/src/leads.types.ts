@@ -19,7 +19,9 @@ export interface Lead {
   demandId: string;
   partnerKind: PartnerKind;
   partnerId: string;
-  origin: 'matching' | 'manual';
+  origin: 'matching' | 'manual' | 'challenge';
+  /** The challenge whose award made (or took over) this lead: its contract gets the challenge-winner rate. */
+  challengeId: string | null;
   score: number;
   match: LeadMatch;
   /** Below the bar, sent on purpose (a logged share) so that the ranking can learn beyond itself. */

@@ -1,12 +1,13 @@
 import { Processor } from '@nestjs/bullmq';
-import { ChallengeLifecycleService } from '@app/challenges';
+import { ChallengeLifecycleService, ProposalsService } from '@app/challenges';
 import { Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
 
-/** The `challenges` queue: a challenge's deadline, and the sweep for deadlines whose job was lost. */
+/** The `challenges` queue: a challenge's deadline (and the sweep for deadlines whose job was lost), proposals' vectors. */
 @Processor(QUEUES.challenges, { concurrency: 2 })
 export class ChallengesProcessor extends QueueProcessor<'challenges'> {
   constructor(
     private readonly lifecycle: ChallengeLifecycleService,
+    private readonly proposals: ProposalsService,
     jobs: Jobs,
     outage: RedisOutage,
   ) {
@@ -17,6 +18,7 @@ export class ChallengesProcessor extends QueueProcessor<'challenges'> {
     return {
       'review-challenge': (payload) => this.lifecycle.review(payload.challengeId),
       'review-due-challenges': () => this.lifecycle.reviewDue(),
+      'embed-proposal': (payload) => this.proposals.embed(payload.proposalId, payload.version),
     };
   }
 }

@@ -12,7 +12,7 @@ import type {
   SubsidyRule,
   WebhookDelivery,
 } from '@app/leads';
-import type { ChallengeEvent, ChallengeView } from '@app/challenges';
+import type { ChallengeEvent, ChallengeView, Proposal, RankedProposal } from '@app/challenges';
 import type { WeightVersion } from '@app/learning';
 import type { Match, SearchHit } from '@app/matching';
 import type { Achievement, Broker, Demand, Expert, ImportSummary, Organisation, Page } from '@app/profiles';
@@ -21,7 +21,7 @@ import type { ErrorBody } from './error.filter';
 import type { Me } from '../me/me.controller';
 
 export type { Achievement, Broker, Demand, ErrorBody, Expert, FunnelRow, ImportSummary, InboxItem, LeadView, Me };
-export type { ChallengeView, Organisation, RankingRow, Region, SubsidyRule, WebhookDelivery };
+export type { ChallengeView, Organisation, Proposal, RankedProposal, RankingRow, Region, SubsidyRule, WebhookDelivery };
 
 export type OrganisationPage = Page<Organisation>;
 export type AchievementPage = Page<Achievement>;
@@ -60,6 +60,8 @@ export interface LeadPage {
 
 export type ChallengePage = Page<ChallengeView>;
 export type ChallengeEvents = ChallengeEvent[];
+export type RankedProposals = RankedProposal[];
+export type MyProposal = Proposal | null;
 
 export type Inbox = InboxItem[];
 export type SubsidyRules = SubsidyRule[];
