@@ -39,6 +39,17 @@ describe('LexicalCollection', () => {
     expect(sut.idf('电池')).toBeCloseTo(before);
   });
 
+  it('keeps the rarity of a term when only some documents are stored again with the same text', () => {
+    const sut = new LexicalCollection();
+    for (let i = 0; i < 10; i++) sut.upsert(`d${i}`, i < 2 ? '电池' : `光伏${i}`);
+    const before = sut.idf('电池');
+    // Concurrent jobs: the two battery records stored again and again (text, then vector), the others not.
+    for (let round = 0; round < 5; round++) for (const id of ['d0', 'd1']) sut.upsert(id, '电池');
+    expect(sut.idf('电池')).toBeCloseTo(before);
+    sut.upsert('d0', '光伏组件'); // a changed text does replace the entry
+    expect(sut.idf('电池')).toBeGreaterThan(before);
+  });
+
   it('indexes with the analyser it is given', () => {
     const sut = new LexicalCollection((text) => text.split(' '));
     sut.upsert('a', '盾构机 滚刀');

@@ -84,6 +84,8 @@ interface LexicalSnapshot {
 export class LexicalCollection implements Rarity {
   private ids: (string | null)[] = [];
   private lengths: number[] = [];
+  /** A hash of each document's text: a record stored again with the same text (its vector arrived) keeps its entry. */
+  private fingerprints: number[] = [];
   private readonly slots = new Map<string, number>();
   private postings = new Map<string, { docs: number[]; tfs: number[] }>();
   private live = 0;
@@ -94,6 +96,9 @@ export class LexicalCollection implements Rarity {
   constructor(private readonly analyse: (text: string) => string[] = bigrams) {}
 
   upsert(id: string, text: string): void {
+    const fingerprint = fnv1a(text);
+    const current = this.slots.get(id);
+    if (current !== undefined && this.fingerprints[current] === fingerprint) return;
     this.remove(id);
     const counts = new Map<string, number>();
     const terms = this.analyse(text);
@@ -101,6 +106,7 @@ export class LexicalCollection implements Rarity {
     const doc = this.ids.length;
     this.ids.push(id);
     this.lengths.push(terms.length);
+    this.fingerprints.push(fingerprint);
     this.slots.set(id, doc);
     this.live++;
     this.totalLength += terms.length;
@@ -127,12 +133,14 @@ export class LexicalCollection implements Rarity {
     const renumber = new Map<number, number>();
     const ids: string[] = [];
     const lengths: number[] = [];
+    const fingerprints: number[] = [];
     this.ids.forEach((id, doc) => {
       if (id === null) return;
       renumber.set(doc, ids.length);
       this.slots.set(id, ids.length);
       ids.push(id);
       lengths.push(this.lengths[doc]);
+      fingerprints.push(this.fingerprints[doc]);
     });
     for (const [term, p] of this.postings) {
       const docs: number[] = [];
@@ -148,6 +156,7 @@ export class LexicalCollection implements Rarity {
     }
     this.ids = ids;
     this.lengths = lengths;
+    this.fingerprints = fingerprints;
   }
 
   /** Best-first ids and BM25 scores; `accept` restricts the result set. */
@@ -189,8 +198,8 @@ export class LexicalCollection implements Rarity {
 
   /**
    * BM25's inverse document frequency of a term: a term no document has is as rare as can be. Postings keep the
-   * entries of replaced documents until compaction, so the count is scaled by the share of live entries (every
-   * stored record is replaced at least once, when its vector arrives).
+   * entries of replaced documents until compaction (a record whose text changed), so the count is scaled by the
+   * share of live entries.
    */
   idf(term: string): number {
     const entries = this.postings.get(term)?.docs.length ?? 0;
@@ -215,6 +224,8 @@ export class LexicalCollection implements Rarity {
     const s = JSON.parse(json) as LexicalSnapshot;
     this.ids = s.ids;
     this.lengths = s.lengths;
+    // Not in the snapshot: the first catch-up of each document after a restart replaces its entry once.
+    this.fingerprints = s.lengths.map(() => -1);
     this.postings = new Map(s.postings.map(([t, docs, tfs]) => [t, { docs, tfs }]));
     this.slots.clear();
     this.live = 0;
@@ -226,4 +237,12 @@ export class LexicalCollection implements Rarity {
       this.totalLength += s.lengths[doc];
     });
   }
+}
+
+/** 32-bit FNV-1a of a text's UTF-16 code units: cheap, and a collision only costs a missed re-index of changed text
+ * with the same hash (one in four billion). */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

@@ -175,7 +175,7 @@ export class ChallengeListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: "Only the actor's organisation's own challenges, in every state" })
   @Omittable()
-  @Transform(({ value }: { value: unknown }) => value === 'true' || value === true)
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   mine?: boolean;
 
