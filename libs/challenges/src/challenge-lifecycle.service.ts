@@ -144,7 +144,8 @@ export class ChallengeLifecycleService {
   async register(actor: Actor, id: string, acceptTerms: boolean): Promise<ChallengeView> {
     const { c, party } = await this.visible(actor, id, this.db.pool);
     if (!mayAnswerChallenge(actor, party)) throw new ForbiddenError('register for this challenge');
-    if (c.state !== 'open') throw new ChallengeTransitionError(c.state, 'registered', []);
+    if (c.state !== 'open')
+      throw new ChallengeNotEditableError('registration', `the challenge is ${c.state}, not open`);
     if (!acceptTerms) throw new ChallengeNotEditableError('acceptTerms', 'the terms must be accepted to register');
     await this.challenges.register(id, actor.organisationId!, actor.apiKeyId);
     return this.views.get(actor, id);

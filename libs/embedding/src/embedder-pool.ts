@@ -55,7 +55,12 @@ export class EmbedderPool implements TextEmbedder {
     return this.pool.run([...texts]);
   }
 
+  /**
+   * Lets the texts in flight finish, then stops the threads: a thread torn down inside a forward pass aborts the
+   * whole process (onnxruntime's native callback throws into an environment that is gone: "terminate called after
+   * throwing an instance of 'Napi::Error'").
+   */
   async dispose(): Promise<void> {
-    await this.pool.destroy();
+    await this.pool.close();
   }
 }

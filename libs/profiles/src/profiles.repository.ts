@@ -260,6 +260,7 @@ export class ProfilesRepository {
       `SELECT least(clock_timestamp(), (
          SELECT min(a.xact_start) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
          WHERE l.relation = '${t.table}'::regclass AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
        ))::text AS horizon`,
     );
     return row.horizon;
