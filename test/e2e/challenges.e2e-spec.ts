@@ -245,7 +245,12 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
     );
     const coating = await achievement(other, '船舶防腐石墨烯涂层', '石墨烯改性环氧涂层，用于海洋工程防腐。');
 
-    const deadline = new Date(Date.now() + 6_000);
+    await eventually(async () => {
+      const r = await http().get('/v1/achievements').query({ embeddingStatus: 'pending' }).set('X-Api-Key', admin);
+      return r.body.items.length === 0 ? true : undefined;
+    }, 30_000);
+
+    const deadline = new Date(Date.now() + 8_000);
     const id = (
       await http()
         .post('/v1/challenges')
@@ -258,6 +263,20 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
       .set('X-Api-Key', enterprise.key)
       .send({ to: 'open' })
       .expect(200);
+
+    // Matching invites the owner of the fitting achievement, eligible by region and kind; not one outside them.
+    const invitation = await eventually(async () => {
+      const r = await http().get('/v1/challenge-invitations').set('X-Api-Key', solver.key).expect(200);
+      return r.body.find((i: { challengeId: string }) => i.challengeId === id);
+    }, 20_000);
+    expect(invitation).toMatchObject({ partnerKind: 'achievement', partnerId: recycling, declinedAt: null });
+    expect(invitation.explanation.zh).toMatch(/语义相似度/);
+    expect((await http().get('/v1/challenge-invitations').set('X-Api-Key', outsider.key)).body).toEqual([]);
+    await http()
+      .post(`/v1/challenge-invitations/${invitation.id}/decline`)
+      .set('X-Api-Key', other.key)
+      .send({ reason: '方向不符' })
+      .expect(404);
 
     const answer = (summary: string, approach: string, achievementIds: string[]) => ({
       summary,

@@ -111,7 +111,10 @@ export class ChallengeLifecycleService {
         actor: actor.apiKeyId,
         reason: needsReason(to) ? reason : null,
       });
-      if (to === 'open') await this.jobs.add(tx, 'review-challenge', { challengeId: id, deadline: c.deadline });
+      if (to === 'open') {
+        await this.jobs.add(tx, 'review-challenge', { challengeId: id, deadline: c.deadline });
+        await this.jobs.add(tx, 'invite-solvers', { challengeId: id });
+      }
       // Closed without award: every solver is told why.
       if (to === 'closed') await this.proposals.settle(tx, id, null, reason!);
     });

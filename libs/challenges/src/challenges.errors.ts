@@ -73,3 +73,10 @@ export class NotEligibleError extends ChallengeError {
     super(`Not eligible: ${why}`);
   }
 }
+
+export class InvitationNotFoundError extends ChallengeError {
+  readonly code = 'NOT_FOUND';
+  constructor(id: string) {
+    super(`No invitation ${id} for your organisation`);
+  }
+}

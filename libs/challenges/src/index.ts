@@ -7,6 +7,8 @@ export { CHALLENGE_STATES, type ChallengeState, type Criterion, type ManualTarge
 export { ChallengeLifecycleService, type ChallengePatch } from './challenge-lifecycle.service';
 export { ChallengeViewsService, type ChallengeView } from './challenge-views.service';
 export { ChallengeAwardService, type AwardInput } from './challenge-award.service';
+export type { ChallengeInvitation } from './challenge-invitations.repository';
+export { ChallengeInvitationsService } from './challenge-invitations.service';
 export { ChallengesModule } from './challenges.module';
 export { ProposalsService, type FitPart, type RankedProposal } from './proposals.service';
 export type { Proposal } from './proposals.types';

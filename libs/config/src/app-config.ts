@@ -61,6 +61,7 @@ export interface AppConfig {
     /** Weight of the dense ranking in hybrid search (BM25: 1). */
     denseWeight: number;
   };
+  challenges: { invitations: number };
   leads: {
     minScore: number;
     perProfile: number;
@@ -150,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
         exactScanBelow: c.INDEX_EXACT_SCAN_BELOW,
       },
     },
+    challenges: { invitations: c.CHALLENGE_INVITATIONS },
     leads: {
       minScore: c.LEAD_MIN_SCORE,
       perProfile: c.LEADS_PER_PROFILE,

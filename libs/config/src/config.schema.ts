@@ -89,6 +89,8 @@ export const configSchema = z.object({
   LEARN_MAX_WEIGHT: z.coerce.number().min(0.2).max(1).default(0.6),
   // At most this many leads from one new or changed demand or achievement, per direction.
   LEADS_PER_PROFILE: integer(0, 100).default(5),
+  // Owners of the best-matching achievements and experts invited when a challenge opens (one per organisation).
+  CHALLENGE_INVITATIONS: integer(0, 100).default(10),
   // An offered lead not accepted within this time goes to the next eligible broker (default 48 h).
   LEAD_OFFER_TTL_MS: integer(1000, 30 * 86_400_000).default(48 * 3_600_000),
   // JSON object of broker assignment weights (expertise, industry, region, load, acceptance, speed); the ones given

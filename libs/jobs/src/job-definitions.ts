@@ -135,6 +135,21 @@ export const JOB_DEFINITIONS = {
       ...KEEP_DAY,
     }),
   }),
+  /** A challenge opened: the owners of its best matches are invited; committed with the move to open. */
+  'invite-solvers': define({
+    queue: QUEUES.challenges,
+    payload: z.object({ challengeId: uuid }),
+    jobId: (p) => `invite.${p.challengeId}`,
+    // The demand's vector and this worker's index may still be on their way.
+    options: () => ({ attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, ...KEEP_DAY }),
+  }),
+  /** An invitation to its organisation's inbox; committed with the invitation. */
+  'deliver-invitation': define({
+    queue: QUEUES.challenges,
+    payload: z.object({ invitationId: uuid }),
+    jobId: (p) => `deliver-invitation.${p.invitationId}`,
+    options: () => ({ attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, ...KEEP_DAY }),
+  }),
   /** Open challenges past their deadline move to reviewing (a delayed job lost with Redis's data). */
   'review-due-challenges': define({ queue: QUEUES.challenges, payload: none, everyMs: 60_000 }),
   /** Stored answers of idempotency keys older than IDEMPOTENCY_TTL_HOURS are deleted. */

@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import { ChallengeLifecycleService, ProposalsService } from '@app/challenges';
+import { ChallengeInvitationsService, ChallengeLifecycleService, ProposalsService } from '@app/challenges';
 import { Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
 
 /** The `challenges` queue: a challenge's deadline (and the sweep for deadlines whose job was lost), proposals' vectors. */
@@ -8,6 +8,7 @@ export class ChallengesProcessor extends QueueProcessor<'challenges'> {
   constructor(
     private readonly lifecycle: ChallengeLifecycleService,
     private readonly proposals: ProposalsService,
+    private readonly invitations: ChallengeInvitationsService,
     jobs: Jobs,
     outage: RedisOutage,
   ) {
@@ -18,6 +19,8 @@ export class ChallengesProcessor extends QueueProcessor<'challenges'> {
     return {
       'review-challenge': (payload) => this.lifecycle.review(payload.challengeId),
       'review-due-challenges': () => this.lifecycle.reviewDue(),
+      'invite-solvers': (payload) => this.invitations.invite(payload.challengeId),
+      'deliver-invitation': (payload) => this.invitations.deliver(payload.invitationId),
       'embed-proposal': (payload) => this.proposals.embed(payload.proposalId, payload.version),
     };
   }

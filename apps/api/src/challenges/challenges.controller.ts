@@ -4,6 +4,8 @@ import type { Actor } from '@app/access';
 import {
   AwardDto,
   ChallengeAwardService,
+  ChallengeInvitationsService,
+  DeclineInvitationDto,
   ChallengeLifecycleService,
   ChallengeListQueryDto,
   ChallengeRegistrationDto,
@@ -15,6 +17,7 @@ import {
   ScoresDto,
   UpdateChallengeDto,
   type ChallengeEvent,
+  type ChallengeInvitation,
   type ChallengeView,
   type Proposal,
   type RankedProposal,
@@ -31,7 +34,27 @@ export class ChallengesController {
     private readonly views: ChallengeViewsService,
     private readonly proposals: ProposalsService,
     private readonly awards: ChallengeAwardService,
+    private readonly invitations: ChallengeInvitationsService,
   ) {}
+
+  @Get('challenge-invitations')
+  @Answers(200, 'ChallengeInvitations')
+  @ApiOperation({ summary: "Your organisation's invitations to answer challenges, with why it was invited" })
+  inbox(@CurrentActor() actor: Actor): Promise<ChallengeInvitation[]> {
+    return this.invitations.inbox(actor);
+  }
+
+  @Post('challenge-invitations/:id/decline')
+  @Answers(200, 'ChallengeInvitation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decline an invitation, saying why' })
+  declineInvitation(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DeclineInvitationDto,
+  ): Promise<ChallengeInvitation> {
+    return this.invitations.decline(actor, id, dto.reason);
+  }
 
   @Post('challenges')
   @Answers(201, 'ChallengeView', 'The new challenge, a draft')

@@ -12,7 +12,7 @@ import type {
   SubsidyRule,
   WebhookDelivery,
 } from '@app/leads';
-import type { ChallengeEvent, ChallengeView, Proposal, RankedProposal } from '@app/challenges';
+import type { ChallengeEvent, ChallengeInvitation, ChallengeView, Proposal, RankedProposal } from '@app/challenges';
 import type { WeightVersion } from '@app/learning';
 import type { Match, SearchHit } from '@app/matching';
 import type { Achievement, Broker, Demand, Expert, ImportSummary, Organisation, Page } from '@app/profiles';
@@ -60,6 +60,8 @@ export interface LeadPage {
 
 export type ChallengePage = Page<ChallengeView>;
 export type ChallengeEvents = ChallengeEvent[];
+export type ChallengeInvitations = ChallengeInvitation[];
+export type { ChallengeInvitation };
 export type RankedProposals = RankedProposal[];
 export type MyProposal = Proposal | null;
 

@@ -158,6 +158,14 @@ export class ChallengeTransitionDto {
   reason?: string;
 }
 
+export class DeclineInvitationDto {
+  @ApiProperty({ example: '方向不符', maxLength: LIMITS.expertise })
+  @IsString()
+  @Length(1, LIMITS.expertise)
+  @IsNotBlank()
+  reason: string;
+}
+
 export class ChallengeRegistrationDto {
   @ApiProperty({ description: "The solver accepts the challenge's terms" })
   @IsBoolean()
