@@ -8,11 +8,11 @@ import { criterionShares, takesProposals } from './challenge-lifecycle';
 import { ChallengeViewsService, type ChallengeView } from './challenge-views.service';
 import {
   ChallengeNotEditableError,
+  ChallengeNotFoundError,
   NotEligibleError,
   ProposalExistsError,
   ProposalNotFoundError,
 } from './challenges.errors';
-import { ChallengesRepository } from './challenges.repository';
 import { ProposalsRepository } from './proposals.repository';
 import type { NewProposal, Proposal } from './proposals.types';
 
@@ -50,7 +50,6 @@ export class ProposalsService {
   constructor(
     private readonly db: Db,
     private readonly proposals: ProposalsRepository,
-    private readonly challenges: ChallengesRepository,
     private readonly views: ChallengeViewsService,
     private readonly organisations: OrganisationsService,
     private readonly profiles: ProfilesService,
@@ -91,7 +90,7 @@ export class ProposalsService {
 
   async get(actor: Actor, id: string): Promise<Proposal> {
     const proposal = await this.proposals.find(id);
-    const challenge = proposal && (await this.views.get(actor, proposal.challengeId).catch(() => undefined));
+    const challenge = proposal && (await this.visibleChallenge(actor, proposal.challengeId));
     if (!proposal || !challenge || !maySeeProposal(actor, challenge.party, proposal.organisationId))
       throw new ProposalNotFoundError(id);
     return publicOf(proposal);
@@ -165,7 +164,7 @@ export class ProposalsService {
   /** A judge's scores (0-10) of a proposal on some of the challenge's criteria, until the award. */
   async score(actor: Actor, id: string, scores: Record<string, number>): Promise<RankedProposal> {
     const proposal = await this.proposals.find(id);
-    const challenge = proposal && (await this.views.get(actor, proposal.challengeId).catch(() => undefined));
+    const challenge = proposal && (await this.visibleChallenge(actor, proposal.challengeId));
     if (!proposal || !challenge || !maySeeProposal(actor, challenge.party, proposal.organisationId))
       throw new ProposalNotFoundError(id);
     if (!mayJudge(challenge.party)) throw new ForbiddenError('score this proposal');
@@ -188,6 +187,14 @@ export class ProposalsService {
     return (await this.proposals.storeEmbedding(proposalId, version, vector, this.embedding.modelId))
       ? 'embedded'
       : 'changed';
+  }
+
+  /** The challenge if the actor may see it; undefined when it may not (any other failure is thrown). */
+  private async visibleChallenge(actor: Actor, id: string): Promise<ChallengeView | undefined> {
+    return this.views.get(actor, id).catch((e: unknown) => {
+      if (e instanceof ChallengeNotFoundError) return undefined;
+      throw e;
+    });
   }
 
   private checkOpen(challenge: ChallengeView): void {
