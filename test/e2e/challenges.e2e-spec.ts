@@ -1,6 +1,10 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ApiKeysService } from '@app/access';
+import { verifySignature } from '@app/leads';
 import { startApi } from '../app';
 import {
   batteryDemand,
@@ -250,6 +254,32 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
       return r.body.items.length === 0 ? true : undefined;
     }, 30_000);
 
+    const funnel = async () =>
+      (await http().get('/v1/reports/challenges').set('X-Api-Key', admin).expect(200)).body as Record<string, number>;
+    const before = await funnel();
+    await http().get('/v1/reports/challenges').set('X-Api-Key', enterprise.key).expect(403);
+    await http().get('/v1/reports/challenges').query({ from: '2026-13-01' }).set('X-Api-Key', admin).expect(400);
+
+    // The solver's organisation takes invitations on its webhook too.
+    const calls: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        calls.push({ headers: req.headers, body });
+        res.statusCode = 204;
+        res.end();
+      });
+    }).listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    const { secret } = (
+      await http()
+        .put(`/v1/organisations/${solver.organisationId}/webhook`)
+        .set('X-Api-Key', admin)
+        .send({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks` })
+        .expect(200)
+    ).body as { secret: string };
+
     const deadline = new Date(Date.now() + 8_000);
     const id = (
       await http()
@@ -271,6 +301,18 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
     }, 20_000);
     expect(invitation).toMatchObject({ partnerKind: 'achievement', partnerId: recycling, declinedAt: null });
     expect(invitation.explanation.zh).toMatch(/语义相似度/);
+    // Announced on the webhook, signed, keyed by the invitation; only the public side of the challenge leaves.
+    const call = await eventually(() =>
+      Promise.resolve(calls.find((c) => c.headers['idempotency-key'] === invitation.id)),
+    );
+    receiver.close();
+    expect(verifySignature(secret, call.body, String(call.headers['x-signature']))).toBe(true);
+    expect(JSON.parse(call.body)).toMatchObject({ event: 'challenge.invited', challengeId: id, partnerId: recycling });
+    expect(call.body).not.toContain('附件');
+    const hooks = await http().get('/v1/webhook-deliveries').query({ status: 'delivered' }).set('X-Api-Key', admin);
+    expect(hooks.body).toContainEqual(
+      expect.objectContaining({ event: 'challenge.invited', invitationId: invitation.id, offerId: null, attempts: 1 }),
+    );
     expect((await http().get('/v1/challenge-invitations').set('X-Api-Key', outsider.key)).body).toEqual([]);
     await http()
       .post(`/v1/challenge-invitations/${invitation.id}/decline`)
@@ -406,5 +448,17 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
     // No box ticked: the award's contract gets the challenge winners' (auction) rate, 20% of 3,000,000.
     expect(signed.body.contract.challengeWinner).toBe(true);
     expect(signed.body.subsidy.total).toBe(600_000);
+
+    // The operators' funnel counts this challenge from publication to its contract.
+    const after = await funnel();
+    const grew = (k: string) => after[k] - before[k];
+    expect(grew('published')).toBe(1);
+    expect(grew('awarded')).toBe(1);
+    expect(grew('invitationsSent')).toBeGreaterThanOrEqual(1);
+    expect(grew('invitationsAnswered')).toBeGreaterThanOrEqual(1);
+    expect(grew('proposals')).toBe(2); // good and weak
+    expect(grew('prizeAwarded')).toBe(challenge(demandId, deadline).prizeAmount);
+    expect(grew('contracts')).toBe(1);
+    expect(grew('contractAmount')).toBe(3_000_000);
   });
 });

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { onBehalfOf, type Actor } from '@app/access';
+import { ForbiddenError, mayOperate, onBehalfOf, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Jobs } from '@app/jobs';
+import { WebhookSender } from '@app/leads';
 import { MatchingService, type Match } from '@app/matching';
 import { Db } from '@app/persistence';
 import { OrganisationsService, ProfilesService } from '@app/profiles';
@@ -14,10 +15,10 @@ import {
 } from './challenge-invitations.repository';
 
 /**
- * Solvers invited by matching: when a challenge opens, its demand is matched (its public form, hard constraints
- * applied) against achievements and experts, and the owners of the best CHALLENGE_INVITATIONS, eligible and one per
- * organisation, are invited with the match's explanation, each delivered to its organisation's inbox by a job of
- * its own (committed with the invitation: exactly one invitation per organisation, whatever runs twice).
+ * Solvers invited by matching: when a challenge opens, its public text (title and statement) is matched with its
+ * demand's constraints against achievements and experts, and the owners of the best CHALLENGE_INVITATIONS, eligible and one per
+ * organisation, are invited with the match's explanation, each delivered to its organisation's inbox and webhook by
+ * a job of its own (committed with the invitation: exactly one invitation per organisation, whatever runs twice).
  */
 @Injectable()
 export class ChallengeInvitationsService {
@@ -32,6 +33,7 @@ export class ChallengeInvitationsService {
     private readonly organisations: OrganisationsService,
     private readonly matching: MatchingService,
     private readonly jobs: Jobs,
+    private readonly webhooks: WebhookSender,
   ) {}
 
   /** `invite-solvers`: the invitations of an open challenge (none once it is no longer open). */
@@ -40,10 +42,11 @@ export class ChallengeInvitationsService {
     const wanted = this.config.challenges.invitations;
     if (!c || c.state !== 'open' || wanted === 0) return 0;
     const demand = await this.profiles.get(onBehalfOf(c.organisationId, 'enterprise'), 'demand', c.demandId);
+    const text = `${c.title}\n${c.statement}`;
     const found = await Promise.all(
-      (['achievement', 'expert'] as const).map((k) => this.matching.forReadDemand(demand, k, wanted * 3)),
+      (['achievement', 'expert'] as const).map((k) => this.matching.forChallenge(demand, text, k, wanted * 3)),
     );
-    const ranked: Match[] = found.flatMap((f) => f.matches).sort((a, b) => b.total - a.total);
+    const ranked: Match[] = found.flat().sort((a, b) => b.total - a.total);
     const chosen: NewInvitation[] = [];
     const seen = new Set<string>([c.organisationId]);
     for (const m of ranked) {
@@ -70,9 +73,39 @@ export class ChallengeInvitationsService {
     return made;
   }
 
-  /** `deliver-invitation`: into the organisation's inbox (once). */
-  async deliver(invitationId: string): Promise<'delivered' | 'gone'> {
-    return (await this.invitations.markDelivered(invitationId)) ? 'delivered' : 'gone';
+  /**
+   * `deliver-invitation`: into the organisation's inbox (once), then announced on its webhook, if it has one, by the
+   * leads' WebhookSender (signed, the invitation id as idempotency key, retried, listed and replayed with offers').
+   */
+  async deliver(invitationId: string, opts: { finalAttempt: boolean; replay: boolean }): Promise<string> {
+    if (!(await this.invitations.markDelivered(invitationId))) return 'gone';
+    const invitation = (await this.invitations.find(invitationId))!;
+    // Only the challenge's public side leaves: its title, prize, deadline, and why this organisation was chosen.
+    const message = {
+      event: 'challenge.invited' as const,
+      invitationId: invitation.id,
+      challengeId: invitation.challengeId,
+      title: invitation.challengeTitle,
+      prizeAmount: invitation.prizeAmount,
+      deadline: invitation.deadline,
+      partnerKind: invitation.partnerKind,
+      partnerId: invitation.partnerId,
+      score: invitation.score,
+      explanation: invitation.explanation,
+    };
+    const target = await this.organisations.webhookOf(invitation.organisationId);
+    return this.webhooks.send({ invitationId }, target, message, opts);
+  }
+
+  /** An operator's replay of a failed webhook announcement: a fresh series of attempts. */
+  async replayWebhook(actor: Actor, invitationId: string): Promise<void> {
+    if (!mayOperate(actor)) throw new ForbiddenError('replay webhook deliveries');
+    await this.db.transaction(async (tx) => {
+      const attempts = await this.webhooks.reopen(tx, { invitationId });
+      if (attempts === undefined) throw new InvitationNotFoundError(invitationId);
+      await this.jobs.add(tx, 'deliver-invitation', { invitationId, replay: attempts });
+    });
+    this.logger.log({ invitationId }, 'invitation webhook replayed');
   }
 
   /** The actor's organisation's invitations. */

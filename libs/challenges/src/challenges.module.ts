@@ -8,6 +8,8 @@ import { ChallengeAwardService } from './challenge-award.service';
 import { ChallengeInvitationsRepository } from './challenge-invitations.repository';
 import { ChallengeInvitationsService } from './challenge-invitations.service';
 import { ChallengeLifecycleService } from './challenge-lifecycle.service';
+import { ChallengeReportsRepository } from './challenge-reports.repository';
+import { ChallengeReportsService } from './challenge-reports.service';
 import { ChallengeViewsService } from './challenge-views.service';
 import { ChallengesRepository } from './challenges.repository';
 import { ProposalsRepository } from './proposals.repository';
@@ -20,11 +22,18 @@ const SERVICES = [
   ChallengeInvitationsService,
   ProposalsService,
   ChallengeAwardService,
+  ChallengeReportsService,
 ];
 
 @Module({
   imports: [EmbeddingModule, JobsModule, ProfilesModule, MatchingModule, LeadsModule],
-  providers: [ChallengesRepository, ChallengeInvitationsRepository, ProposalsRepository, ...SERVICES],
+  providers: [
+    ChallengesRepository,
+    ChallengeInvitationsRepository,
+    ProposalsRepository,
+    ChallengeReportsRepository,
+    ...SERVICES,
+  ],
   exports: SERVICES,
 })
 export class ChallengesModule {}

@@ -146,9 +146,20 @@ export const JOB_DEFINITIONS = {
   /** An invitation to its organisation's inbox; committed with the invitation. */
   'deliver-invitation': define({
     queue: QUEUES.challenges,
-    payload: z.object({ invitationId: uuid }),
-    jobId: (p) => `deliver-invitation.${p.invitationId}`,
-    options: () => ({ attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, ...KEEP_DAY }),
+    payload: z.object({
+      invitationId: uuid,
+      /** Set by an operator's replay of a failed webhook: a fresh series of attempts. */
+      replay: z.number().int().positive().optional(),
+    }),
+    jobId: (p) =>
+      p.replay === undefined
+        ? `deliver-invitation.${p.invitationId}`
+        : `deliver-invitation.${p.invitationId}.replay.${p.replay}`,
+    options: (config) => ({
+      attempts: config.leads.webhook.attempts,
+      backoff: { type: 'exponential', delay: config.leads.webhook.backoffMs },
+      ...KEEP_DAY,
+    }),
   }),
   /** Open challenges past their deadline move to reviewing (a delayed job lost with Redis's data). */
   'review-due-challenges': define({ queue: QUEUES.challenges, payload: none, everyMs: 60_000 }),

@@ -3,7 +3,7 @@
 // does) nor run jobs (libs/processors call it); it hands work on only through libs/jobs' outbox.
 export * from './dto/lead.dto';
 export { SubsidyRuleDto } from './dto/subsidy-rule.dto';
-export { LeadDeliveryService, type InboxItem, type WebhookDelivery } from './lead-delivery.service';
+export { LeadDeliveryService, type InboxItem } from './lead-delivery.service';
 export { LeadReportsService, type FunnelDimension, type FunnelRow, type RankingRow } from './lead-reports.service';
 export { InvalidTransitionError } from './leads.errors';
 export { LeadsModule } from './leads.module';
@@ -17,4 +17,6 @@ export { LeadOffersService } from './lead-offers.service';
 export { LeadViewsService, type LeadView, type MatchWithLead } from './lead-views.service';
 export type { SubsidyRule } from './subsidy';
 export { SubsidyRulesService } from './subsidy-rules.service';
+export type { WebhookDelivery } from './webhook-deliveries.repository';
+export { WebhookSender, type WebhookSubject } from './webhook-sender.service';
 export { verifySignature } from './webhook-signature';

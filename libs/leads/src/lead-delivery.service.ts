@@ -6,18 +6,18 @@ import { leadDeliveries } from '@app/observability';
 import { Jobs } from '@app/jobs';
 import { Db } from '@app/persistence';
 import { OrganisationsService } from '@app/profiles';
-import { LeadDeliveryRepository, type InboxItem, type WebhookDelivery } from './lead-delivery.repository';
+import { LeadDeliveryRepository, type InboxItem } from './lead-delivery.repository';
 import { OfferNotFoundError, WebhookDeliveryNotFoundError } from './leads.errors';
 import { LeadOffersRepository } from './lead-offers.repository';
 import { LeadsRepository } from './leads.repository';
-import { signWebhook } from './webhook-signature';
+import { WebhookDeliveriesRepository, type WebhookDelivery } from './webhook-deliveries.repository';
+import { WebhookCallError, WebhookSender } from './webhook-sender.service';
 
 export type { InboxItem, WebhookDelivery };
 
 /**
- * `deliver-lead`: puts an offer in the broker's inbox (once: the offer id is the inbox key) and calls the broker
- * organisation's webhook, signed, with the offer id as idempotency key. A failed call throws so the job retries with
- * backoff; after the last attempt the delivery is marked failed, listed for operators and can be replayed.
+ * `deliver-lead`: puts an offer in the broker's inbox (once: the offer id is the inbox key) and announces it on the
+ * broker organisation's webhook (WebhookSender: signed, the offer id as idempotency key, retried, replayable).
  */
 @Injectable()
 export class LeadDeliveryService {
@@ -29,6 +29,8 @@ export class LeadDeliveryService {
     private readonly leads: LeadsRepository,
     private readonly offerRecords: LeadOffersRepository,
     private readonly deliveries: LeadDeliveryRepository,
+    private readonly webhooks: WebhookDeliveriesRepository,
+    private readonly sender: WebhookSender,
     private readonly organisations: OrganisationsService,
     private readonly jobs: Jobs,
   ) {}
@@ -41,14 +43,11 @@ export class LeadDeliveryService {
     if (!offer) throw new OfferNotFoundError(offerId);
     const lead = (await this.leads.find(offer.leadId, this.db.pool))!;
     await this.deliveries.putInInbox(offer);
-    const target = await this.organisations.webhookOfBroker(offer.brokerId);
     leadDeliveries.inc({ channel: 'inbox', outcome: 'delivered' });
-    if (!target?.url || !target.secret) return 'inbox-only';
-    const status = await this.deliveries.startWebhookDelivery(offer.id, target.organisationId, target.url);
-    if (status === 'delivered' && !opts.replay) return 'delivered';
+    const target = await this.organisations.webhookOfBroker(offer.brokerId);
     // No confidential text leaves: ids, the score, the explanation (computed on the demand's public form), the due time.
-    const body = JSON.stringify({
-      event: 'lead.offered',
+    const message = {
+      event: 'lead.offered' as const,
       offerId: offer.id,
       leadId: lead.id,
       brokerId: offer.brokerId,
@@ -60,29 +59,16 @@ export class LeadDeliveryService {
       score: lead.score,
       explanation: lead.match.explanation,
       why: offer.reasons.explanation,
-    });
-    let statusCode: number | null = null;
-    let error: string | null = null;
+    };
     try {
-      const res = await fetch(target.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': offer.id,
-          'x-signature': signWebhook(target.secret, body),
-        },
-        body,
-        signal: AbortSignal.timeout(this.config.leads.webhook.timeoutMs),
-      });
-      statusCode = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) error = `HTTP ${res.status}`;
+      const sent = await this.sender.send({ offerId: offer.id }, target, message, opts);
+      if (sent === 'none') return 'inbox-only';
+      if (sent === 'delivered') leadDeliveries.inc({ channel: 'webhook', outcome: 'delivered' });
     } catch (e) {
-      error = (e as Error).message;
+      if (e instanceof WebhookCallError)
+        leadDeliveries.inc({ channel: 'webhook', outcome: e.final ? 'failed' : 'retry' });
+      throw e;
     }
-    await this.deliveries.recordWebhookAttempt(offer.id, { statusCode, error, finalAttempt: opts.finalAttempt });
-    leadDeliveries.inc({ channel: 'webhook', outcome: error ? (opts.finalAttempt ? 'failed' : 'retry') : 'delivered' });
-    if (error) throw new Error(`webhook ${target.url}: ${error}`);
     return 'delivered';
   }
 
@@ -101,14 +87,14 @@ export class LeadDeliveryService {
 
   async webhookDeliveries(actor: Actor, status?: WebhookDelivery['status'], limit = 50): Promise<WebhookDelivery[]> {
     if (!mayOperate(actor)) throw new ForbiddenError('list webhook deliveries');
-    return this.deliveries.webhookDeliveries(status, limit);
+    return this.webhooks.list(status, limit);
   }
 
   /** Queues a failed delivery again, with a fresh series of attempts. */
   async replay(actor: Actor, offerId: string): Promise<void> {
     if (!mayOperate(actor)) throw new ForbiddenError('replay webhook deliveries');
     await this.db.transaction(async (tx) => {
-      const attempts = await this.deliveries.reopenWebhookDelivery(tx, offerId);
+      const attempts = await this.webhooks.reopen(tx, { offerId });
       if (attempts === undefined) throw new WebhookDeliveryNotFoundError(offerId);
       await this.jobs.add(tx, 'deliver-lead', { offerId, replay: attempts });
     });

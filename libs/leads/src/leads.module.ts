@@ -19,6 +19,8 @@ import { LeadLifecycleService } from './lead-lifecycle.service';
 import { LeadOffersService } from './lead-offers.service';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
 import { SubsidyRulesService } from './subsidy-rules.service';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { WebhookSender } from './webhook-sender.service';
 
 /** The services other libs and apps use; the repositories stay inside. */
 const SERVICES = [
@@ -31,6 +33,7 @@ const SERVICES = [
   LeadDeliveryService,
   LeadReportsService,
   SubsidyRulesService,
+  WebhookSender,
 ];
 
 @Module({
@@ -40,6 +43,7 @@ const SERVICES = [
     LeadOffersRepository,
     LeadReportsRepository,
     LeadDeliveryRepository,
+    WebhookDeliveriesRepository,
     SubsidyRulesRepository,
     MatchCandidatesRepository,
     ...SERVICES,

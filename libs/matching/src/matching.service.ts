@@ -16,7 +16,7 @@ import {
 } from '@app/profiles';
 import { LearningService } from '@app/learning';
 import { industryDivision } from '@app/taxonomy';
-import { indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
+import { bigrams, indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
 import { foldDuplicates } from './duplicates';
 import { fusedCandidates, scored } from './candidates';
 import { reciprocalRankFusion } from './fusion';
@@ -91,6 +91,27 @@ export class MatchingService {
       demand.organisationId,
     );
     return { matches, vector };
+  }
+
+  /**
+   * A challenge's solvers: its public text (title and statement, embedded as a query) is what is matched, with its
+   * demand's constraints (region, readiness, budget, modes) as the need, on what every party may read.
+   */
+  async forChallenge(
+    demand: Demand,
+    publicText: string,
+    target: 'achievement' | 'expert',
+    limit: number,
+  ): Promise<Match[]> {
+    this.requireReady();
+    const vector = await this.embedding.embedOne(publicText, 'query');
+    const need: Need = {
+      ...needOfDemand(publicFormOf(demand)),
+      text: publicText,
+      terms: [...new Set(bigrams(publicText))],
+    };
+    const owner = onBehalfOf(demand.organisationId, 'enterprise');
+    return this.rank(owner, target, vector, need, {}, limit, demand.organisationId);
   }
 
   /**

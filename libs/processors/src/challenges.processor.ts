@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import { ChallengeInvitationsService, ChallengeLifecycleService, ProposalsService } from '@app/challenges';
-import { Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
+import { isFinalAttempt, Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
 
 /** The `challenges` queue: a challenge's deadline (and the sweep for deadlines whose job was lost), proposals' vectors. */
 @Processor(QUEUES.challenges, { concurrency: 2 })
@@ -20,7 +20,11 @@ export class ChallengesProcessor extends QueueProcessor<'challenges'> {
       'review-challenge': (payload) => this.lifecycle.review(payload.challengeId),
       'review-due-challenges': () => this.lifecycle.reviewDue(),
       'invite-solvers': (payload) => this.invitations.invite(payload.challengeId),
-      'deliver-invitation': (payload) => this.invitations.deliver(payload.invitationId),
+      'deliver-invitation': (payload, job) =>
+        this.invitations.deliver(payload.invitationId, {
+          finalAttempt: isFinalAttempt(job),
+          replay: payload.replay !== undefined,
+        }),
       'embed-proposal': (payload) => this.proposals.embed(payload.proposalId, payload.version),
     };
   }

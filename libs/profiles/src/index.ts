@@ -20,7 +20,7 @@ export {
 } from './dto/validators';
 export { validationProblems } from './dto/validation-problems';
 export { embeddingHash, embeddingText, privateEmbeddingText, profileText } from './embedding-text';
-export { OrganisationsService, type NewOrganisation } from './organisations.service';
+export { OrganisationsService, type NewOrganisation, type WebhookTarget } from './organisations.service';
 export { ProfileEmbeddingService, type EmbedOutcome } from './profile-embedding.service';
 export { ProfileImportService, type ImportFormat, type ImportKind, type ImportSummary } from './profile-import.service';
 export { PROFILE_TABLES } from './profile-tables';

@@ -90,6 +90,14 @@ export class OrganisationsRepository {
     );
     return row && { organisationId: row.id, url: row.webhook_url, secret: row.webhook_secret };
   }
+
+  async webhookOf(organisationId: string): Promise<WebhookTarget | undefined> {
+    const row = await this.db.one<{ id: string; webhook_url: string | null; webhook_secret: string | null }>(
+      'SELECT id, webhook_url, webhook_secret FROM organisations WHERE id = $1',
+      [organisationId],
+    );
+    return row && { organisationId: row.id, url: row.webhook_url, secret: row.webhook_secret };
+  }
 }
 
 function toOrganisation(row: OrganisationRow): Organisation {

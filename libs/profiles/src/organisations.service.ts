@@ -61,4 +61,9 @@ export class OrganisationsService {
   webhookOfBroker(brokerId: string): Promise<WebhookTarget | undefined> {
     return this.repository.webhookOfBroker(brokerId);
   }
+
+  /** The organisation's own webhook (challenge invitations are announced on it), if it has one. */
+  webhookOf(organisationId: string): Promise<WebhookTarget | undefined> {
+    return this.repository.webhookOf(organisationId);
+  }
 }

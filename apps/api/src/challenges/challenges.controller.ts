@@ -7,7 +7,10 @@ import {
   ChallengeInvitationsService,
   DeclineInvitationDto,
   ChallengeLifecycleService,
+  ChallengeFunnelQueryDto,
   ChallengeListQueryDto,
+  ChallengeReportsService,
+  type ChallengeFunnel,
   ChallengeRegistrationDto,
   ChallengeTransitionDto,
   ChallengeViewsService,
@@ -35,7 +38,19 @@ export class ChallengesController {
     private readonly proposals: ProposalsService,
     private readonly awards: ChallengeAwardService,
     private readonly invitations: ChallengeInvitationsService,
+    private readonly reports: ChallengeReportsService,
   ) {}
+
+  @Get('reports/challenges')
+  @Answers(200, 'ChallengeFunnel')
+  @ApiOperation({
+    summary:
+      'Challenges opened in a period: where they stand, invitations sent and answered, proposals, prizes, contracts (admin)',
+  })
+  funnel(@CurrentActor() actor: Actor, @Query() q: ChallengeFunnelQueryDto): Promise<ChallengeFunnel> {
+    const year = new Date().getUTCFullYear();
+    return this.reports.funnel(actor, q.from ?? `${year}-01-01`, q.to ?? `${year + 1}-01-01`);
+  }
 
   @Get('challenge-invitations')
   @Answers(200, 'ChallengeInvitations')
@@ -54,6 +69,14 @@ export class ChallengesController {
     @Body() dto: DeclineInvitationDto,
   ): Promise<ChallengeInvitation> {
     return this.invitations.decline(actor, id, dto.reason);
+  }
+
+  @Post('challenge-invitations/:id/webhook/replay')
+  @Answers(202)
+  @HttpCode(202)
+  @ApiOperation({ summary: "Queue an invitation's webhook delivery again with a fresh series of attempts (admin)" })
+  replayInvitationWebhook(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.invitations.replayWebhook(actor, id);
   }
 
   @Post('challenges')

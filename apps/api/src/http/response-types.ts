@@ -12,7 +12,14 @@ import type {
   SubsidyRule,
   WebhookDelivery,
 } from '@app/leads';
-import type { ChallengeEvent, ChallengeInvitation, ChallengeView, Proposal, RankedProposal } from '@app/challenges';
+import type {
+  ChallengeEvent,
+  ChallengeFunnel,
+  ChallengeInvitation,
+  ChallengeView,
+  Proposal,
+  RankedProposal,
+} from '@app/challenges';
 import type { WeightVersion } from '@app/learning';
 import type { Match, SearchHit } from '@app/matching';
 import type { Achievement, Broker, Demand, Expert, ImportSummary, Organisation, Page } from '@app/profiles';
@@ -61,7 +68,7 @@ export interface LeadPage {
 export type ChallengePage = Page<ChallengeView>;
 export type ChallengeEvents = ChallengeEvent[];
 export type ChallengeInvitations = ChallengeInvitation[];
-export type { ChallengeInvitation };
+export type { ChallengeFunnel, ChallengeInvitation };
 export type RankedProposals = RankedProposal[];
 export type MyProposal = Proposal | null;
 

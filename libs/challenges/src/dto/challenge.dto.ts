@@ -216,3 +216,16 @@ export class ChallengeListQueryDto extends PageQueryDto {
   @IsDateString({ strict: true })
   deadlineBefore?: string;
 }
+
+/** The period of the operators' challenge funnel: challenges opened from `from` until `to` (excluded). */
+export class ChallengeFunnelQueryDto {
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'Challenges opened from this day; 1 January by default' })
+  @Omittable()
+  @IsDateString({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2027-01-01', description: 'Until this day (excluded); next 1 January by default' })
+  @Omittable()
+  @IsDateString({ strict: true })
+  to?: string;
+}
