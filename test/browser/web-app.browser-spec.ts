@@ -274,9 +274,96 @@ describe('web app (Chromium, real service)', () => {
     await expect(page.locator('main').textContent()).resolves.toContain('当前使用配置的权重');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('button', { name: 'English' }).click();
-    await page.getByRole('heading', { name: 'Funnel' }).waitFor();
+    await page.getByRole('heading', { name: 'Funnel', exact: true }).waitFor();
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await page.close();
+  });
+
+  it('challenge: published on a demand, answered by the invited institution, ranked and awarded', async () => {
+    // The enterprise drafts it (the API's field errors beside the fields first), then publishes it.
+    const owner = await signIn(enterprise.key);
+    await owner.getByRole('link', { name: '揭榜挂帅' }).click();
+    await owner.getByRole('link', { name: '发布榜单' }).click();
+    await owner.getByRole('button', { name: '保存草稿' }).click();
+    await expect(owner.locator('[data-field="title"] .error').textContent()).resolves.toMatch(/title/);
+    await owner.getByLabel('技术需求', { exact: false }).selectOption(ids.demand);
+    await owner.getByLabel('榜单标题', { exact: false }).fill('退役动力电池正极材料回收技术揭榜');
+    await owner
+      .getByLabel('公开的问题描述', { exact: false })
+      .fill('征集退役动力电池中锂、钴、镍的高回收率湿法回收工艺，要求金属回收率不低于95%。');
+    await owner.getByLabel('保密信息', { exact: false }).fill('现有产线浸出段的能耗数据见附件。');
+    await owner.getByLabel('参与条款', { exact: false }).fill('揭榜方对保密信息承担保密义务。');
+    await owner.getByLabel('奖金（元）', { exact: false }).fill('800000');
+    await owner.getByLabel('奖金对应的成果', { exact: false }).fill('通过中试验证的工艺包');
+    await owner.getByLabel('标准 1', { exact: false }).fill('技术路线可行性');
+    expect(await accessibilityProblems(owner)).toEqual([]);
+    await owner.getByRole('button', { name: '保存草稿' }).click();
+    await owner.getByText('草稿', { exact: true }).waitFor();
+    const challengeId = owner.url().split('/').at(-1)!;
+    await owner.getByRole('button', { name: '发布' }).click();
+    await owner.locator('.badge', { hasText: '征集中' }).waitFor();
+    await shot(owner, 'challenge-owner');
+    expect(await accessibilityProblems(owner)).toEqual([]);
+
+    // Matching invited the institution (its battery achievement fits): it sees why, registers and answers.
+    const solver = await signIn(institution.key);
+    await solver.getByRole('link', { name: '揭榜邀请' }).click();
+    await eventually(async () => {
+      await solver.reload();
+      return (await solver.getByRole('link', { name: '退役动力电池正极材料回收技术揭榜' }).count()) > 0 || undefined;
+    }, 30_000);
+    await expect(solver.locator('main .why').first().textContent()).resolves.toMatch(/语义相似度/);
+    expect(await accessibilityProblems(solver)).toEqual([]);
+    await solver.getByRole('link', { name: '退役动力电池正极材料回收技术揭榜' }).click();
+    await expect(solver.locator('main').textContent()).resolves.not.toContain('能耗数据');
+    await solver.getByLabel('我方接受以上条款').check();
+    await solver.getByRole('button', { name: '报名揭榜' }).click();
+    await solver.getByText('现有产线浸出段的能耗数据见附件。').waitFor();
+    await solver.getByLabel('方案概要', { exact: false }).fill('破碎分选与湿法浸出联合回收锂钴镍');
+    await solver.getByLabel('技术路线', { exact: false }).fill('破碎分选后湿法浸出，萃取分离钴镍，碳酸锂沉淀回收锂。');
+    await solver.getByLabel('团队与条件', { exact: false }).fill('教授2名，示范线一条');
+    await solver.getByLabel('进度安排', { exact: false }).fill('中试6个月');
+    await solver.getByLabel('依托的成果', { exact: false }).selectOption(ids.battery);
+    await solver.getByRole('button', { name: '提交方案' }).click();
+    await solver.getByRole('status').getByText('已保存').waitFor();
+    await shot(solver, 'challenge-solver');
+    expect(await accessibilityProblems(solver)).toEqual([]);
+
+    // The deadline brought forward to now (through the API: the form takes days), the review begins.
+    await http()
+      .patch(`/v1/challenges/${challengeId}`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ deadline: new Date(Date.now() + 1_500).toISOString() })
+      .expect(200);
+    await eventually(async () => {
+      const r = await http().get(`/v1/challenges/${challengeId}`).set('X-Api-Key', enterprise.key);
+      return r.body.state === 'reviewing' || undefined;
+    }, 30_000);
+    await owner.reload();
+    await owner.getByRole('heading', { name: /方案排名/ }).waitFor();
+    await owner.getByLabel('技术路线可行性 (0–10)').fill('8');
+    await owner.getByRole('button', { name: '保存评分' }).click();
+    await owner.locator('.proposal .score', { hasText: /专家评分 8\.0/ }).waitFor();
+    await owner.getByLabel('中榜方案', { exact: false }).selectOption({ index: 1 });
+    await owner.getByLabel('授奖理由', { exact: false }).fill('回收率最高且已有示范线');
+    await owner.getByRole('button', { name: '授奖', exact: true }).click();
+    await owner.locator('.badge', { hasText: '已揭榜' }).waitFor();
+    await owner.locator('.proposal .notice', { hasText: '已中榜' }).waitFor();
+    await owner.getByRole('link', { name: '查看授奖形成的对接线索' }).waitFor();
+    await shot(owner, 'challenge-awarded');
+    expect(await accessibilityProblems(owner)).toEqual([]);
+    await owner.getByRole('button', { name: 'English' }).click();
+    await owner.locator('.badge', { hasText: 'Awarded' }).waitFor();
+    await owner.close();
+    await solver.close();
+
+    // Operators see it in the challenge funnel.
+    const operator = await signIn(admin);
+    await operator.getByRole('heading', { name: /揭榜挂帅漏斗/ }).waitFor();
+    const funnel = operator.locator('section[aria-labelledby="challenge-funnel"]');
+    await expect(funnel.locator('tr', { hasText: '已授奖金' }).textContent()).resolves.toContain('800,000');
+    expect(await accessibilityProblems(operator)).toEqual([]);
+    await operator.close();
   });
 
   it('signs in with the keyboard alone, and the sign-in page passes the accessibility checks', async () => {

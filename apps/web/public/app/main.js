@@ -5,6 +5,7 @@ import { createApi } from './api.js';
 import { Loading, SessionContext } from './components.js';
 import { html } from './html.js';
 import { LangContext, translate } from './i18n.js';
+import { ChallengeDetail, ChallengeForm, ChallengeList, Invitations } from './challenges.js';
 import { Inbox, LeadDetail, LeadList } from './leads.js';
 import { OperatorPage } from './operator.js';
 import { ImportPage, ProfileDetail, ProfileForm, ProfileList } from './profiles.js';
@@ -15,26 +16,35 @@ const NAV = {
   enterprise: [
     ['#/demands', 'nav_demands'],
     ['#/leads', 'nav_leads'],
+    ['#/challenges', 'nav_challenges'],
+    ['#/invitations', 'nav_invitations'],
   ],
   institution: [
     ['#/achievements', 'nav_achievements'],
     ['#/leads', 'nav_leads'],
+    ['#/challenges', 'nav_challenges'],
+    ['#/invitations', 'nav_invitations'],
   ],
   broker: [['#/inbox', 'nav_inbox']],
-  programme: [['#/partners', 'nav_partners']],
+  programme: [
+    ['#/partners', 'nav_partners'],
+    ['#/challenges', 'nav_challenges'],
+    ['#/invitations', 'nav_invitations'],
+  ],
   admin: [
     ['#/operator', 'nav_operator'],
     ['#/leads', 'nav_leads'],
+    ['#/challenges', 'nav_challenges'],
   ],
 };
 
 /** The first path segment of the pages each role may open; anything else leads back to the role's home page. */
 const PAGES = {
-  enterprise: ['demands', 'leads'],
-  institution: ['achievements', 'leads'],
+  enterprise: ['demands', 'leads', 'challenges', 'invitations'],
+  institution: ['achievements', 'leads', 'challenges', 'invitations'],
   broker: ['inbox', 'leads'],
-  programme: ['partners'],
-  admin: ['operator', 'leads', 'demands', 'achievements'],
+  programme: ['partners', 'challenges', 'invitations'],
+  admin: ['operator', 'leads', 'demands', 'achievements', 'challenges'],
 };
 
 function route(hash, role) {
@@ -53,6 +63,10 @@ function route(hash, role) {
   if (first === 'leads') return html`<${LeadList} />`;
   if (first === 'inbox') return html`<${Inbox} />`;
   if (first === 'partners') return html`<${PartnerSearch} />`;
+  if (first === 'challenges' && second === 'new') return html`<${ChallengeForm} />`;
+  if (first === 'challenges' && second) return html`<${ChallengeDetail} id=${second} />`;
+  if (first === 'challenges') return html`<${ChallengeList} />`;
+  if (first === 'invitations') return html`<${Invitations} />`;
   if (first === 'operator') return html`<${OperatorPage} />`;
   location.replace(NAV[role][0][0]);
   return null;

@@ -3,6 +3,7 @@
 import { useContext, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { LangContext, useT } from './i18n.js';
+import { ChallengeFunnel } from './challenges.js';
 import { BarChart, Loading, Problem, StateBadge, money, useLoad, useSession } from './components.js';
 
 export function OperatorPage() {
@@ -79,6 +80,7 @@ export function OperatorPage() {
         </tbody>
       </table>`
     }
+    <${ChallengeFunnel} />
     <${WeightVersions} />
     <h2>${t('subsidies')}</h2>
     ${
