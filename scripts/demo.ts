@@ -3,7 +3,8 @@
  * two transfer organisations register, enterprises post demands (one in Traditional Chinese, one with a confidential
  * description); the service embeds them, matches them, creates leads, assigns each to a broker and delivers it.
  * Prints the matches, what each broker received and why, then takes one lead to a signed contract with its subsidy
- * estimate.
+ * estimate; then runs a challenge (揭榜挂帅) on the fabric-inspection demand from publication to award: the solvers
+ * matching invites, their proposals ranked, the award's lead signed as a challenge-winner contract.
  *
  * Runs the service in this process on a throwaway embedded PostgreSQL and its own redis-server (both on spare ports),
  * so it touches no other data.
@@ -18,6 +19,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pino from 'pino';
 import { ApiKeysService } from '@app/access';
+import type { ChallengeFunnel, ChallengeInvitation, ChallengeView, RankedProposal } from '@app/challenges';
 import type { FunnelRow, InboxItem, LeadView } from '@app/leads';
 import type { Match } from '@app/matching';
 import { startEmbeddedPostgres, runMigrations } from '@app/persistence';
@@ -259,9 +261,10 @@ async function main(): Promise<void> {
   try {
     console.log('Loading the sample market …');
     const institutionKeys: Record<string, string> = {};
+    const keyOfOrganisation: Record<string, string> = {};
     for (const i of institutions) {
       const org = await call(admin, 'POST', '/organisations', { kind: i.kind, name: i.name, regionCode: i.regionCode });
-      institutionKeys[i.key] = await keyFor('institution', org.id);
+      institutionKeys[i.key] = keyOfOrganisation[org.id] = await keyFor('institution', org.id);
     }
     const titles: Record<string, string> = {};
     for (const { by, ...a } of achievements) {
@@ -368,12 +371,134 @@ async function main(): Promise<void> {
       console.log(
         `  ${(row.label ?? '(unassigned)').padEnd(12)} created ${row.created}, offered ${row.offered}, accepted ${row.accepted}, contracted ${row.contracted}`,
       );
+
+    await challengeChapter(call, admin, demands[1], keyOfOrganisation, brokers, titles);
   } finally {
     await app.close();
     await redis.stop();
     await pg.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+type Call = <T = Created>(key: string, method: string, path: string, body?: object) => Promise<T>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(300);
+  }
+}
+
+/** 揭榜挂帅: a challenge on a demand, from publication to the contract signed on its award. */
+async function challengeChapter(
+  call: Call,
+  admin: string,
+  demand: { id: string; title: string; key: string },
+  keyOfOrganisation: Record<string, string>,
+  brokers: { id: string; name: string; key: string }[],
+  titles: Record<string, string>,
+): Promise<void> {
+  console.log(`\n== A challenge on "${demand.title}" ==`);
+  const deadline = new Date(Date.now() + 20_000);
+  const challenge = await call<ChallengeView>(demand.key, 'POST', '/challenges', {
+    demandId: demand.id,
+    title: '印染布匹瑕疵在线自动检测揭榜',
+    statement:
+      '征集能在印染后整理产线上实时识别破洞、色差、断经等瑕疵的自动检测方案，检出率不低于97%，可替代人工验布。',
+    confidentialDetails: '现有产线车速与布幅数据见附件。',
+    terms: '揭榜方对保密信息承担保密义务；方案知识产权归揭榜方所有。',
+    prizeAmount: 1_000_000,
+    prizeFor: '在企业产线完成试运行的检测系统',
+    deadline: deadline.toISOString(),
+    criteria: [
+      { name: '检出率与误报率', description: '在企业布样上的检出率和误报率', weight: 2 },
+      { name: '产线改造成本', description: '设备与改造投入', weight: 1 },
+    ],
+  });
+  await call(demand.key, 'POST', `/challenges/${challenge.id}/transitions`, { to: 'open' });
+  console.log(`  published: prize 1,000,000 CNY, proposals until ${deadline.toISOString()}`);
+
+  // Matching chose the solvers when it opened; each organisation sees its invitation and why.
+  const invited: ChallengeInvitation[] = [];
+  for (const [organisationId, key] of Object.entries(keyOfOrganisation)) {
+    const mine = await until(async () => {
+      const all = await call<ChallengeInvitation[]>(key, 'GET', '/challenge-invitations');
+      const found = all.find((i) => i.challengeId === challenge.id);
+      // Give the invitation job a few seconds; an organisation matching did not choose has none.
+      return found ?? (Date.now() > deadline.getTime() - 15_000 ? null : undefined);
+    });
+    if (mine) invited.push({ ...mine, organisationId });
+  }
+  invited.sort((a, b) => b.score - a.score);
+  console.log(`  ${invited.length} organisation(s) invited by matching:`);
+  for (const i of invited) console.log(`    ${titles[i.partnerId]}  ${i.score.toFixed(2)}\n      ${i.explanation.zh}`);
+
+  // Each invited organisation registers (accepting the terms) and answers with what it was invited for.
+  const proposals: Record<string, string> = {};
+  for (const i of invited) {
+    const key = keyOfOrganisation[i.organisationId];
+    await call(key, 'POST', `/challenges/${challenge.id}/registrations`, { acceptTerms: true });
+    const p = await call(key, 'POST', `/challenges/${challenge.id}/proposals`, {
+      summary: `以「${titles[i.partnerId]}」为基础的检测方案`,
+      approach: `将「${titles[i.partnerId]}」用于印染后整理产线：在线识别破洞、色差、断经，检出率97%以上。`,
+      team: '教授1名、工程师4名',
+      price: 900_000,
+      timeline: '样机3个月，产线试运行3个月',
+      ...(i.partnerKind === 'achievement' ? { achievementIds: [i.partnerId] } : { expertIds: [i.partnerId] }),
+    });
+    proposals[p.id] = titles[i.partnerId];
+  }
+  console.log(`  ${Object.keys(proposals).length} proposal(s) submitted; waiting for the deadline …`);
+  await until(async () => {
+    const c = await call<ChallengeView>(demand.key, 'GET', `/challenges/${challenge.id}`);
+    return c.state === 'reviewing' ? c : undefined;
+  });
+  const ranked = await until(async () => {
+    const r = await call<RankedProposal[]>(demand.key, 'GET', `/challenges/${challenge.id}/proposals`);
+    return r.length > 0 && r.every((p) => p.fit !== null) ? r : undefined;
+  });
+  console.log('  ranked by fit to the statement and the criteria:');
+  for (const p of ranked)
+    console.log(
+      `    ${p.rank}. ${p.fit!.toFixed(2)}  ${proposals[p.id]}\n       ${p.fitParts.map((f) => f.why.zh).join('；')}`,
+    );
+
+  const best = ranked[0];
+  const partner = best.achievementIds[0]
+    ? { partnerKind: 'achievement', partnerId: best.achievementIds[0] }
+    : { partnerKind: 'expert', partnerId: best.expertIds[0] };
+  const awarded = await call<ChallengeView>(demand.key, 'POST', `/challenges/${challenge.id}/award`, {
+    proposalId: best.id,
+    ...partner,
+    reason: '匹配度最高，检出率指标明确',
+  });
+  const lead = await call<LeadView>(admin, 'GET', `/leads/${awarded.leadId}`);
+  const broker = lead.brokerId ? brokers.find((b) => b.id === lead.brokerId) : undefined;
+  console.log(
+    `  awarded to: ${proposals[best.id]}; lead ${lead.state}, both sides agreed, broker ${broker?.name ?? '(none eligible)'}`,
+  );
+  if (broker) {
+    for (const to of ['accepted', 'contacted', 'negotiating'])
+      await call(broker.key, 'POST', `/leads/${lead.id}/transitions`, { to });
+    const signed = await call<LeadView>(broker.key, 'POST', `/leads/${lead.id}/transitions`, {
+      to: 'contract_signed',
+      contract: {
+        amount: 1_500_000,
+        transactionMode: 'negotiated',
+        registrationNumber: '2026330600000002',
+        settledOnExchange: true,
+      },
+    });
+    console.log(
+      `  contract 1,500,000 CNY signed as a challenge-winner contract (${signed.contract!.challengeWinner}): subsidy estimate ${signed.subsidy!.total} CNY`,
+    );
+  }
+  const funnel = await call<ChallengeFunnel>(admin, 'GET', '/reports/challenges');
+  console.log(
+    `  funnel: ${funnel.published} published, ${funnel.invitationsSent} invited, ${funnel.proposals} proposals, ${funnel.awarded} awarded, ${funnel.contracts} contract(s)`,
+  );
 }
 
 main().catch((e) => {
