@@ -81,6 +81,26 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
       .send({ ...challenge(demandId, inAMonth()), deadline: '2027-03-31T16:00:00' })
       .expect(400);
     expect(noZone.body.details[0].field).toBe('deadline');
+
+    // A commissioner programme publishes the needs it gathers in its counties: on a demand of its own.
+    const programme = await makeParty(app, 'programme', 'programme', '330500');
+    const programmeDemand = (
+      await http()
+        .post('/v1/demands')
+        .set('X-Api-Key', programme.key)
+        .send({ ...batteryDemand, regionCode: '330500' })
+        .expect(201)
+    ).body.id as string;
+    await http()
+      .post('/v1/challenges')
+      .set('X-Api-Key', programme.key)
+      .send(challenge(programmeDemand, inAMonth()))
+      .expect(201);
+    await http()
+      .post('/v1/challenges')
+      .set('X-Api-Key', programme.key)
+      .send(challenge(demandId, inAMonth()))
+      .expect(403);
   });
 
   it('keeps a draft to its owner, publishes it, and shows the confidential details only after registration', async () => {

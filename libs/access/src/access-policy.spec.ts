@@ -11,6 +11,7 @@ import {
   mayConsentToLead,
   mayJudge,
   mayMoveLead,
+  mayReportChallenges,
   mayRunChallenge,
   maySeeChallenge,
   maySeeProposal,
@@ -35,7 +36,7 @@ describe('access policy', () => {
     ['admin', ['achievement', 'demand', 'expert', 'broker']],
     ['enterprise', ['demand']],
     ['institution', ['achievement', 'expert']],
-    ['programme', ['expert']],
+    ['programme', ['expert', 'demand']],
     ['broker', []],
   ];
   const kinds: ProfileKind[] = ['achievement', 'demand', 'expert', 'broker'];
@@ -149,6 +150,18 @@ describe('challenge access', () => {
     expect(mayRunChallenge(actor('admin', null), ORG)).toBe(true);
     expect(mayRunChallenge(actor('enterprise', OTHER), ORG)).toBe(false);
     expect(mayRunChallenge(actor('institution', ORG), ORG)).toBe(false);
+    expect(mayRunChallenge(actor('programme', ORG), ORG)).toBe(true);
+    expect(mayRunChallenge(actor('programme', OTHER), ORG)).toBe(false);
+  });
+
+  it.each<[Role, boolean]>([
+    ['admin', true],
+    ['enterprise', false],
+    ['institution', false],
+    ['programme', false],
+    ['broker', false],
+  ])('lets %s read the challenge funnel: %s', (role, allowed) => {
+    expect(mayReportChallenges(actor(role, role === 'admin' ? null : ORG))).toBe(allowed);
   });
 
   it('takes answers from institutions, programmes and enterprises other than the owner and its judges', () => {

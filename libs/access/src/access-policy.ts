@@ -11,7 +11,8 @@ const WRITABLE: Record<Role, readonly ProfileKind[]> = {
   admin: ['achievement', 'demand', 'expert', 'broker'],
   enterprise: ['demand'],
   institution: ['achievement', 'expert'],
-  programme: ['expert'],
+  // Its commissioners, and the needs it gathers in its counties (which it may publish as challenges).
+  programme: ['expert', 'demand'],
   broker: [],
 };
 
@@ -134,7 +135,7 @@ export function challengePartyOf(actor: Actor, challenge: ChallengePartiesView):
   return 'public';
 }
 
-/** Publishing a challenge on a demand, and running it: the demand's writers (its enterprise) and operators. */
+/** Publishing a challenge on a demand, and running it: the demand's writers (its enterprise or programme) and operators. */
 export function mayRunChallenge(actor: Actor, demandOrganisationId: string): boolean {
   return mayWrite(actor, 'demand', demandOrganisationId);
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, mayOperate, type Actor } from '@app/access';
+import { ForbiddenError, mayReportChallenges, type Actor } from '@app/access';
 import { ChallengeReportsRepository, type ChallengeFunnel } from './challenge-reports.repository';
 
 export type { ChallengeFunnel };
@@ -10,7 +10,7 @@ export class ChallengeReportsService {
   constructor(private readonly reports: ChallengeReportsRepository) {}
 
   async funnel(actor: Actor, from: string, to: string): Promise<ChallengeFunnel> {
-    if (!mayOperate(actor)) throw new ForbiddenError('read the challenge funnel');
+    if (!mayReportChallenges(actor)) throw new ForbiddenError('read the challenge funnel');
     return this.reports.funnel(from, to);
   }
 }

@@ -9,7 +9,8 @@ export type { NewOrganisation, WebhookTarget };
 /** The organisation kinds that may own each kind of profile. */
 const OWNER_KINDS: Record<ProfileKind, readonly OrganisationKind[]> = {
   achievement: ['university', 'institute', 'enterprise'],
-  demand: ['enterprise'],
+  // A programme posts the needs it gathers in its counties, and may publish them as challenges.
+  demand: ['enterprise', 'programme'],
   expert: ['university', 'institute', 'enterprise', 'programme', 'transfer_organisation'],
   broker: ['transfer_organisation'],
 };

@@ -53,7 +53,7 @@ export function ChallengeList() {
   const { lang } = useContext(LangContext);
   const { me } = useSession();
   const taxonomy = useTaxonomy();
-  const publishes = me.role === 'enterprise' || me.role === 'admin';
+  const publishes = ['enterprise', 'programme', 'admin'].includes(me.role);
   const [mine, setMine] = useState(false);
   const [filters, setFilters] = useState({ regionCode: '', industryCode: '', prizeMin: '', deadlineBefore: '' });
   const query = new URLSearchParams({ limit: '20' });

@@ -28,6 +28,7 @@ const NAV = {
   broker: [['#/inbox', 'nav_inbox']],
   programme: [
     ['#/partners', 'nav_partners'],
+    ['#/demands', 'nav_demands'],
     ['#/challenges', 'nav_challenges'],
     ['#/invitations', 'nav_invitations'],
   ],
@@ -43,7 +44,7 @@ const PAGES = {
   enterprise: ['demands', 'leads', 'challenges', 'invitations'],
   institution: ['achievements', 'leads', 'challenges', 'invitations'],
   broker: ['inbox', 'leads'],
-  programme: ['partners', 'challenges', 'invitations'],
+  programme: ['partners', 'demands', 'challenges', 'invitations'],
   admin: ['operator', 'leads', 'demands', 'achievements', 'challenges'],
 };
 
