@@ -12,6 +12,7 @@ export type { ChallengeInvitation } from './challenge-invitations.repository';
 export { ChallengeInvitationsService } from './challenge-invitations.service';
 export { ChallengeReportsService, type ChallengeFunnel } from './challenge-reports.service';
 export { ChallengesModule } from './challenges.module';
-export { ProposalsService, type FitPart, type RankedProposal } from './proposals.service';
+export type { FitPart, RankedProposal } from './proposal-ranking';
+export { ProposalsService } from './proposals.service';
 export type { Proposal } from './proposals.types';
 export type { Challenge, ChallengeEvent } from './challenges.types';

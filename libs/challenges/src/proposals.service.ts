@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, mayAnswerChallenge, mayJudge, maySeeProposal, type Actor } from '@app/access';
-import { dot, EmbeddingService } from '@app/embedding';
+import { EmbeddingService } from '@app/embedding';
 import { Jobs } from '@app/jobs';
 import { Db } from '@app/persistence';
 import { OrganisationsService, ProfilesService } from '@app/profiles';
-import { criterionShares, takesProposals } from './challenge-lifecycle';
+import { takesProposals } from './challenge-lifecycle';
 import { ChallengeViewsService, type ChallengeView } from './challenge-views.service';
 import {
   ChallengeNotEditableError,
@@ -13,31 +13,9 @@ import {
   ProposalExistsError,
   ProposalNotFoundError,
 } from './challenges.errors';
+import { rankProposals, type RankedProposal } from './proposal-ranking';
 import { ProposalsRepository } from './proposals.repository';
 import type { NewProposal, Proposal } from './proposals.types';
-
-/** One part of a proposal's machine fit, explained. */
-export interface FitPart {
-  name: string;
-  value: number;
-  weight: number;
-  why: { zh: string; en: string };
-}
-
-/** A proposal in the ranking its challenge's owner and judges see: the machine's fit and the judges' scores. */
-export interface RankedProposal extends Proposal {
-  rank: number;
-  /** 0-1; null while the proposal's text is still being embedded. */
-  fit: number | null;
-  fitParts: FitPart[];
-  /** Mean of the judges' scores per criterion (0-10), and their weighted total (0-10); null before any score. */
-  judgeScores: Record<string, number>;
-  judgeTotal: number | null;
-  judges: number;
-}
-
-/** Half of the fit is the proposal against the problem statement; the other half is shared out by the criteria. */
-const STATEMENT_SHARE = 0.5;
 
 /**
  * Proposals: submitted by eligible solvers while the challenge takes them (one per organisation, edited until the
@@ -115,50 +93,17 @@ export class ProposalsService {
       this.proposals.ofChallenge(challengeId, this.embedding.modelId),
       this.proposals.scoresOf(challengeId),
     ]);
-    const shares = criterionShares(challenge.criteria);
-    const [statement, ...criteria] = await this.embedding.embed(
+    const [statementVector, ...criterionVectors] = await this.embedding.embed(
       [challenge.statement, ...challenge.criteria.map((c) => `${c.name}：${c.description}`)],
       'query',
     );
-    const ranked = entries.map(({ proposal, vector }): Omit<RankedProposal, 'rank'> => {
-      const fitParts: FitPart[] = vector
-        ? [
-            part('statement', dot(statement, vector), STATEMENT_SHARE, '与榜单问题', 'to the problem statement'),
-            ...challenge.criteria.map((c, i) =>
-              part(
-                c.name,
-                dot(criteria[i], vector),
-                (1 - STATEMENT_SHARE) * shares.get(c.name)!,
-                `与"${c.name}"`,
-                `to "${c.name}"`,
-              ),
-            ),
-          ]
-        : [];
-      const mine = scores.filter((s) => s.proposalId === proposal.id);
-      const judgeScores = Object.fromEntries(
-        challenge.criteria
-          .map((c) => [c.name, mean(mine.filter((s) => s.criterion === c.name).map((s) => s.score))] as const)
-          .filter(([, m]) => m !== null),
-      ) as Record<string, number>;
-      const judged = Object.keys(judgeScores);
-      return {
-        ...publicOf(proposal),
-        fit: vector ? round(fitParts.reduce((s, p) => s + p.value * p.weight, 0)) : null,
-        fitParts,
-        judgeScores,
-        // Over the criteria scored so far, their shares renormalised.
-        judgeTotal: judged.length
-          ? round(
-              judged.reduce((s, c) => s + judgeScores[c] * shares.get(c)!, 0) /
-                judged.reduce((s, c) => s + shares.get(c)!, 0),
-            )
-          : null,
-        judges: new Set(mine.map((s) => s.judge)).size,
-      };
+    return rankProposals({
+      criteria: challenge.criteria,
+      statementVector,
+      criterionVectors,
+      entries: entries.map((e) => ({ ...e, proposal: publicOf(e.proposal) })),
+      scores,
     });
-    ranked.sort((a, b) => (b.judgeTotal ?? -1) - (a.judgeTotal ?? -1) || (b.fit ?? -1) - (a.fit ?? -1));
-    return ranked.map((r, i) => ({ ...r, rank: i + 1 }));
   }
 
   /** A judge's scores (0-10) of a proposal on some of the challenge's criteria, until the award. */
@@ -227,19 +172,6 @@ export class ProposalsService {
     }
   }
 }
-
-function part(name: string, similarity: number, weight: number, zh: string, en: string): FitPart {
-  const value = round(Math.max(0, similarity));
-  return {
-    name,
-    value,
-    weight: round(weight),
-    why: { zh: `${zh}的语义相似度 ${value.toFixed(2)}`, en: `semantic similarity ${value.toFixed(2)} ${en}` },
-  };
-}
-
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** What leaves the service of a proposal (not its version). */
 function publicOf(p: Proposal & { version?: string }): Proposal {
