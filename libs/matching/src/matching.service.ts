@@ -297,7 +297,9 @@ export class MatchingService {
       const parts = partsFor(kind, need, r, c.similarity, rarity);
       return [{ ...scored(parts, ranking), id: c.id, kind, similarity: c.similarity, record: r }];
     });
-    matches.sort((a, b) => b.total - a.total);
+    // Equal scores (the same result listed twice scores the same) rank the earlier listing first, so that it is the
+    // one a fold keeps, whatever order the candidates came in.
+    matches.sort((a, b) => b.total - a.total || byListing(a, b));
     const folded =
       kind === 'achievement'
         ? foldDuplicates(
@@ -364,4 +366,9 @@ export class MatchingService {
   private requireReady(): void {
     if (this.index.state !== 'ready') throw new IndexNotReadyError();
   }
+}
+
+/** The earlier listing first, then by id: a stable order for equal scores. */
+function byListing(a: Match, b: Match): number {
+  return a.record.createdAt.localeCompare(b.record.createdAt) || a.id.localeCompare(b.id);
 }
