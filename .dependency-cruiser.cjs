@@ -8,7 +8,7 @@ const LAYERS = [
   ['profiles'],
   ['vector-index', 'learning'],
   ['matching'],
-  ['leads'],
+  ['leads', 'assistant'],
   ['challenges'],
   ['processors'],
 ];

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccessModule } from '@app/access';
+import { AssistantModule } from '@app/assistant';
 import { ChallengesModule } from '@app/challenges';
 import { ConfigModule } from '@app/config';
 import { EmbeddingModule } from '@app/embedding';
@@ -14,6 +15,7 @@ import { ProcessorsModule } from '@app/processors';
 import { ProfilesModule } from '@app/profiles';
 import { VectorIndexModule } from '@app/vector-index';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AssistantController } from './assistant/assistant.controller';
 import { ChallengesController } from './challenges/challenges.controller';
 import { HealthController } from './health/health.controller';
 import { LeadsController } from './leads/leads.controller';
@@ -57,6 +59,7 @@ export class ApiModule {
         MatchingModule,
         LeadsModule,
         ChallengesModule,
+        AssistantModule,
         VectorIndexModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ...(options.runWorker ? [ProcessorsModule] : []),
@@ -67,6 +70,7 @@ export class ApiModule {
         OrganisationsController,
         ApiKeysController,
         AchievementsController,
+        AssistantController,
         DemandsController,
         ExpertsController,
         BrokersController,

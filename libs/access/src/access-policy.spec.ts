@@ -9,6 +9,7 @@ import {
   mayAnswerChallenge,
   mayAward,
   mayConsentToLead,
+  mayDraftDemands,
   mayJudge,
   mayMoveLead,
   mayReportChallenges,
@@ -162,6 +163,16 @@ describe('challenge access', () => {
     ['broker', false],
   ])('lets %s read the challenge funnel: %s', (role, allowed) => {
     expect(mayReportChallenges(actor(role, role === 'admin' ? null : ORG))).toBe(allowed);
+  });
+
+  it.each<[Role, boolean]>([
+    ['admin', true],
+    ['enterprise', true],
+    ['programme', true],
+    ['institution', false],
+    ['broker', false],
+  ])('lets %s ask the demand assistant: %s', (role, allowed) => {
+    expect(mayDraftDemands(actor(role, role === 'admin' ? null : ORG))).toBe(allowed);
   });
 
   it('takes answers from institutions, programmes and enterprises other than the owner and its judges', () => {

@@ -26,6 +26,11 @@ export function writableKinds(role: Role): readonly ProfileKind[] {
   return WRITABLE[role];
 }
 
+/** May the actor ask the demand assistant about a draft? Whoever writes demands (it stores nothing). */
+export function mayDraftDemands(actor: Actor): boolean {
+  return WRITABLE[actor.role].includes('demand');
+}
+
 /** The owner of a record (and an admin) sees all of it, drafts, private and withdrawn records included. */
 export function isOwnerOrAdmin(actor: Actor, ownerOrganisationId: string): boolean {
   return actor.role === 'admin' || actor.organisationId === ownerOrganisationId;

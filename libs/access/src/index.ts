@@ -18,6 +18,7 @@ export {
   mayAnswerChallenge,
   mayAward,
   mayConsentToLead,
+  mayDraftDemands,
   mayIntroduce,
   mayJudge,
   mayManageOrganisations,

@@ -8,3 +8,4 @@ export { MatchingService } from './matching.service';
 export { type Match, type MatchFilters, type PartnerQuery, type SearchHit, type SearchMode } from './matching.types';
 export * from './scoring';
 export { EVIDENCE_TERMS, keywordPart, needText, type NeedText } from './keywords';
+export type { Need } from './pair-parts';

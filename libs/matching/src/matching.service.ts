@@ -16,7 +16,7 @@ import {
 } from '@app/profiles';
 import { LearningService } from '@app/learning';
 import { industryDivision } from '@app/taxonomy';
-import { bigrams, indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
+import { indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
 import { foldDuplicates } from './duplicates';
 import { fusedCandidates, scored } from './candidates';
 import { reciprocalRankFusion } from './fusion';
@@ -105,13 +105,18 @@ export class MatchingService {
   ): Promise<Match[]> {
     this.requireReady();
     const vector = await this.embedding.embedOne(publicText, 'query');
-    const need: Need = {
-      ...needOfDemand(publicFormOf(demand)),
-      text: publicText,
-      terms: [...new Set(bigrams(publicText))],
-    };
+    const need: Need = { ...needOfDemand(publicFormOf(demand)), ...needText(publicText) };
     const owner = onBehalfOf(demand.organisationId, 'enterprise');
     return this.rank(owner, target, vector, need, {}, limit, demand.organisationId);
+  }
+
+  /**
+   * A need nobody stored (the demand assistant's preview of a draft): its text and constraints, its vector given,
+   * matched on what the actor may read, its own organisation's records left out.
+   */
+  async forNeed(actor: Actor, need: Need, vector: Float32Array, limit: number): Promise<Match[]> {
+    this.requireReady();
+    return this.rank(actor, 'achievement', vector, need, {}, limit, actor.organisationId);
   }
 
   /**

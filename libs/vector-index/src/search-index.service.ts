@@ -262,6 +262,20 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     return this.catalogues[kind].dense.vectorOf(id);
   }
 
+  /** Every live record of a kind that has a vector, for summaries over a catalogue (the assistant's prototypes). */
+  *embedded(kind: ProfileKind): Generator<{ id: string; meta: IndexMeta; vector: Float32Array }> {
+    const c = this.catalogues[kind];
+    for (const [id, meta] of c.meta) {
+      const vector = c.dense.vectorOf(id);
+      if (vector) yield { id, meta, vector };
+    }
+  }
+
+  /** Changes so far to a kind's catalogue: a summary computed at one count holds until it moves. */
+  generation(kind: ProfileKind): number {
+    return this.catalogues[kind].generation;
+  }
+
   metaOf(kind: ProfileKind, id: string): IndexMeta | undefined {
     return this.catalogues[kind].meta.get(id);
   }

@@ -20,6 +20,7 @@ import type {
   Proposal,
   RankedProposal,
 } from '@app/challenges';
+import type { Assistance } from '@app/assistant';
 import type { WeightVersion } from '@app/learning';
 import type { Match, SearchHit } from '@app/matching';
 import type { Achievement, Broker, Demand, Expert, ImportSummary, Organisation, Page } from '@app/profiles';
@@ -27,7 +28,19 @@ import type { Region } from '@app/taxonomy';
 import type { ErrorBody } from './error.filter';
 import type { Me } from '../me/me.controller';
 
-export type { Achievement, Broker, Demand, ErrorBody, Expert, FunnelRow, ImportSummary, InboxItem, LeadView, Me };
+export type {
+  Achievement,
+  Assistance,
+  Broker,
+  Demand,
+  ErrorBody,
+  Expert,
+  FunnelRow,
+  ImportSummary,
+  InboxItem,
+  LeadView,
+  Me,
+};
 export type { ChallengeView, Organisation, Proposal, RankedProposal, RankingRow, Region, SubsidyRule, WebhookDelivery };
 
 export type OrganisationPage = Page<Organisation>;
