@@ -366,6 +366,50 @@ describe('web app (Chromium, real service)', () => {
     await operator.close();
   });
 
+  it('enterprise: the demand assistant suggests as it types, a click takes a suggestion, and the form works without it', async () => {
+    const page = await signIn(enterprise.key);
+    const asked: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/v1/demands/assist') && asked.push(r.postData() ?? ''));
+    await page.getByRole('link', { name: '发布需求' }).click();
+    await page.locator('.assistant').getByText('填写标题后').waitFor();
+    // Typed a character at a time: one request once the typing pauses, not one per keystroke.
+    await page.getByLabel('标题', { exact: false }).first().pressSequentially('动力电池回收', { delay: 60 });
+    await page
+      .getByLabel('需求描述', { exact: false })
+      .fill('我们每年有大量退役动力电池，希望找到能回收锂、钴、镍的湿法冶金工艺。');
+    const panel = page.locator('.assistant');
+    await panel.locator('.preview').getByText(battery.title).waitFor();
+    expect(asked).toHaveLength(1);
+    expect(JSON.parse(asked[0])).toMatchObject({ title: '动力电池回收', description: expect.stringContaining('锂') });
+    const industry = (await panel.locator('.suggestions').first().locator('li span').first().textContent())!;
+    const code = industry.split(' ')[0];
+    expect(code).toMatch(/^\d{2}$/);
+    await panel.getByRole('button', { name: new RegExp(`采用\\s+${code}`) }).click();
+    await expect(page.getByLabel('行业', { exact: false }).inputValue()).resolves.toBe(code);
+    const keyword = (await panel.locator('.suggestions').nth(1).locator('li span').first().textContent())!;
+    await panel.getByRole('button', { name: new RegExp(`采用\\s+${keyword}`) }).click();
+    await expect(page.getByLabel('关键词', { exact: false }).inputValue()).resolves.toContain(keyword);
+    await expect(panel.getByRole('button', { name: new RegExp(`已采用\\s+${keyword}`) }).isDisabled()).resolves.toBe(
+      true,
+    );
+    await shot(page, 'enterprise-demand-assistant');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // The assistant goes down: the panel says so, and the demand is saved as before.
+    await page.route('**/v1/demands/assist', (route) => route.abort());
+    await page.getByLabel('标题', { exact: false }).first().fill('动力电池回收工艺');
+    await panel.getByText('助手暂不可用').waitFor();
+    await page.getByLabel('地区', { exact: false }).selectOption('330502');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('heading', { name: '匹配结果' }).waitFor();
+    const id = page.url().split('/').at(-1)!;
+    const saved = await http().get(`/v1/demands/${id}`).set('X-Api-Key', enterprise.key).expect(200);
+    expect(saved.body).toMatchObject({ title: '动力电池回收工艺', industryCode: code });
+    expect(saved.body.keywords).toContain(keyword);
+    await http().post(`/v1/demands/${id}/withdraw`).set('X-Api-Key', enterprise.key).expect(200);
+    await page.close();
+  });
+
   it('signs in with the keyboard alone, and the sign-in page passes the accessibility checks', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.goto(base);

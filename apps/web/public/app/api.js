@@ -14,9 +14,10 @@ export class ApiError extends Error {
 }
 
 export function createApi(key) {
-  const call = async (method, path, body) => {
+  const call = async (method, path, body, signal) => {
     const res = await fetch(`/v1${path}`, {
       method,
+      signal,
       headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
@@ -27,7 +28,8 @@ export function createApi(key) {
   };
   return {
     get: (path) => call('GET', path),
-    post: (path, body = {}) => call('POST', path, body),
+    /** `signal` (an AbortSignal) cancels the request: a newer one replaces it, or it took too long. */
+    post: (path, body = {}, signal) => call('POST', path, body, signal),
     patch: (path, body) => call('PATCH', path, body),
     put: (path, body) => call('PUT', path, body),
     /** A file upload with progress (fetch has none): resolves with the JSON answer. */

@@ -1,5 +1,6 @@
 // Enterprise and institution pages: their demands or achievements, the form to post one, and what matches it.
 import { useState } from 'preact/hooks';
+import { DemandAssistant } from './assistant.js';
 import { html } from './html.js';
 import { useT } from './i18n.js';
 import {
@@ -112,6 +113,17 @@ function ProfileFormBody({ kind, id, existing }) {
   const [problem, setProblem] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (name, value) => setValues({ ...values, [name]: value });
+  // A suggestion of the demand assistant: a keyword or a cooperation mode is added, the rest replace.
+  const take = (name, value) =>
+    setValues((v) => {
+      if (name === 'keywords') return { ...v, keywords: [v.keywords.trim(), value].filter(Boolean).join('，') };
+      if (name === 'cooperationModes')
+        return {
+          ...v,
+          cooperationModes: v.cooperationModes.includes(value) ? v.cooperationModes : [...v.cooperationModes, value],
+        };
+      return { ...v, [name]: value };
+    });
 
   const submit = async (e) => {
     e.preventDefault();
@@ -205,43 +217,46 @@ function ProfileFormBody({ kind, id, existing }) {
   return html`<section>
     <h1>${id ? `${t('edit')} · ${existing.title}` : t(kind === 'demand' ? 'newDemand' : 'newAchievement')}</h1>
     ${kind === 'demand' && html`<p class="hint">${t('confidentialHint')}</p>`}
-    <form onSubmit=${submit} novalidate>
-      ${FIELDS[kind].map(
-        (f) =>
-          html`<div class="field-row">
-            <${Field}
-              name=${f.name}
-              label=${t(f.name)}
-              required=${f.required}
-              error=${errors[f.name]}
-              confidential=${secret.has(f.name)}
-            >
-              ${(attrs) => control(f, attrs)}
-            <//>
-            ${
-              f.secret &&
-              html`<label class="check secret-toggle">
-                <input
-                  type="checkbox"
-                  checked=${secret.has(f.name)}
-                  onChange=${(e) => {
-                    const next = new Set(secret);
-                    if (e.target.checked) next.add(f.name);
-                    else next.delete(f.name);
-                    setSecret(next);
-                  }}
-                />
-                ${t('confidential')}
-              </label>`
-            }
-          </div>`,
-      )}
-      <${Problem} error=${problem} />
-      <div class="actions">
-        <button class="primary" type="submit" disabled=${busy}>${t('save')}</button>
-        <a class="button" href=${`#/${PATH[kind]}`}>${t('cancel')}</a>
-      </div>
-    </form>
+    <div class=${kind === 'demand' ? 'with-assistant' : ''}>
+      <form onSubmit=${submit} novalidate>
+        ${FIELDS[kind].map(
+          (f) =>
+            html`<div class="field-row">
+              <${Field}
+                name=${f.name}
+                label=${t(f.name)}
+                required=${f.required}
+                error=${errors[f.name]}
+                confidential=${secret.has(f.name)}
+              >
+                ${(attrs) => control(f, attrs)}
+              <//>
+              ${
+                f.secret &&
+                html`<label class="check secret-toggle">
+                  <input
+                    type="checkbox"
+                    checked=${secret.has(f.name)}
+                    onChange=${(e) => {
+                      const next = new Set(secret);
+                      if (e.target.checked) next.add(f.name);
+                      else next.delete(f.name);
+                      setSecret(next);
+                    }}
+                  />
+                  ${t('confidential')}
+                </label>`
+              }
+            </div>`,
+        )}
+        <${Problem} error=${problem} />
+        <div class="actions">
+          <button class="primary" type="submit" disabled=${busy}>${t('save')}</button>
+          <a class="button" href=${`#/${PATH[kind]}`}>${t('cancel')}</a>
+        </div>
+      </form>
+      ${kind === 'demand' && html`<${DemandAssistant} values=${values} take=${take} />`}
+    </div>
   </section>`;
 }
 
