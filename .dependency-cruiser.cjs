@@ -6,7 +6,7 @@ const LAYERS = [
   ['persistence'],
   ['access', 'jobs'],
   ['profiles'],
-  ['vector-index', 'learning'],
+  ['vector-index', 'learning', 'credit'],
   ['matching'],
   ['leads', 'assistant'],
   ['challenges'],

@@ -5,6 +5,7 @@ import { AccessModule } from '@app/access';
 import { AssistantModule } from '@app/assistant';
 import { ChallengesModule } from '@app/challenges';
 import { ConfigModule } from '@app/config';
+import { CreditModule } from '@app/credit';
 import { EmbeddingModule } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
 import { LeadsModule } from '@app/leads';
@@ -17,6 +18,7 @@ import { VectorIndexModule } from '@app/vector-index';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AssistantController } from './assistant/assistant.controller';
 import { ChallengesController } from './challenges/challenges.controller';
+import { CreditController } from './credit/credit.controller';
 import { HealthController } from './health/health.controller';
 import { LeadsController } from './leads/leads.controller';
 import { OperationsController } from './leads/operations.controller';
@@ -60,6 +62,7 @@ export class ApiModule {
         LeadsModule,
         ChallengesModule,
         AssistantModule,
+        CreditModule,
         VectorIndexModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ...(options.runWorker ? [ProcessorsModule] : []),
@@ -80,6 +83,7 @@ export class ApiModule {
         LeadsController,
         OperationsController,
         ChallengesController,
+        CreditController,
         MeController,
         TaxonomyController,
       ],

@@ -8,6 +8,7 @@ import {
   leadPartyOf,
   mayAnswerChallenge,
   mayAward,
+  creditForm,
   mayConsentToLead,
   mayDraftDemands,
   mayJudge,
@@ -173,6 +174,21 @@ describe('challenge access', () => {
     ['broker', false],
   ])('lets %s ask the demand assistant: %s', (role, allowed) => {
     expect(mayDraftDemands(actor(role, role === 'admin' ? null : ORG))).toBe(allowed);
+  });
+
+  it('shows a credit record in full to its subject and operators, the score and counts to everyone else', () => {
+    const broker = { kind: 'broker' as const, id: 'broker-1', organisationId: ORG };
+    const organisation = { kind: 'organisation' as const, id: ORG, organisationId: ORG };
+    const brokerActor = (brokerId: string): Actor => ({ ...actor('broker', ORG), brokerId });
+    expect(creditForm(actor('admin', null), broker)).toBe('full');
+    expect(creditForm(brokerActor('broker-1'), broker)).toBe('full');
+    expect(creditForm(brokerActor('broker-2'), broker)).toBe('summary');
+    expect(creditForm(brokerActor('broker-1'), organisation)).toBe('summary');
+    for (const role of ['enterprise', 'institution', 'programme'] as const) {
+      expect(creditForm(actor(role, ORG), organisation)).toBe('full');
+      expect(creditForm(actor(role, OTHER), organisation)).toBe('summary');
+      expect(creditForm(actor(role, OTHER), broker)).toBe('summary');
+    }
   });
 
   it('takes answers from institutions, programmes and enterprises other than the owner and its judges', () => {

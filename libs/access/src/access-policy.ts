@@ -31,6 +31,24 @@ export function mayDraftDemands(actor: Actor): boolean {
   return WRITABLE[actor.role].includes('demand');
 }
 
+/**
+ * How much of a credit record the actor sees: its subject (the organisation, or the broker and its organisation) and
+ * operators see it in full, events with their sources and reports with their evidence; everyone else the score and
+ * the counts.
+ */
+export function creditForm(
+  actor: Actor,
+  subject: { kind: 'organisation' | 'broker'; id: string; organisationId: string },
+): 'full' | 'summary' {
+  if (actor.role === 'admin') return 'full';
+  if (subject.kind === 'broker' && actor.brokerId === subject.id) return 'full';
+  if (actor.role !== 'broker' && actor.organisationId === subject.organisationId) return 'full';
+  return 'summary';
+}
+
+/** Bad-faith reports are filed by operators, with evidence. */
+export const mayFileCreditReports = (actor: Actor): boolean => mayOperate(actor);
+
 /** The owner of a record (and an admin) sees all of it, drafts, private and withdrawn records included. */
 export function isOwnerOrAdmin(actor: Actor, ownerOrganisationId: string): boolean {
   return actor.role === 'admin' || actor.organisationId === ownerOrganisationId;

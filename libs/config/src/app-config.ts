@@ -71,6 +71,10 @@ export interface AppConfig {
     assignmentWeights: Record<(typeof ASSIGNMENT_FACTORS)[number], number>;
     webhook: { attempts: number; backoffMs: number; timeoutMs: number };
   };
+  credit: {
+    /** Hours after which an accepted lead without a move is an event of its broker's record. */
+    idleHours: number;
+  };
   learning: {
     everyMs: number;
     minOutcomes: number;
@@ -160,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       assignmentWeights: { ...DEFAULT_ASSIGNMENT_WEIGHTS, ...c.BROKER_WEIGHTS },
       webhook: { attempts: c.WEBHOOK_ATTEMPTS, backoffMs: c.WEBHOOK_BACKOFF_MS, timeoutMs: c.WEBHOOK_TIMEOUT_MS },
     },
+    credit: { idleHours: c.CREDIT_IDLE_HOURS },
     learning: {
       everyMs: c.LEARN_EVERY_MS,
       minOutcomes: c.LEARN_MIN_OUTCOMES,

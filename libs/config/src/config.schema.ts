@@ -96,6 +96,8 @@ export const configSchema = z.object({
   // JSON object of broker assignment weights (expertise, industry, region, load, acceptance, speed); the ones given
   // replace the defaults of libs/config/src/app-config.ts (docs/reference.md, "Who gets it").
   BROKER_WEIGHTS: weightsJson(ASSIGNMENT_FACTORS),
+  // An accepted lead without a move for this long counts against its broker's credit record (default 14 days).
+  CREDIT_IDLE_HOURS: integer(1, 24 * 365).default(336),
   // Offers of one lead before it is escalated to the operators' queue.
   LEAD_MAX_OFFERS: integer(1, 20).default(3),
   // How often the relay looks for jobs written to the outbox (each commit is seen within this time).

@@ -21,6 +21,7 @@ import type {
   RankedProposal,
 } from '@app/challenges';
 import type { Assistance } from '@app/assistant';
+import type { CreditRecord, CreditRule } from '@app/credit';
 import type { WeightVersion } from '@app/learning';
 import type { Match, SearchHit } from '@app/matching';
 import type { Achievement, Broker, Demand, Expert, ImportSummary, Organisation, Page } from '@app/profiles';
@@ -31,6 +32,7 @@ import type { Me } from '../me/me.controller';
 export type {
   Achievement,
   Assistance,
+  CreditRecord,
   Broker,
   Demand,
   ErrorBody,
@@ -117,3 +119,5 @@ export interface Readiness {
   error?: Record<string, { status: string }>;
   details: Record<string, { status: string }>;
 }
+
+export type CreditRules = CreditRule[];

@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { creditForm, type Actor } from '@app/access';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { Db } from '@app/persistence';
+import { CreditSubjectNotFoundError } from './credit.errors';
+import { CreditEventsRepository } from './credit-events.repository';
+import { CreditRulesRepository } from './credit-rules.repository';
+import {
+  creditCounts,
+  creditScore,
+  type CreditEvent,
+  type CreditEventKind,
+  type CreditRule,
+  type CreditScore,
+  type CreditSubject,
+  type CreditSubjectKind,
+} from './credit-score';
+
+/** A credit record as the actor may read it: events with their sources only in full. */
+export interface CreditRecord {
+  subject: CreditSubject & { organisationId: string; name: string };
+  form: 'full' | 'summary';
+  score: CreditScore;
+  counts: Record<CreditEventKind, number>;
+  /** In full only (the subject and operators); null otherwise. */
+  events: CreditEvent[] | null;
+}
+
+/** What is shown beside a counterpart (matches, leads, rankings): the score and the counts. */
+export interface CreditSummary {
+  score: number;
+  counts: Record<CreditEventKind, number>;
+}
+
+/** Credit records of organisations and brokers, scored by the rule in force over the events their rows prove. */
+@Injectable()
+export class CreditService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly events: CreditEventsRepository,
+    private readonly rules: CreditRulesRepository,
+  ) {}
+
+  async record(actor: Actor, kind: CreditSubjectKind, id: string, asOf = new Date()): Promise<CreditRecord> {
+    const subject = await this.subject(kind, id);
+    const [events, rule] = await Promise.all([
+      this.events.eventsOf([{ kind, id }], this.config.credit.idleHours),
+      this.rules.inForce(),
+    ]);
+    const form = creditForm(actor, subject);
+    return {
+      subject,
+      form,
+      score: creditScore(events, rule, asOf),
+      counts: creditCounts(events),
+      events: form === 'full' ? events : null,
+    };
+  }
+
+  /** Scores and counts of many subjects at once, keyed `${kind}:${id}`. */
+  async summaries(subjects: readonly CreditSubject[], asOf = new Date()): Promise<Map<string, CreditSummary>> {
+    const [events, rule] = await Promise.all([
+      this.events.eventsOf(subjects, this.config.credit.idleHours),
+      this.rules.inForce(),
+    ]);
+    const bySubject = new Map<string, CreditEvent[]>(subjects.map((s) => [`${s.kind}:${s.id}`, []]));
+    for (const e of events) bySubject.get(`${e.subject.kind}:${e.subject.id}`)?.push(e);
+    return new Map(
+      [...bySubject].map(([key, list]) => [
+        key,
+        { score: creditScore(list, rule, asOf).score, counts: creditCounts(list) },
+      ]),
+    );
+  }
+
+  rulesAll(): Promise<CreditRule[]> {
+    return this.rules.all();
+  }
+
+  private async subject(kind: CreditSubjectKind, id: string): Promise<CreditRecord['subject']> {
+    const [row] = await this.db.query<{ organisation_id: string; name: string }>(
+      kind === 'organisation'
+        ? 'SELECT id AS organisation_id, name FROM organisations WHERE id = $1'
+        : 'SELECT organisation_id, name FROM brokers WHERE id = $1',
+      [id],
+    );
+    if (!row) throw new CreditSubjectNotFoundError(kind, id);
+    return { kind, id, organisationId: row.organisation_id, name: row.name };
+  }
+}
