@@ -41,6 +41,77 @@ describe('credit records (e2e)', () => {
     expect(res.body).toMatchObject({ form: 'summary', events: null, score: { score: 70 } });
   });
 
+  it('counts a bad-faith report an operator files, shows its evidence to the party, which answers beside it', async () => {
+    const filed = await http()
+      .post('/v1/credit-reports')
+      .set('X-Api-Key', admin)
+      .send({
+        subjectKind: 'organisation',
+        subjectId: enterprise.organisationId,
+        summary: '签订技术合同后无故拒绝履约',
+        evidence: [{ description: '往来邮件与合同文本', url: 'https://example.org/evidence/1' }],
+      })
+      .expect(201);
+    const own = await http()
+      .get(`/v1/organisations/${enterprise.organisationId}/credit`)
+      .set('X-Api-Key', enterprise.key)
+      .expect(200);
+    expect(own.body.counts.bad_faith_report).toBe(1);
+    expect(own.body.score.score).toBe(55);
+    expect(own.body.score.parts).toEqual([{ kind: 'bad_faith_report', count: 1, points: -15, subtotal: -15 }]);
+    expect(own.body.events).toEqual([
+      expect.objectContaining({ kind: 'bad_faith_report', source: { kind: 'report', id: filed.body.id } }),
+    ]);
+    expect(own.body.reports[0]).toMatchObject({ summary: '签订技术合同后无故拒绝履约', answer: null });
+
+    await http()
+      .post(`/v1/credit-reports/${filed.body.id}/answer`)
+      .set('X-Api-Key', other.key)
+      .send({ answer: '与我无关' })
+      .expect(403);
+    await http()
+      .post(`/v1/credit-reports/${filed.body.id}/answer`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ answer: '合同已于十月履行，附银行回单' })
+      .expect(200);
+    const answered = await http()
+      .get(`/v1/organisations/${enterprise.organisationId}/credit`)
+      .set('X-Api-Key', enterprise.key)
+      .expect(200);
+    expect(answered.body.reports[0]).toMatchObject({ answer: '合同已于十月履行，附银行回单' });
+    const seen = await http()
+      .get(`/v1/organisations/${enterprise.organisationId}/credit`)
+      .set('X-Api-Key', other.key)
+      .expect(200);
+    expect(seen.body).toMatchObject({ reports: null, events: null, counts: { bad_faith_report: 1 } });
+  });
+
+  it('takes reports from operators only, with evidence, about a subject that exists', async () => {
+    const report = {
+      subjectKind: 'organisation',
+      subjectId: other.organisationId,
+      summary: '虚假宣传',
+      evidence: [{ description: '截图' }],
+    };
+    await http().post('/v1/credit-reports').set('X-Api-Key', enterprise.key).send(report).expect(403);
+    const empty = await http()
+      .post('/v1/credit-reports')
+      .set('X-Api-Key', admin)
+      .send({ ...report, evidence: [] })
+      .expect(400);
+    expect(JSON.stringify(empty.body)).toContain('evidence');
+    await http()
+      .post('/v1/credit-reports')
+      .set('X-Api-Key', admin)
+      .send({ ...report, evidence: ['截图'] })
+      .expect(400);
+    await http()
+      .post('/v1/credit-reports')
+      .set('X-Api-Key', admin)
+      .send({ ...report, subjectKind: 'broker' })
+      .expect(404);
+  });
+
   it('answers 404 for a subject that does not exist, 400 for an id that is not one', async () => {
     await http().get(`/v1/brokers/${randomUUID()}/credit`).set('X-Api-Key', admin).expect(404);
     await http().get('/v1/brokers/not-a-uuid/credit').set('X-Api-Key', admin).expect(400);

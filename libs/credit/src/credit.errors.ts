@@ -9,3 +9,10 @@ export class CreditSubjectNotFoundError extends CreditError {
     super(`No ${kind} ${id}`);
   }
 }
+
+export class CreditReportNotFoundError extends CreditError {
+  readonly code = 'NOT_FOUND';
+  constructor(id: string) {
+    super(`No credit report ${id}`);
+  }
+}

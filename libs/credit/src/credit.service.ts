@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { creditForm, type Actor } from '@app/access';
+import { creditForm, ForbiddenError, mayFileCreditReports, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Db } from '@app/persistence';
-import { CreditSubjectNotFoundError } from './credit.errors';
+import { CreditReportNotFoundError, CreditSubjectNotFoundError } from './credit.errors';
+import { CreditReportsRepository, type CreditReport } from './credit-reports.repository';
+import type { AnswerCreditReportDto, FileCreditReportDto } from './dto/credit-report.dto';
 import { CreditEventsRepository } from './credit-events.repository';
 import { CreditRulesRepository } from './credit-rules.repository';
 import {
@@ -24,6 +26,8 @@ export interface CreditRecord {
   counts: Record<CreditEventKind, number>;
   /** In full only (the subject and operators); null otherwise. */
   events: CreditEvent[] | null;
+  /** Bad-faith reports with their evidence and the party's answer: in full only; null otherwise. */
+  reports: CreditReport[] | null;
 }
 
 /** What is shown beside a counterpart (matches, leads, rankings): the score and the counts. */
@@ -40,6 +44,7 @@ export class CreditService {
     private readonly db: Db,
     private readonly events: CreditEventsRepository,
     private readonly rules: CreditRulesRepository,
+    private readonly reports: CreditReportsRepository,
   ) {}
 
   async record(actor: Actor, kind: CreditSubjectKind, id: string, asOf = new Date()): Promise<CreditRecord> {
@@ -55,7 +60,25 @@ export class CreditService {
       score: creditScore(events, rule, asOf),
       counts: creditCounts(events),
       events: form === 'full' ? events : null,
+      reports: form === 'full' ? await this.reports.of(subject) : null,
     };
+  }
+
+  /** An operator files a bad-faith report with its evidence: an event of the subject's record from now on. */
+  async fileReport(actor: Actor, dto: FileCreditReportDto): Promise<CreditReport> {
+    if (!mayFileCreditReports(actor)) throw new ForbiddenError('file credit reports');
+    const subject = await this.subject(dto.subjectKind, dto.subjectId);
+    return this.reports.insert(subject, dto.summary.trim(), dto.evidence, actor.apiKeyId);
+  }
+
+  /** The party a report is about answers it (not an operator: the answer is the party's own word). */
+  async answerReport(actor: Actor, id: string, dto: AnswerCreditReportDto): Promise<CreditReport> {
+    const report = await this.reports.get(id);
+    if (!report) throw new CreditReportNotFoundError(id);
+    const subject = await this.subject(report.subject.kind, report.subject.id);
+    if (actor.role === 'admin' || creditForm(actor, subject) !== 'full')
+      throw new ForbiddenError('answer a report about another party');
+    return this.reports.answer(id, dto.answer.trim());
   }
 
   /** Scores and counts of many subjects at once, keyed `${kind}:${id}`. */

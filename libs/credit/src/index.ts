@@ -2,6 +2,8 @@
 // read model over the leads' and challenges' tables, which it never writes), the scoring rule kept as versioned
 // data, and the score with its parts. It must not change a lead or a challenge; its own tables are its rules.
 export { CreditModule } from './credit.module';
-export { CreditError, CreditSubjectNotFoundError } from './credit.errors';
+export { CreditError, CreditReportNotFoundError, CreditSubjectNotFoundError } from './credit.errors';
+export type { CreditReport } from './credit-reports.repository';
+export * from './dto/credit-report.dto';
 export { CreditService, type CreditRecord, type CreditSummary } from './credit.service';
 export * from './credit-score';

@@ -1,7 +1,14 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@app/access';
-import { CreditService, type CreditRecord, type CreditRule } from '@app/credit';
+import {
+  AnswerCreditReportDto,
+  CreditService,
+  FileCreditReportDto,
+  type CreditRecord,
+  type CreditReport,
+  type CreditRule,
+} from '@app/credit';
 import { CurrentActor } from '../http/current-actor.decorator';
 import { Answers } from '../http/openapi';
 
@@ -35,5 +42,27 @@ export class CreditController {
   @ApiOperation({ summary: 'The versions of the credit scoring rule, the one in force first (retired ones kept)' })
   rules(): Promise<CreditRule[]> {
     return this.credit.rulesAll();
+  }
+
+  @Post('credit-reports')
+  @Answers(201, 'CreditReport')
+  @ApiOperation({
+    summary: 'File a bad-faith report about an organisation or a broker, with evidence (operators)',
+    description: "It counts in the subject's record from now on; the subject may answer it.",
+  })
+  fileReport(@CurrentActor() actor: Actor, @Body() body: FileCreditReportDto): Promise<CreditReport> {
+    return this.credit.fileReport(actor, body);
+  }
+
+  @Post('credit-reports/:id/answer')
+  @HttpCode(200)
+  @Answers(200, 'CreditReport')
+  @ApiOperation({ summary: 'Answer a report about your organisation (or yourself, a broker); shown beside it' })
+  answerReport(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: AnswerCreditReportDto,
+  ): Promise<CreditReport> {
+    return this.credit.answerReport(actor, id, body);
   }
 }

@@ -21,7 +21,7 @@ import type {
   RankedProposal,
 } from '@app/challenges';
 import type { Assistance } from '@app/assistant';
-import type { CreditRecord, CreditRule } from '@app/credit';
+import type { CreditRecord, CreditReport, CreditRule } from '@app/credit';
 import type { WeightVersion } from '@app/learning';
 import type { Match, SearchHit } from '@app/matching';
 import type { Achievement, Broker, Demand, Expert, ImportSummary, Organisation, Page } from '@app/profiles';
@@ -33,6 +33,7 @@ export type {
   Achievement,
   Assistance,
   CreditRecord,
+  CreditReport,
   Broker,
   Demand,
   ErrorBody,
