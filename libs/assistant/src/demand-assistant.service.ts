@@ -49,6 +49,8 @@ export interface Assistance {
 
 /** Neighbours read for the votes and the keywords. */
 const NEIGHBOURS = 10;
+/** Nearest records of each kind searched for the ones a suggested industry rests on. */
+const BASIS_NEIGHBOURS = 30;
 /** A demand at least this similar to the draft is shown as a possible duplicate (bge-small-zh, query to passage). */
 export const DUPLICATE_SIMILARITY = 0.8;
 /** The industry prototypes are recomputed when the catalogue changed, at most this often. */
@@ -87,7 +89,9 @@ export class DemandAssistantService {
     const text = [draft.title, draft.description].filter(Boolean).join('\n');
     const [vector, names] = await Promise.all([this.embedding.embedOne(text, 'query'), this.nameVectors()]);
     const visible = (m: IndexMeta) => m.public && m.organisationId !== actor.organisationId;
-    const achievements = this.index.dense('achievement', vector, NEIGHBOURS, visible).hits;
+    // One search serves the votes' neighbours (the first NEIGHBOURS) and the records the suggestions rest on.
+    const near = this.index.dense('achievement', vector, BASIS_NEIGHBOURS, visible).hits;
+    const achievements = near.slice(0, NEIGHBOURS);
     const records = await this.index.currentRecords(
       'achievement',
       achievements.map((h) => h.id),
@@ -103,7 +107,7 @@ export class DemandAssistantService {
       similarity: round(n.similarity),
     });
 
-    const industry = await this.industries(vector, names, visible);
+    const industry = await this.industries(vector, names, near, visible);
     const offers = closeness(nearest);
     const keywords = suggestKeywords({
       titleWords: words(draft.title),
@@ -147,6 +151,7 @@ export class DemandAssistantService {
   private async industries(
     vector: Float32Array,
     names: Float32Array[],
+    achievements: readonly { id: string; similarity: number }[],
     visible: (m: IndexMeta) => boolean,
   ): Promise<Assistance['industry']> {
     const prototypes = this.currentPrototypes();
@@ -161,8 +166,10 @@ export class DemandAssistantService {
     );
     // The records each suggestion rests on: the nearest ones carrying its division.
     const near = [
-      ...this.index.dense('achievement', vector, 30, visible).hits.map((h) => ({ kind: 'achievement' as const, ...h })),
-      ...this.index.dense('demand', vector, 30, visible).hits.map((h) => ({ kind: 'demand' as const, ...h })),
+      ...achievements.map((h) => ({ kind: 'achievement' as const, ...h })),
+      ...this.index
+        .dense('demand', vector, BASIS_NEIGHBOURS, visible)
+        .hits.map((h) => ({ kind: 'demand' as const, ...h })),
     ].sort((a, b) => b.similarity - a.similarity);
     const suggestions = await Promise.all(
       result.suggestions.map(async (s) => {

@@ -84,6 +84,17 @@ const EVENTS = `
 export class CreditEventsRepository {
   constructor(private readonly db: Db) {}
 
+  /** The organisation a subject belongs to (an organisation, itself) and its name; undefined when there is none. */
+  async subject(kind: CreditSubjectKind, id: string): Promise<{ organisationId: string; name: string } | undefined> {
+    const row = await this.db.one<{ organisation_id: string; name: string }>(
+      kind === 'organisation'
+        ? 'SELECT id AS organisation_id, name FROM organisations WHERE id = $1'
+        : 'SELECT organisation_id, name FROM brokers WHERE id = $1',
+      [id],
+    );
+    return row && { organisationId: row.organisation_id, name: row.name };
+  }
+
   /** The events of these subjects, oldest first. */
   async eventsOf(subjects: readonly CreditSubject[], idleHours: number): Promise<CreditEvent[]> {
     if (subjects.length === 0) return [];

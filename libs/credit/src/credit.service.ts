@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { creditForm, ForbiddenError, mayFileCreditReports, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { Db } from '@app/persistence';
 import { CreditReportNotFoundError, CreditSubjectNotFoundError } from './credit.errors';
 import { CreditReportsRepository, type CreditReport } from './credit-reports.repository';
 import type { AnswerCreditReportDto, FileCreditReportDto } from './dto/credit-report.dto';
@@ -30,18 +29,11 @@ export interface CreditRecord {
   reports: CreditReport[] | null;
 }
 
-/** What is shown beside a counterpart (matches, leads, rankings): the score and the counts. */
-export interface CreditSummary {
-  score: number;
-  counts: Record<CreditEventKind, number>;
-}
-
 /** Credit records of organisations and brokers, scored by the rule in force over the events their rows prove. */
 @Injectable()
 export class CreditService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly db: Db,
     private readonly events: CreditEventsRepository,
     private readonly rules: CreditRulesRepository,
     private readonly reports: CreditReportsRepository,
@@ -81,34 +73,13 @@ export class CreditService {
     return this.reports.answer(id, dto.answer.trim());
   }
 
-  /** Scores and counts of many subjects at once, keyed `${kind}:${id}`. */
-  async summaries(subjects: readonly CreditSubject[], asOf = new Date()): Promise<Map<string, CreditSummary>> {
-    const [events, rule] = await Promise.all([
-      this.events.eventsOf(subjects, this.config.credit.idleHours),
-      this.rules.inForce(),
-    ]);
-    const bySubject = new Map<string, CreditEvent[]>(subjects.map((s) => [`${s.kind}:${s.id}`, []]));
-    for (const e of events) bySubject.get(`${e.subject.kind}:${e.subject.id}`)?.push(e);
-    return new Map(
-      [...bySubject].map(([key, list]) => [
-        key,
-        { score: creditScore(list, rule, asOf).score, counts: creditCounts(list) },
-      ]),
-    );
-  }
-
   rulesAll(): Promise<CreditRule[]> {
     return this.rules.all();
   }
 
   private async subject(kind: CreditSubjectKind, id: string): Promise<CreditRecord['subject']> {
-    const [row] = await this.db.query<{ organisation_id: string; name: string }>(
-      kind === 'organisation'
-        ? 'SELECT id AS organisation_id, name FROM organisations WHERE id = $1'
-        : 'SELECT organisation_id, name FROM brokers WHERE id = $1',
-      [id],
-    );
-    if (!row) throw new CreditSubjectNotFoundError(kind, id);
-    return { kind, id, organisationId: row.organisation_id, name: row.name };
+    const found = await this.events.subject(kind, id);
+    if (!found) throw new CreditSubjectNotFoundError(kind, id);
+    return { kind, id, ...found };
   }
 }
