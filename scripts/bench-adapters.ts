@@ -20,7 +20,7 @@ import { Command } from 'commander';
 import { Client } from 'pg';
 import pino from 'pino';
 import { resolveModel } from '@app/embedding';
-import { runMigrations } from '@app/persistence';
+import { dropDatabase, runMigrations } from '@app/persistence';
 import { readCsl } from './lib/csl';
 import { ROOT } from './lib/builds';
 import { DEMANDS, each, latency, load, storeCatalogue, type Latency } from './lib/http-load';
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropDatabase(admin, name);
     await admin.end();
   }
 

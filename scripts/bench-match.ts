@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { Client } from 'pg';
 import { Embedder, normaliseText, resolveModel } from '@app/embedding';
+import { dropDatabase } from '@app/persistence';
 import { readCsl, type CslPaper } from './lib/csl';
 import { baselineBuild, currentBuild, envList, ROOT, type Build } from './lib/builds';
 import { residentBytes, treeOf } from './lib/proc';
@@ -113,7 +114,7 @@ async function startApi(build: Build, env: Record<string, string>) {
 async function prepareDatabase(build: Build, name: string, env: Record<string, string>): Promise<string> {
   const admin = new Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await dropDatabase(admin, name);
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(process.env.DATABASE_URL!);
@@ -123,10 +124,10 @@ async function prepareDatabase(build: Build, name: string, env: Record<string, s
   return url.toString();
 }
 
-async function dropDatabase(name: string): Promise<void> {
+async function dropScratchDatabase(name: string): Promise<void> {
   const admin = new Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await dropDatabase(admin, name);
   await admin.end();
 }
 
@@ -211,7 +212,7 @@ async function measureBuild(
     };
   } finally {
     rmSync(snapshotDir, { recursive: true, force: true });
-    await dropDatabase(dbName);
+    await dropScratchDatabase(dbName);
   }
 }
 

@@ -8,6 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { redisAnswers } from '@app/jobs';
+import { dropDatabase } from '@app/persistence';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -92,7 +93,7 @@ export async function withOwnDatabase<T>(prefix: string, work: (url: string) => 
     url.pathname = `/${name}`;
     return await work(url.toString());
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropDatabase(admin, name);
     await admin.end();
   }
 }

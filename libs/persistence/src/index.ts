@@ -1,6 +1,7 @@
 // Owns PostgreSQL: the connection (DATABASE_URL, or an embedded server when it is unset), the pg pool, the Db query
 // and transaction helper, and the migrations runner. It must not hold domain SQL: repositories live with their domain.
 export { Db, type Queryable } from './db';
+export { dropDatabase } from './drop-database';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.launcher';
 export { MIGRATIONS_DIR, runMigrations } from './migrations';
 export { DATABASE_CONNECTION, PersistenceModule, type DatabaseConnection } from './persistence.module';

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { Client, Pool } from 'pg';
 import pino from 'pino';
 import { Db } from './db';
+import { dropDatabase } from './drop-database';
 import { MIGRATIONS_DIR, runMigrations } from './migrations';
 
 const baseUrl = process.env.DATABASE_URL!;
@@ -15,12 +16,12 @@ describe('persistence (real PostgreSQL)', () => {
 
     beforeAll(async () => {
       await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await dropDatabase(admin, name);
       await admin.query(`CREATE DATABASE ${name}`);
     });
     afterAll(async () => {
       admin.on('error', () => undefined);
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(admin, name);
       await admin.end();
     });
 
