@@ -27,7 +27,7 @@ describe('credit records (e2e)', () => {
     expect(res.body).toMatchObject({
       form: 'full',
       subject: { kind: 'organisation', id: enterprise.organisationId },
-      score: { score: 70, base: 70, parts: [], rule: { id: 'credit-v1', version: 1 } },
+      score: { score: 70, base: 70, parts: [], rule: { version: expect.any(Number) } },
       events: [],
     });
     expect(res.body.counts.contract_signed).toBe(0);
@@ -117,9 +117,39 @@ describe('credit records (e2e)', () => {
     await http().get('/v1/brokers/not-a-uuid/credit').set('X-Api-Key', admin).expect(400);
   });
 
-  it('lists the versions of the scoring rule, retired ones kept', async () => {
+  it('lists the versions of the scoring rule, the first one seeded', async () => {
     const res = await http().get('/v1/credit-rules').set('X-Api-Key', enterprise.key).expect(200);
-    expect(res.body[0]).toMatchObject({ id: 'credit-v1', version: 1, base: 70, retiredAt: null, windowMonths: 24 });
-    expect(res.body[0].points.bad_faith_report).toBe(-15);
+    expect(res.body.at(-1)).toMatchObject({ id: 'credit-v1', version: 1, base: 70, windowMonths: 24 });
+    expect(res.body.at(-1).points.bad_faith_report).toBe(-15);
+    expect(res.body.filter((r: { retiredAt: string | null }) => r.retiredAt === null)).toHaveLength(1);
+  });
+
+  it('brings in a new version of the rule, which scores from then on, and keeps the one before as retired', async () => {
+    const [current] = (await http().get('/v1/credit-rules').set('X-Api-Key', admin).expect(200)).body;
+    // The same points under a new source: other suites' scores stay what they were, the version is what changes.
+    const next = { base: current.base, points: current.points, windowMonths: current.windowMonths, source: '测试版本' };
+    await http().post('/v1/credit-rules').set('X-Api-Key', enterprise.key).send(next).expect(403);
+    const unknown = await http()
+      .post('/v1/credit-rules')
+      .set('X-Api-Key', admin)
+      .send({ ...next, points: { ...next.points, late_invoice: -1 } })
+      .expect(400);
+    expect(JSON.stringify(unknown.body.details)).toContain('late_invoice');
+    const over = await http()
+      .post('/v1/credit-rules')
+      .set('X-Api-Key', admin)
+      .send({ ...next, base: 101 })
+      .expect(400);
+    expect(over.body.details.map((d: { field: string }) => d.field)).toEqual(['base']);
+    const added = await http().post('/v1/credit-rules').set('X-Api-Key', admin).send(next).expect(201);
+    expect(added.body).toMatchObject({ version: current.version + 1, id: `credit-v${current.version + 1}` });
+    const rules = (await http().get('/v1/credit-rules').set('X-Api-Key', admin).expect(200)).body;
+    expect(rules[0]).toMatchObject({ version: current.version + 1, retiredAt: null, source: '测试版本' });
+    expect(rules.find((r: { id: string }) => r.id === current.id).retiredAt).toEqual(expect.any(String));
+    const record = await http()
+      .get(`/v1/organisations/${other.organisationId}/credit`)
+      .set('X-Api-Key', other.key)
+      .expect(200);
+    expect(record.body.score.rule).toEqual({ id: added.body.id, version: added.body.version });
   });
 });

@@ -200,12 +200,14 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
     const row = funnel.body.find((r: { key: string }) => r.key === office.organisationId);
     expect(row).toMatchObject({ offered: expect.any(Number), accepted: 1, contracted: 1, contractAmount: 3_000_000 });
     const ranking = await http().get('/v1/reports/ranking').query({ year: 2026 }).set('X-Api-Key', admin).expect(200);
+    expect(ranking.body).toMatchObject({ year: 2026, minCreditScore: 60, creditRuleVersion: expect.any(Number) });
     expect(
-      ranking.body.find((r: { organisationId: string }) => r.organisationId === office.organisationId),
+      ranking.body.rows.find((r: { organisationId: string }) => r.organisationId === office.organisationId),
     ).toMatchObject({
       amount: 3_000_000,
       contracts: 1,
       rewardEligible: false,
+      creditScore: expect.any(Number),
     });
     await http().get('/v1/reports/ranking').set('X-Api-Key', enterprise.key).expect(403);
   });
@@ -309,9 +311,13 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
     const res = await http().get(`/v1/demands/${ids.demand}/matches`).set('X-Api-Key', enterprise.key).expect(200);
     const partners = res.body.map((m: { id: string }) => m.id);
     expect(partners).not.toContain(ids.unrelated);
-    expect(res.body.find((m: { id: string }) => m.id === ids.battery).lead).toEqual({
-      id: leadId,
-      state: 'closed_won',
+    const match = res.body.find((m: { id: string }) => m.id === ids.battery);
+    expect(match.lead).toEqual({ id: leadId, state: 'closed_won' });
+    // The counterpart's credit record: the institution holding the achievement, a party to both contracts.
+    expect(match.credit).toEqual({
+      score: expect.any(Number),
+      ruleVersion: expect.any(Number),
+      counts: expect.objectContaining({ contract_signed: 2, settled_on_exchange: 2, bad_faith_report: 0 }),
     });
     const byIndustry = await http()
       .get('/v1/reports/funnel')
@@ -333,5 +339,70 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
     expect(metrics).toMatch(/lead_deliveries_total\{channel="inbox",outcome="delivered"\} [1-9]/);
     expect(metrics).toMatch(/outbox_backlog \d+/);
     expect(metrics).toMatch(/queue_jobs\{queue="leads",state="waiting"\}/);
+  });
+
+  it("shows a lead's parties' and broker's credit records to the enterprise", async () => {
+    const res = await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', enterprise.key).expect(200);
+    const own = await http()
+      .get(`/v1/organisations/${enterprise.organisationId}/credit`)
+      .set('X-Api-Key', enterprise.key)
+      .expect(200);
+    expect(res.body.credit.demandOrganisation).toEqual({
+      score: own.body.score.score,
+      ruleVersion: own.body.score.rule.version,
+      counts: own.body.counts,
+    });
+    expect(res.body.credit.partnerOrganisation.counts.contract_signed).toBe(2);
+    expect(res.body.credit.broker.counts.closed_won).toBe(1);
+  });
+
+  it('publishes each transfer organisation’s quarter with its credit score; a record below the floor leaves the ranking, which says so', async () => {
+    const report = await http()
+      .get('/v1/reports/performance')
+      .query({ period: '2026-Q4' })
+      .set('X-Api-Key', enterprise.key) // published: every role reads it
+      .expect(200);
+    expect(report.body).toMatchObject({
+      period: '2026-Q4',
+      from: '2026-10-01T00:00:00.000Z',
+      to: '2027-01-01T00:00:00.000Z',
+      creditRuleVersion: expect.any(Number),
+    });
+    const row = report.body.organisations.find(
+      (r: { organisationId: string }) => r.organisationId === office.organisationId,
+    );
+    expect(row).toMatchObject({ contracts: 2, brokeredAmount: 5_000_000, convertedLeads: 2, lapsedOffers: 0 });
+    expect(row.acceptedLeads).toBeGreaterThanOrEqual(2);
+    expect(row.conversion).toBeCloseTo(row.convertedLeads / row.acceptedLeads);
+    expect(row.medianResponseHours).toEqual(expect.any(Number));
+    const record = async () =>
+      (await http().get(`/v1/organisations/${office.organisationId}/credit`).set('X-Api-Key', admin).expect(200)).body;
+    expect(row.creditScore).toBe((await record()).score.score);
+    const bad = await http().get('/v1/reports/performance').query({ period: '2026-Q5' }).set('X-Api-Key', admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['period']);
+
+    const ranked = await http().get('/v1/reports/ranking').query({ year: 2026 }).set('X-Api-Key', admin).expect(200);
+    const isOffice = (r: { organisationId: string }) => r.organisationId === office.organisationId;
+    expect(ranked.body.rows.some(isOffice)).toBe(true);
+    while ((await record()).score.score >= ranked.body.minCreditScore)
+      await http()
+        .post('/v1/credit-reports')
+        .set('X-Api-Key', admin)
+        .send({
+          subjectKind: 'organisation',
+          subjectId: office.organisationId,
+          summary: '虚报技术合同成交额',
+          evidence: [{ description: '登记机构核查记录' }],
+        })
+        .expect(201);
+    const after = await http().get('/v1/reports/ranking').query({ year: 2026 }).set('X-Api-Key', admin).expect(200);
+    expect(after.body.rows.some(isOffice)).toBe(false);
+    expect(after.body.leftOut.find(isOffice)).toMatchObject({
+      contracts: 2,
+      amount: 5_000_000,
+      creditScore: (await record()).score.score,
+    });
+    expect(after.body.leftOut.find(isOffice).creditScore).toBeLessThan(after.body.minCreditScore);
   });
 });

@@ -22,6 +22,7 @@ import { CreditController } from './credit/credit.controller';
 import { HealthController } from './health/health.controller';
 import { LeadsController } from './leads/leads.controller';
 import { OperationsController } from './leads/operations.controller';
+import { PerformanceController } from './leads/performance.controller';
 import { MatchingController } from './matching/matching.controller';
 import { WeightsController } from './matching/weights.controller';
 import { MeController } from './me/me.controller';
@@ -82,6 +83,7 @@ export class ApiModule {
         WeightsController,
         LeadsController,
         OperationsController,
+        PerformanceController,
         ChallengesController,
         CreditController,
         MeController,

@@ -11,6 +11,9 @@ import {
   creditForm,
   mayConsentToLead,
   mayDraftDemands,
+  mayFileCreditReports,
+  mayKeepCreditRules,
+  mayReadPerformanceReport,
   mayJudge,
   mayMoveLead,
   mayReportChallenges,
@@ -190,6 +193,22 @@ describe('challenge access', () => {
       expect(creditForm(actor(role, OTHER), broker)).toBe('summary');
     }
   });
+
+  it.each<[Role, boolean]>([
+    ['admin', true],
+    ['enterprise', false],
+    ['institution', false],
+    ['programme', false],
+    ['broker', false],
+  ])(
+    'lets %s file bad-faith reports and bring in credit rules: %s (everyone reads the published report)',
+    (role, allowed) => {
+      const who = actor(role, role === 'admin' ? null : ORG);
+      expect(mayFileCreditReports(who)).toBe(allowed);
+      expect(mayKeepCreditRules(who)).toBe(allowed);
+      expect(mayReadPerformanceReport(who)).toBe(true);
+    },
+  );
 
   it('takes answers from institutions, programmes and enterprises other than the owner and its judges', () => {
     const roles: [Role, ChallengeParty, boolean][] = [

@@ -1,4 +1,4 @@
-import type { Actor, Role } from './actor';
+import { ROLES, type Actor, type Role } from './actor';
 
 /**
  * Who may do what: the one place where authorisation is decided. Controllers authenticate; services ask these
@@ -48,6 +48,15 @@ export function creditForm(
 
 /** Bad-faith reports are filed by operators, with evidence. */
 export const mayFileCreditReports = (actor: Actor): boolean => mayOperate(actor);
+
+/**
+ * The performance report of transfer organisations is published (定期向社会公布): a key of every role may read it.
+ * A rule still, so that the day it is not, this one place changes.
+ */
+export const mayReadPerformanceReport = (actor: Actor): boolean => ROLES.includes(actor.role);
+
+/** The credit scoring rule's versions are brought in by operators. */
+export const mayKeepCreditRules = (actor: Actor): boolean => mayOperate(actor);
 
 /** The owner of a record (and an admin) sees all of it, drafts, private and withdrawn records included. */
 export function isOwnerOrAdmin(actor: Actor, ownerOrganisationId: string): boolean {

@@ -20,6 +20,8 @@ export {
   creditForm,
   mayConsentToLead,
   mayFileCreditReports,
+  mayKeepCreditRules,
+  mayReadPerformanceReport,
   mayDraftDemands,
   mayIntroduce,
   mayJudge,

@@ -26,7 +26,7 @@ describe('loadConfig', () => {
   it('takes score and broker weights as JSON objects over their defaults, and names a bad one', () => {
     const sut = loadConfig({ MATCH_WEIGHTS: '{"region":0.2}', BROKER_WEIGHTS: '{"load":0.3}' });
     expect(sut.matching.weights).toMatchObject({ region: 0.2, semantic: 0.5 });
-    expect(sut.leads.assignmentWeights).toMatchObject({ load: 0.3, expertise: 0.35 });
+    expect(sut.leads.assignmentWeights).toMatchObject({ load: 0.3, expertise: 0.33, credit: 0.08 });
     expect(() => loadConfig({ BROKER_WEIGHTS: '{"charm":1}' })).toThrow(/BROKER_WEIGHTS/);
   });
 

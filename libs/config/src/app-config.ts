@@ -15,12 +15,13 @@ export const DEFAULT_MATCH_WEIGHTS: Record<(typeof WEIGHT_NAMES)[number], number
 
 /** The default broker assignment weights (docs/reference.md); BROKER_WEIGHTS overrides any of them. */
 export const DEFAULT_ASSIGNMENT_WEIGHTS: Record<(typeof ASSIGNMENT_FACTORS)[number], number> = {
-  expertise: 0.35,
-  industry: 0.15,
-  region: 0.15,
-  load: 0.15,
-  acceptance: 0.12,
-  speed: 0.08,
+  expertise: 0.33,
+  industry: 0.14,
+  region: 0.14,
+  load: 0.14,
+  acceptance: 0.1,
+  speed: 0.07,
+  credit: 0.08,
 };
 
 /** The validated configuration, grouped by concern. Secrets are marked so that `redacted()` can hide them. */
@@ -74,6 +75,8 @@ export interface AppConfig {
   credit: {
     /** Hours after which an accepted lead without a move is an event of its broker's record. */
     idleHours: number;
+    /** Organisations scoring below this are left out of the yearly ranking. */
+    rankingMinScore: number;
   };
   learning: {
     everyMs: number;
@@ -164,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       assignmentWeights: { ...DEFAULT_ASSIGNMENT_WEIGHTS, ...c.BROKER_WEIGHTS },
       webhook: { attempts: c.WEBHOOK_ATTEMPTS, backoffMs: c.WEBHOOK_BACKOFF_MS, timeoutMs: c.WEBHOOK_TIMEOUT_MS },
     },
-    credit: { idleHours: c.CREDIT_IDLE_HOURS },
+    credit: { idleHours: c.CREDIT_IDLE_HOURS, rankingMinScore: c.CREDIT_RANKING_MIN_SCORE },
     learning: {
       everyMs: c.LEARN_EVERY_MS,
       minOutcomes: c.LEARN_MIN_OUTCOMES,

@@ -15,7 +15,7 @@ export const WEIGHT_NAMES = [
 ] as const;
 
 /** The factors of broker assignment (libs/leads/src/broker-assignment.ts). */
-export const ASSIGNMENT_FACTORS = ['expertise', 'industry', 'region', 'load', 'acceptance', 'speed'] as const;
+export const ASSIGNMENT_FACTORS = ['expertise', 'industry', 'region', 'load', 'acceptance', 'speed', 'credit'] as const;
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -98,6 +98,8 @@ export const configSchema = z.object({
   BROKER_WEIGHTS: weightsJson(ASSIGNMENT_FACTORS),
   // An accepted lead without a move for this long counts against its broker's credit record (default 14 days).
   CREDIT_IDLE_HOURS: integer(1, 24 * 365).default(336),
+  // Transfer organisations whose credit score is below this are left out of the yearly ranking (and it says so).
+  CREDIT_RANKING_MIN_SCORE: integer(0, 100).default(60),
   // Offers of one lead before it is escalated to the operators' queue.
   LEAD_MAX_OFFERS: integer(1, 20).default(3),
   // How often the relay looks for jobs written to the outbox (each commit is seen within this time).

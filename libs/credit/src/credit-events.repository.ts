@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '@app/persistence';
+import { Db, type Queryable } from '@app/persistence';
 import type { CreditEvent, CreditEventKind, CreditSubject, CreditSubjectKind } from './credit-score';
 
 type Row = Record<string, unknown>;
@@ -95,12 +95,16 @@ export class CreditEventsRepository {
     return row && { organisationId: row.organisation_id, name: row.name };
   }
 
-  /** The events of these subjects, oldest first. */
-  async eventsOf(subjects: readonly CreditSubject[], idleHours: number): Promise<CreditEvent[]> {
+  /** The events of these subjects, oldest first; read on `on` (a transaction's client when the caller holds one). */
+  async eventsOf(
+    subjects: readonly CreditSubject[],
+    idleHours: number,
+    on: Queryable = this.db.pool,
+  ): Promise<CreditEvent[]> {
     if (subjects.length === 0) return [];
     const kinds = subjects.map((s) => s.kind);
     const ids = subjects.map((s) => s.id);
-    const rows = await this.db.query<Row>(
+    const { rows } = await on.query<Row>(
       `SELECT * FROM (${EVENTS}) ev
         WHERE (subject_kind, subject_id) IN (SELECT * FROM unnest($2::text[], $3::uuid[]))
         ORDER BY at, kind, source_id`,

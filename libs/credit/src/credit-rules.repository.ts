@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '@app/persistence';
+import { Db, type Queryable } from '@app/persistence';
 import type { CreditRule } from './credit-score';
 
 type Row = Record<string, unknown>;
@@ -15,10 +15,32 @@ export class CreditRulesRepository {
     return rows.map(toRule);
   }
 
-  async inForce(): Promise<CreditRule> {
-    const [row] = await this.db.query<Row>('SELECT * FROM credit_rules WHERE retired_at IS NULL');
-    if (!row) throw new Error('No credit rule in force: the migrations seed one');
-    return toRule(row);
+  /** The rule in force, read on `on` (a transaction's client when the caller holds one). */
+  async inForce(on: Queryable = this.db.pool): Promise<CreditRule> {
+    const { rows } = await on.query<Row>('SELECT * FROM credit_rules WHERE retired_at IS NULL');
+    if (!rows[0]) throw new Error('No credit rule in force: the migrations seed one');
+    return toRule(rows[0]);
+  }
+
+  /**
+   * The next version (`credit-v<n>`) comes into force and the one before is retired, in one transaction; the row
+   * lock on the rule in force makes two operators' versions follow each other instead of sharing a number.
+   */
+  async addVersion(rule: Pick<CreditRule, 'base' | 'points' | 'windowMonths' | 'source'>): Promise<CreditRule> {
+    return this.db.transaction(async (tx) => {
+      const { rows: current } = await tx.query<{ version: number }>(
+        'SELECT version FROM credit_rules WHERE retired_at IS NULL FOR UPDATE',
+      );
+      const { rows: last } = await tx.query<{ version: number }>('SELECT max(version) AS version FROM credit_rules');
+      const version = Number(last[0]?.version ?? 0) + 1;
+      if (current.length > 0) await tx.query('UPDATE credit_rules SET retired_at = now() WHERE retired_at IS NULL');
+      const { rows } = await tx.query<Row>(
+        `INSERT INTO credit_rules (id, version, base, points, window_months, source)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [`credit-v${version}`, version, rule.base, JSON.stringify(rule.points), rule.windowMonths, rule.source],
+      );
+      return toRule(rows[0]);
+    });
   }
 }
 

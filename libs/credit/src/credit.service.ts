@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { creditForm, ForbiddenError, mayFileCreditReports, type Actor } from '@app/access';
+import { creditForm, ForbiddenError, mayFileCreditReports, mayKeepCreditRules, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { Queryable } from '@app/persistence';
 import { CreditReportNotFoundError, CreditSubjectNotFoundError } from './credit.errors';
 import { CreditReportsRepository, type CreditReport } from './credit-reports.repository';
 import type { AnswerCreditReportDto, FileCreditReportDto } from './dto/credit-report.dto';
+import type { CreditRuleDto } from './dto/credit-rule.dto';
 import { CreditEventsRepository } from './credit-events.repository';
 import { CreditRulesRepository } from './credit-rules.repository';
 import {
@@ -28,6 +30,16 @@ export interface CreditRecord {
   /** Bad-faith reports with their evidence and the party's answer: in full only; null otherwise. */
   reports: CreditReport[] | null;
 }
+
+/** What everyone may see of a record: the score under the rule in force and how many events of each kind. */
+export interface CreditSummary {
+  score: number;
+  ruleVersion: number;
+  counts: Record<CreditEventKind, number>;
+}
+
+/** The key of a subject in the maps `summaries` returns. */
+export const creditKey = (subject: CreditSubject): string => `${subject.kind}:${subject.id}`;
 
 /** Credit records of organisations and brokers, scored by the rule in force over the events their rows prove. */
 @Injectable()
@@ -56,6 +68,29 @@ export class CreditService {
     };
   }
 
+  /**
+   * The summaries of many subjects in one read, keyed by `creditKey`: for matches, leads, assignment and reports.
+   * `on`: the caller's transaction client (assignment holds a lock; a pool query there could wait for itself).
+   */
+  async summaries(
+    subjects: readonly CreditSubject[],
+    on?: Queryable,
+    asOf = new Date(),
+  ): Promise<Map<string, CreditSummary>> {
+    const unique = [...new Map(subjects.map((s) => [creditKey(s), s])).values()];
+    if (unique.length === 0) return new Map();
+    const rule = await this.rules.inForce(on);
+    const events = await this.events.eventsOf(unique, this.config.credit.idleHours, on);
+    const bySubject = new Map<string, CreditEvent[]>(unique.map((s) => [creditKey(s), []]));
+    for (const e of events) bySubject.get(creditKey(e.subject))?.push(e);
+    return new Map(
+      [...bySubject].map(([key, own]) => [
+        key,
+        { score: creditScore(own, rule, asOf).score, ruleVersion: rule.version, counts: creditCounts(own) },
+      ]),
+    );
+  }
+
   /** An operator files a bad-faith report with its evidence: an event of the subject's record from now on. */
   async fileReport(actor: Actor, dto: FileCreditReportDto): Promise<CreditReport> {
     if (!mayFileCreditReports(actor)) throw new ForbiddenError('file credit reports');
@@ -75,6 +110,13 @@ export class CreditService {
 
   rulesAll(): Promise<CreditRule[]> {
     return this.rules.all();
+  }
+
+  /** An operator brings in the next version of the rule; the one in force is retired (kept, never deleted). */
+  async addRule(actor: Actor, dto: CreditRuleDto): Promise<CreditRule> {
+    if (!mayKeepCreditRules(actor)) throw new ForbiddenError('change the credit rule');
+    const points = Object.fromEntries(Object.entries(dto.points).filter(([, v]) => v !== undefined && v !== null));
+    return this.rules.addVersion({ base: dto.base, points, windowMonths: dto.windowMonths, source: dto.source.trim() });
   }
 
   private async subject(kind: CreditSubjectKind, id: string): Promise<CreditRecord['subject']> {

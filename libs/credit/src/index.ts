@@ -5,5 +5,6 @@ export { CreditModule } from './credit.module';
 export { CreditError, CreditReportNotFoundError, CreditSubjectNotFoundError } from './credit.errors';
 export type { CreditReport } from './credit-reports.repository';
 export * from './dto/credit-report.dto';
-export { CreditService, type CreditRecord } from './credit.service';
+export * from './dto/credit-rule.dto';
+export { creditKey, CreditService, type CreditRecord, type CreditSummary } from './credit.service';
 export * from './credit-score';

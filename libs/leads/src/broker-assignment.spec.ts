@@ -18,6 +18,7 @@ const broker = (id: string, over: Partial<BrokerCandidate> = {}): BrokerCandidat
   answered: 0,
   medianResponseHours: null,
   lastOfferedAt: null,
+  creditScore: 70,
   ...over,
 });
 
@@ -68,6 +69,17 @@ describe('chooseBroker', () => {
     expect(chooseBroker(pair, [reluctant, reliable], new Set(), WEIGHTS)?.brokerId).toBe('s');
   });
 
+  it('weighs the credit record next to acceptance: a broker whose record fell behind loses an otherwise even choice', () => {
+    const reported = broker('reported', { accepted: 10, answered: 12, creditScore: 40 });
+    const clean = broker('clean', { accepted: 10, answered: 12, creditScore: 76 });
+    const sut = chooseBroker(pair, [reported, clean], new Set(), WEIGHTS);
+    expect(sut?.brokerId).toBe('clean');
+    expect(sut?.explanation.zh).toContain('信用分 76');
+    expect(sut?.factors.find((f) => f.name === 'credit')?.value).toBeCloseTo(0.76);
+    const unread = chooseBroker(pair, [broker('x', { creditScore: null })], new Set(), WEIGHTS);
+    expect(unread?.factors.find((f) => f.name === 'credit')?.value).toBe(0.5);
+  });
+
   it('scores expertise 0 when the pair or the broker has no vector yet', () => {
     const sut = chooseBroker({ ...pair, vector: null }, [broker('x')], new Set(), WEIGHTS);
     expect(sut?.factors.find((f) => f.name === 'expertise')?.value).toBe(0);
@@ -87,7 +99,7 @@ describe('assignment weights', () => {
   it('follow the configuration: with all weight on load, the broker with more room wins whatever its expertise', () => {
     const expert = { ...broker('expert'), openLeads: 9, capacity: 10 };
     const idle = { ...broker('idle', { vector: unit(0, 1, 0) }), openLeads: 0, capacity: 10 };
-    const onLoad = { expertise: 0, industry: 0, region: 0, load: 1, acceptance: 0, speed: 0 };
+    const onLoad = { expertise: 0, industry: 0, region: 0, load: 1, acceptance: 0, speed: 0, credit: 0 };
     expect(chooseBroker(pair, [expert, idle], new Set(), WEIGHTS)?.brokerId).toBe('expert');
     expect(chooseBroker(pair, [expert, idle], new Set(), onLoad)?.brokerId).toBe('idle');
   });

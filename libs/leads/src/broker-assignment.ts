@@ -18,6 +18,8 @@ export interface BrokerCandidate {
   /** Median hours from offer to acceptance, null without history. */
   medianResponseHours: number | null;
   lastOfferedAt: Date | null;
+  /** The broker's credit score (0-100) under the rule in force, null when it could not be read. */
+  creditScore: number | null;
 }
 
 /** What the choice needs to know of a demand and its partner. */
@@ -28,7 +30,7 @@ export interface PairFacts {
   regionCode: string;
 }
 
-export type AssignmentFactor = 'expertise' | 'industry' | 'region' | 'load' | 'acceptance' | 'speed';
+export type AssignmentFactor = 'expertise' | 'industry' | 'region' | 'load' | 'acceptance' | 'speed' | 'credit';
 
 /** Relative weight of each factor: AppConfig's leads.assignmentWeights (defaults and BROKER_WEIGHTS). */
 export type AssignmentWeights = Record<AssignmentFactor, number>;
@@ -54,7 +56,7 @@ const TIE = 0.01;
 
 /**
  * Picks the broker best placed for a pair: expertise close to the pair, covering its industry and region, with room
- * under capacity, who accepts and answers offers. Brokers already offered this lead and brokers at capacity are not
+ * under capacity, who accepts and answers offers, with a good credit record. Brokers already offered this lead and brokers at capacity are not
  * eligible; null when no one is.
  */
 export function chooseBroker(
@@ -107,6 +109,7 @@ function scoreFactors(pair: PairFacts, c: BrokerCandidate): AssignmentFactorScor
   // Beta(2, 1) prior: a new broker starts at 2/3, neither trusted nor distrusted.
   const acceptance = (c.accepted + 2) / (c.answered + 3);
   const speed = c.medianResponseHours === null ? 0.5 : 1 / (1 + c.medianResponseHours / 24);
+  const credit = c.creditScore === null ? 0.5 : c.creditScore / 100;
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   return [
     {
@@ -145,6 +148,14 @@ function scoreFactors(pair: PairFacts, c: BrokerCandidate): AssignmentFactorScor
               zh: `响应中位时长 ${c.medianResponseHours.toFixed(1)} 小时`,
               en: `median response ${c.medianResponseHours.toFixed(1)} h`,
             },
+    },
+    {
+      name: 'credit',
+      value: credit,
+      why:
+        c.creditScore === null
+          ? { zh: '信用记录暂不可读', en: 'credit record unavailable' }
+          : { zh: `信用分 ${c.creditScore}`, en: `credit score ${c.creditScore}` },
     },
   ];
 }

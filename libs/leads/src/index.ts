@@ -4,7 +4,16 @@
 export * from './dto/lead.dto';
 export { SubsidyRuleDto } from './dto/subsidy-rule.dto';
 export { LeadDeliveryService, type InboxItem } from './lead-delivery.service';
-export { LeadReportsService, type FunnelDimension, type FunnelRow, type RankingRow } from './lead-reports.service';
+export {
+  LeadReportsService,
+  type FunnelDimension,
+  type FunnelRow,
+  type PerformanceReport,
+  type PerformanceRow,
+  type Ranking,
+  type RankingRow,
+} from './lead-reports.service';
+export { lastEndedPeriod, PERIOD_PATTERN, reportPeriod, type ReportPeriod } from './report-period';
 export { InvalidTransitionError } from './leads.errors';
 export { LeadsModule } from './leads.module';
 export { LeadConsentService } from './lead-consent.service';
@@ -14,7 +23,7 @@ export { decide, outcomeOf, type Decision } from './lead-outcomes';
 export type { DeclineReason } from './lead-lifecycle';
 export { LeadLifecycleService } from './lead-lifecycle.service';
 export { LeadOffersService } from './lead-offers.service';
-export { LeadViewsService, type LeadView, type MatchWithLead } from './lead-views.service';
+export { LeadViewsService, type LeadCredit, type LeadView, type MatchWithLead } from './lead-views.service';
 export type { SubsidyRule } from './subsidy';
 export { SubsidyRulesService } from './subsidy-rules.service';
 export type { WebhookDelivery } from './webhook-deliveries.repository';

@@ -43,7 +43,8 @@ export class LeadOffersRepository {
   }
 
   /**
-   * Active brokers with what assignment weighs: open leads, answered and accepted offers, median response time.
+   * Active brokers with what assignment weighs: open leads, answered and accepted offers, median response time (their
+   * credit score is libs/credit's to give).
    * Called under the assignment lock, so that two assignments cannot both take a broker's last free place.
    */
   async brokerCandidates(tx: Queryable, modelId: string): Promise<BrokerCandidate[]> {
@@ -75,6 +76,7 @@ export class LeadOffersRepository {
       answered: Number(r.answered ?? 0),
       medianResponseHours: r.median_hours === null || r.median_hours === undefined ? null : Number(r.median_hours),
       lastOfferedAt: r.last_offered_at ? new Date(r.last_offered_at as string) : null,
+      creditScore: null,
     }));
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, mayOperate, SYSTEM_ACTOR_ID, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { creditKey, CreditService } from '@app/credit';
 import { EmbeddingService } from '@app/embedding';
 import { Jobs } from '@app/jobs';
 import { leadsCreated } from '@app/observability';
@@ -39,6 +40,7 @@ export class LeadOffersService {
     private readonly embedding: EmbeddingService,
     private readonly jobs: Jobs,
     private readonly views: LeadViewsService,
+    private readonly credit: CreditService,
   ) {}
 
   /** Inserts the lead and offers it to the best broker, in one transaction; undefined when the pair exists. */
@@ -111,7 +113,7 @@ export class LeadOffersService {
   ): Promise<LeadOffer | null> {
     await this.offerRecords.lockAssignment(tx);
     const previous = await this.offerRecords.offers(lead.id, tx);
-    const candidates = await this.offerRecords.brokerCandidates(tx, this.embedding.modelId);
+    const candidates = await this.brokerCandidates(tx);
     const pair = await this.pairFacts(tx, lead, known);
     const offered = new Set(previous.map((o) => o.brokerId));
     let assignment: Assignment | null;
@@ -161,6 +163,19 @@ export class LeadOffersService {
     await this.jobs.add(tx, 'deliver-lead', { offerId: offer.id });
     await this.jobs.add(tx, 'expire-offer', { offerId: offer.id, dueAt: offer.dueAt });
     return offer;
+  }
+
+  /** Active brokers with their credit scores, read on the assignment's transaction (it holds the lock). */
+  private async brokerCandidates(tx: Queryable) {
+    const candidates = await this.offerRecords.brokerCandidates(tx, this.embedding.modelId);
+    const credit = await this.credit.summaries(
+      candidates.map((c) => ({ kind: 'broker', id: c.id })),
+      tx,
+    );
+    return candidates.map((c) => ({
+      ...c,
+      creditScore: credit.get(creditKey({ kind: 'broker', id: c.id }))?.score ?? null,
+    }));
   }
 
   private async escalate(tx: Queryable, lead: Lead, actor: string): Promise<void> {

@@ -59,6 +59,46 @@ export class LeadReportsRepository {
     );
   }
 
+  /**
+   * Each transfer organisation (one with brokers) over [from, to): contracts its brokers signed and their amount;
+   * offers made to them, lapsed, and the median hours to answer; leads they accepted and how many of those have
+   * reached a signed contract since.
+   */
+  performance(from: Date, to: Date): Promise<Row[]> {
+    return this.db.query<Row>(
+      `WITH orgs AS (
+         SELECT DISTINCT o.id, o.name FROM organisations o JOIN brokers b ON b.organisation_id = o.id),
+       contracts AS (
+         SELECT b.organisation_id AS id, count(*)::int AS contracts, sum(l.contract_amount)::float8 AS amount
+           FROM leads l JOIN brokers b ON b.id = l.broker_id
+          WHERE l.state IN ('contract_signed', 'closed_won') AND l.contract_signed_at >= $1 AND l.contract_signed_at < $2
+          GROUP BY b.organisation_id),
+       offers AS (
+         SELECT b.organisation_id AS id, count(*)::int AS offers,
+                count(*) FILTER (WHERE o.outcome = 'expired')::int AS lapsed,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM o.responded_at - o.offered_at) / 3600)
+                  FILTER (WHERE o.outcome IN ('accepted', 'declined')) AS median_hours
+           FROM lead_offers o JOIN brokers b ON b.id = o.broker_id
+          WHERE o.offered_at >= $1 AND o.offered_at < $2
+          GROUP BY b.organisation_id),
+       accepted AS (
+         SELECT b.organisation_id AS id, count(DISTINCT o.lead_id)::int AS accepted,
+                count(DISTINCT o.lead_id) FILTER (WHERE l.contract_signed_at IS NOT NULL)::int AS converted
+           FROM lead_offers o JOIN brokers b ON b.id = o.broker_id JOIN leads l ON l.id = o.lead_id
+          WHERE o.outcome = 'accepted' AND o.responded_at >= $1 AND o.responded_at < $2
+          GROUP BY b.organisation_id)
+       SELECT g.id, g.name, coalesce(c.contracts, 0) AS contracts, coalesce(c.amount, 0) AS amount,
+              coalesce(f.offers, 0) AS offers, coalesce(f.lapsed, 0) AS lapsed, f.median_hours,
+              coalesce(a.accepted, 0) AS accepted, coalesce(a.converted, 0) AS converted
+         FROM orgs g
+         LEFT JOIN contracts c ON c.id = g.id
+         LEFT JOIN offers f ON f.id = g.id
+         LEFT JOIN accepted a ON a.id = g.id
+        ORDER BY amount DESC, contracts DESC, g.name`,
+      [from, to],
+    );
+  }
+
   /** Declined leads of one record, by reason, with the latest notes. */
   declineReasons(kind: 'achievement' | 'expert' | 'demand', id: string): Promise<Row[]> {
     return this.db.query<Row>(

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { ForbiddenError, isOwnerOrAdmin, mayOperate, type Actor } from '@app/access';
+import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenError, isOwnerOrAdmin, mayOperate, mayReadPerformanceReport, type Actor } from '@app/access';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { creditKey, CreditService } from '@app/credit';
 import { ProfilesService } from '@app/profiles';
 import type { DeclineReason } from './lead-lifecycle';
 import { LeadReportsRepository, type FunnelDimension } from './lead-reports.repository';
+import type { ReportPeriod } from './report-period';
 
 export type { FunnelDimension };
 
@@ -24,6 +27,48 @@ export interface RankingRow {
   amount: number;
   /** Top ten with more than 20,000,000 CNY brokered: eligible for the province's reward (at most 500,000 CNY). */
   rewardEligible: boolean;
+  creditScore: number;
+}
+
+/** The yearly ranking: organisations whose credit score is below the floor are not ranked, and listed as left out. */
+export interface Ranking {
+  year: number;
+  /** CREDIT_RANKING_MIN_SCORE. */
+  minCreditScore: number;
+  /** The credit rule version the scores were computed by; null when no organisation signed a contract that year. */
+  creditRuleVersion: number | null;
+  rows: RankingRow[];
+  leftOut: Omit<RankingRow, 'rank' | 'rewardEligible'>[];
+}
+
+/** One transfer organisation's performance over a period (the published report). */
+export interface PerformanceRow {
+  organisationId: string;
+  name: string;
+  /** Contracts its brokers signed in the period, and their amount (CNY). */
+  contracts: number;
+  brokeredAmount: number;
+  /** Offers made to its brokers in the period; those that lapsed; median hours to answer one (null: none answered). */
+  offers: number;
+  lapsedOffers: number;
+  medianResponseHours: number | null;
+  /** Leads its brokers accepted in the period, how many of them reached a signed contract, and the share. */
+  acceptedLeads: number;
+  convertedLeads: number;
+  conversion: number | null;
+  /** Its credit score at the end of the period (now, for a period not over). */
+  creditScore: number;
+}
+
+export interface PerformanceReport {
+  period: string;
+  from: string;
+  to: string;
+  /** When the credit scores were taken: the period's end, or now while it runs (then `final` is false). */
+  asOf: string;
+  final: boolean;
+  creditRuleVersion: number | null;
+  organisations: PerformanceRow[];
 }
 
 /** The plan's yearly ranking rule (DOMAIN.md). */
@@ -33,8 +78,10 @@ export const RANKING_RULE = { top: 10, minAmount: 20_000_000, maxReward: 500_000
 @Injectable()
 export class LeadReportsService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly reports: LeadReportsRepository,
     private readonly profiles: ProfilesService,
+    private readonly credit: CreditService,
   ) {}
 
   /** Leads created in [from, to) that reached each stage, grouped by one dimension. */
@@ -52,18 +99,82 @@ export class LeadReportsService {
     }));
   }
 
-  /** Transfer organisations by the amount their brokers' contracts signed in `year` add up to. */
-  async ranking(actor: Actor, year: number): Promise<RankingRow[]> {
+  /**
+   * Transfer organisations by the amount their brokers' contracts signed in `year` add up to; those whose credit
+   * score (at the year's end, or now) is below CREDIT_RANKING_MIN_SCORE are left out of the ranks and listed apart.
+   */
+  async ranking(actor: Actor, year: number, now = new Date()): Promise<Ranking> {
     if (!mayOperate(actor)) throw new ForbiddenError('read the ranking');
     const rows = await this.reports.ranking(year);
-    return rows.map((r, i) => ({
-      rank: i + 1,
+    const asOf = new Date(Math.min(Date.UTC(year + 1, 0, 1) - 1, now.getTime()));
+    const subject = (id: unknown) => ({ kind: 'organisation' as const, id: String(id) });
+    const credit = await this.credit.summaries(
+      rows.map((r) => subject(r.id)),
+      undefined,
+      asOf,
+    );
+    const minCreditScore = this.config.credit.rankingMinScore;
+    const all = rows.map((r) => ({
       organisationId: String(r.id),
       name: String(r.name),
       contracts: Number(r.contracts),
       amount: Number(r.amount),
-      rewardEligible: i < RANKING_RULE.top && Number(r.amount) > RANKING_RULE.minAmount,
+      creditScore: credit.get(creditKey(subject(r.id)))!.score,
     }));
+    const ranked = all.filter((r) => r.creditScore >= minCreditScore);
+    return {
+      year,
+      minCreditScore,
+      creditRuleVersion: credit.values().next().value?.ruleVersion ?? null,
+      rows: ranked.map((r, i) => ({
+        rank: i + 1,
+        ...r,
+        rewardEligible: i < RANKING_RULE.top && r.amount > RANKING_RULE.minAmount,
+      })),
+      leftOut: all.filter((r) => r.creditScore < minCreditScore),
+    };
+  }
+
+  /**
+   * The published performance report (定期向社会公布): each transfer organisation's contracts, brokered amount,
+   * offers and response time, conversion of the leads it accepted, and its credit score, over a quarter or a year.
+   */
+  async performance(actor: Actor, period: ReportPeriod, now = new Date()): Promise<PerformanceReport> {
+    if (!mayReadPerformanceReport(actor)) throw new ForbiddenError('read the performance report');
+    const rows = await this.reports.performance(period.from, period.to);
+    const final = period.to.getTime() <= now.getTime();
+    const asOf = final ? new Date(period.to.getTime() - 1) : now;
+    const subject = (id: unknown) => ({ kind: 'organisation' as const, id: String(id) });
+    const credit = await this.credit.summaries(
+      rows.map((r) => subject(r.id)),
+      undefined,
+      asOf,
+    );
+    return {
+      period: period.period,
+      from: period.from.toISOString(),
+      to: period.to.toISOString(),
+      asOf: asOf.toISOString(),
+      final,
+      creditRuleVersion: credit.values().next().value?.ruleVersion ?? null,
+      organisations: rows.map((r) => {
+        const accepted = Number(r.accepted);
+        const converted = Number(r.converted);
+        return {
+          organisationId: String(r.id),
+          name: String(r.name),
+          contracts: Number(r.contracts),
+          brokeredAmount: Number(r.amount),
+          offers: Number(r.offers),
+          lapsedOffers: Number(r.lapsed),
+          medianResponseHours: r.median_hours === null ? null : Math.round(Number(r.median_hours) * 10) / 10,
+          acceptedLeads: accepted,
+          convertedLeads: converted,
+          conversion: accepted === 0 ? null : Math.round((converted / accepted) * 1000) / 1000,
+          creditScore: credit.get(creditKey(subject(r.id)))!.score,
+        };
+      }),
+    };
   }
 
   /** Why the leads of an achievement, expert or demand were declined, by reason: for its owner. */

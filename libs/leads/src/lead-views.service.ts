@@ -9,6 +9,7 @@ import {
   type LeadParty,
 } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { creditKey, CreditService, type CreditSummary } from '@app/credit';
 import type { Match } from '@app/matching';
 import { Db } from '@app/persistence';
 import {
@@ -27,8 +28,18 @@ import { LeadOffersRepository } from './lead-offers.repository';
 import { LeadsRepository, type LeadFilter, type LeadRow } from './leads.repository';
 import type { Lead, LeadEvent } from './leads.types';
 
-/** A match, with the lead its pair already has (null: none yet). */
-export type MatchWithLead = Match & { lead: { id: string; state: LeadState } | null };
+/**
+ * A match, with the lead its pair already has (null: none yet) and the credit record (score and counts) of the
+ * organisation that holds the matched record: the counterpart the viewer would deal with.
+ */
+export type MatchWithLead = Match & { lead: { id: string; state: LeadState } | null; credit: CreditSummary | null };
+
+/** The credit records (score and counts) of a lead's sides and broker; null for a side the viewer may not see now. */
+export interface LeadCredit {
+  demandOrganisation: CreditSummary | null;
+  partnerOrganisation: CreditSummary | null;
+  broker: CreditSummary | null;
+}
 
 /** A lead as one party sees it: the demand in the form that party may read, the partner, the offer, the history. */
 export interface LeadView extends Lead {
@@ -46,6 +57,7 @@ export interface LeadView extends Lead {
   actions: string[];
   /** `public`: the viewer sees the demand's teaser (confidential fields null). */
   demandForm: 'full' | 'public';
+  credit: LeadCredit;
 }
 
 /**
@@ -61,6 +73,7 @@ export class LeadViewsService {
     private readonly offerRecords: LeadOffersRepository,
     private readonly profiles: ProfilesService,
     private readonly profileRecords: ProfilesRepository,
+    private readonly credit: CreditService,
   ) {}
 
   /**
@@ -89,6 +102,10 @@ export class LeadViewsService {
     // private (or a draft an operator introduced) is not readable through its lead.
     const demandShown = this.profiles.maySee(actor, 'demand', demand);
     const partnerShown = this.profiles.maySee(actor, lead.partnerKind, partner);
+    const demandOrganisation = { kind: 'organisation' as const, id: parties.demandOrganisationId };
+    const partnerOrganisation = { kind: 'organisation' as const, id: parties.partnerOrganisationId };
+    const broker = lead.brokerId ? { kind: 'broker' as const, id: lead.brokerId } : null;
+    const credit = await this.credit.summaries([demandOrganisation, partnerOrganisation, ...(broker ? [broker] : [])]);
     return {
       ...rest,
       demandTitle: demandShown ? rest.demandTitle : null,
@@ -99,6 +116,11 @@ export class LeadViewsService {
       events,
       actions: [...moves, ...consent],
       demandForm: form,
+      credit: {
+        demandOrganisation: demandShown ? (credit.get(creditKey(demandOrganisation)) ?? null) : null,
+        partnerOrganisation: partnerShown ? (credit.get(creditKey(partnerOrganisation)) ?? null) : null,
+        broker: broker ? (credit.get(creditKey(broker)) ?? null) : null,
+      },
     };
   }
 
@@ -130,10 +152,9 @@ export class LeadViewsService {
     };
   }
 
-  /** The ids of the demands and partners of these leads that the actor may see now (for the titles of a list). */
   /**
-   * Matches of a demand (`of: demand`) or an achievement, each with the lead its pair already has; pairs whose lead
-   * was declined are left out. A lead is found by its other side, the match's id.
+   * Matches of a demand (`of: demand`) or an achievement, each with the lead its pair already has and its holder's
+   * credit record; pairs whose lead was declined are left out. A lead is found by its other side, the match's id.
    */
   async withLeads(of: { demandId: string } | { achievementId: string }, matches: Match[]): Promise<MatchWithLead[]> {
     const byDemand = 'demandId' in of;
@@ -141,13 +162,22 @@ export class LeadViewsService {
       byDemand ? { demandId: of.demandId } : { partnerKind: 'achievement', partnerId: of.achievementId },
     );
     const byMatch = new Map(leads.map((l) => [byDemand ? l.partnerId : l.demandId, l]));
+    const holder = (m: Match) => ({ kind: 'organisation' as const, id: m.record.organisationId });
+    const credit = await this.credit.summaries(matches.map(holder));
     return matches.flatMap((m) => {
       const lead = byMatch.get(m.id);
       if (lead?.state === 'declined') return [];
-      return [{ ...m, lead: lead ? { id: lead.id, state: lead.state } : null }];
+      return [
+        {
+          ...m,
+          lead: lead ? { id: lead.id, state: lead.state } : null,
+          credit: credit.get(creditKey(holder(m))) ?? null,
+        },
+      ];
     });
   }
 
+  /** The ids of the demands and partners of these leads that the actor may see now (for the titles of a list). */
   private async shownSides(actor: Actor, leads: LeadRow[]): Promise<Set<string>> {
     const ids = (kind: ProfileKind) => [
       ...new Set(

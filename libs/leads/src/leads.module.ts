@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CreditModule } from '@app/credit';
 import { EmbeddingModule } from '@app/embedding';
 import { JobsModule } from '@app/jobs';
 import { MatchingModule } from '@app/matching';
@@ -37,7 +38,7 @@ const SERVICES = [
 ];
 
 @Module({
-  imports: [EmbeddingModule, JobsModule, ProfilesModule, MatchingModule, VectorIndexModule],
+  imports: [CreditModule, EmbeddingModule, JobsModule, ProfilesModule, MatchingModule, VectorIndexModule],
   providers: [
     LeadsRepository,
     LeadOffersRepository,

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@app/access';
 import {
   AnswerCreditReportDto,
+  CreditRuleDto,
   CreditService,
   FileCreditReportDto,
   type CreditRecord,
@@ -42,6 +43,18 @@ export class CreditController {
   @ApiOperation({ summary: 'The versions of the credit scoring rule, the one in force first (retired ones kept)' })
   rules(): Promise<CreditRule[]> {
     return this.credit.rulesAll();
+  }
+
+  @Post('credit-rules')
+  @Answers(201, 'CreditRule')
+  @ApiOperation({
+    summary: 'Bring in the next version of the credit rule (operators)',
+    description:
+      'It is in force at once: every score from now on is computed by it and names its version. The version before ' +
+      'is retired, kept and listed, never deleted.',
+  })
+  addRule(@CurrentActor() actor: Actor, @Body() body: CreditRuleDto): Promise<CreditRule> {
+    return this.credit.addRule(actor, body);
   }
 
   @Post('credit-reports')

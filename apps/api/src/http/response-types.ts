@@ -8,7 +8,8 @@ import type {
   FunnelRow,
   LeadView,
   MatchWithLead,
-  RankingRow,
+  PerformanceReport,
+  Ranking,
   SubsidyRule,
   WebhookDelivery,
 } from '@app/leads';
@@ -34,6 +35,7 @@ export type {
   Assistance,
   CreditRecord,
   CreditReport,
+  CreditRule,
   Broker,
   Demand,
   ErrorBody,
@@ -44,7 +46,8 @@ export type {
   LeadView,
   Me,
 };
-export type { ChallengeView, Organisation, Proposal, RankedProposal, RankingRow, Region, SubsidyRule, WebhookDelivery };
+export type { ChallengeView, Organisation, PerformanceReport, Proposal, RankedProposal, Ranking, Region, SubsidyRule };
+export type { WebhookDelivery };
 
 export type OrganisationPage = Page<Organisation>;
 export type AchievementPage = Page<Achievement>;
@@ -91,7 +94,7 @@ export type MyProposal = Proposal | null;
 export type Inbox = InboxItem[];
 export type SubsidyRules = SubsidyRule[];
 export type Funnel = FunnelRow[];
-export type Ranking = RankingRow[];
+
 export type WebhookDeliveries = WebhookDelivery[];
 export type WeightVersions = WeightVersion[];
 

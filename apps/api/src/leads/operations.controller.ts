@@ -8,7 +8,7 @@ import {
   SubsidyRulesService,
   WebhookDto,
   type FunnelRow,
-  type RankingRow,
+  type Ranking,
   type SubsidyRule,
 } from '@app/leads';
 import { CurrentActor } from '../http/current-actor.decorator';
@@ -63,8 +63,13 @@ export class OperationsController {
 
   @Get('reports/ranking')
   @Answers(200, 'Ranking')
-  @ApiOperation({ summary: 'Transfer organisations by brokered contract amount in a year; top ten above 20M flagged' })
-  ranking(@CurrentActor() actor: Actor, @Query() q: RankingQueryDto): Promise<RankingRow[]> {
+  @ApiOperation({
+    summary: 'Transfer organisations by brokered contract amount in a year; top ten above 20M flagged',
+    description:
+      'Organisations whose credit score is below CREDIT_RANKING_MIN_SCORE are not ranked: they are listed in ' +
+      '`leftOut`, with their score, and the floor is in `minCreditScore`.',
+  })
+  ranking(@CurrentActor() actor: Actor, @Query() q: RankingQueryDto): Promise<Ranking> {
     return this.reports.ranking(actor, q.year ?? new Date().getUTCFullYear());
   }
 

@@ -54,32 +54,7 @@ export function OperatorPage() {
       </label>
     </div>
     <${Problem} error=${rankingError} />
-    ${
-      ranking &&
-      html`<table class="plain">
-        <thead>
-          <tr>
-            <th scope="col">${t('rank')}</th>
-            <th scope="col">${t('organisation')}</th>
-            <th scope="col">${t('contracts')}</th>
-            <th scope="col">${t('brokered')}</th>
-            <th scope="col">${t('rewardEligible')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${ranking.map(
-            (r) =>
-              html`<tr>
-                <td>${r.rank}</td>
-                <td>${r.name}</td>
-                <td>${r.contracts}</td>
-                <td class="num">${money(r.amount, lang)}</td>
-                <td>${r.rewardEligible ? '✓' : '—'}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>`
-    }
+    ${ranking && html`<${RankingTable} ranking=${ranking} lang=${lang} />`}
     <${ChallengeFunnel} />
     <${WeightVersions} />
     <h2>${t('subsidies')}</h2>
@@ -112,6 +87,43 @@ export function OperatorPage() {
       </table>`
     }
   </section>`;
+}
+
+/** The ranked organisations; those whose credit score is below the floor are listed apart, with their score. */
+function RankingTable({ ranking, lang }) {
+  const t = useT();
+  return html`<table class="plain">
+      <thead>
+        <tr>
+          <th scope="col">${t('rank')}</th>
+          <th scope="col">${t('organisation')}</th>
+          <th scope="col">${t('contracts')}</th>
+          <th scope="col">${t('brokered')}</th>
+          <th scope="col">${t('creditScore')}</th>
+          <th scope="col">${t('rewardEligible')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${ranking.rows.map(
+          (r) =>
+            html`<tr>
+              <td>${r.rank}</td>
+              <td>${r.name}</td>
+              <td>${r.contracts}</td>
+              <td class="num">${money(r.amount, lang)}</td>
+              <td class="num">${r.creditScore}</td>
+              <td>${r.rewardEligible ? '✓' : '—'}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${
+      ranking.leftOut.length > 0 &&
+      html`<p class="notice" data-testid="left-out">
+        ${t('leftOut', { score: ranking.minCreditScore })}
+        ${ranking.leftOut.map((r) => `${r.name} (${r.creditScore})`).join('、')}
+      </p>`
+    }`;
 }
 
 const fixed = (x, digits = 3) => (typeof x === 'number' ? x.toFixed(digits) : '—');

@@ -1,8 +1,8 @@
 import { Omittable } from '@app/profiles';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, Max, Min } from 'class-validator';
-import type { FunnelDimension, WebhookDelivery } from '@app/leads';
+import { IsDateString, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { PERIOD_PATTERN, type FunnelDimension, type WebhookDelivery } from '@app/leads';
 
 export class FunnelQueryDto {
   @ApiProperty({ enum: ['organisation', 'broker', 'industry', 'region'] })
@@ -28,6 +28,18 @@ export class RankingQueryDto {
   @Min(2000)
   @Max(2100)
   year?: number;
+}
+
+export class PerformanceQueryDto {
+  @ApiPropertyOptional({
+    example: '2026-Q3',
+    pattern: PERIOD_PATTERN.source,
+    description: 'A year (2026) or a quarter (2026-Q3); the last quarter that has ended by default',
+  })
+  @Omittable()
+  @IsString()
+  @Matches(PERIOD_PATTERN, { message: 'period must be a year (2026) or a quarter (2026-Q3)' })
+  period?: string;
 }
 
 export class DeliveriesQueryDto {
