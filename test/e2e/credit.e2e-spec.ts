@@ -141,6 +141,13 @@ describe('credit records (e2e)', () => {
       .send({ ...next, base: 101 })
       .expect(400);
     expect(over.body.details.map((d: { field: string }) => d.field)).toEqual(['base']);
+    // A number with an exponent and no point once made the validator throw (a 500 found by the fuzzer).
+    const tiny = await http()
+      .post('/v1/credit-rules')
+      .set('X-Api-Key', admin)
+      .send({ ...next, points: { contract_signed: -5e-324 }, windowMonths: 0 })
+      .expect(400);
+    expect(tiny.body.details.map((d: { field: string }) => d.field)).toEqual(['windowMonths']);
     const added = await http().post('/v1/credit-rules').set('X-Api-Key', admin).send(next).expect(201);
     expect(added.body).toMatchObject({ version: current.version + 1, id: `credit-v${current.version + 1}` });
     const rules = (await http().get('/v1/credit-rules').set('X-Api-Key', admin).expect(200)).body;

@@ -23,17 +23,16 @@ export class CreditRulesRepository {
   }
 
   /**
-   * The next version (`credit-v<n>`) comes into force and the one before is retired, in one transaction; the row
-   * lock on the rule in force makes two operators' versions follow each other instead of sharing a number.
+   * The next version (`credit-v<n>`) comes into force and the one before is retired, in one transaction. The table
+   * lock (readers are not blocked) makes two operators' versions follow each other instead of sharing a number or
+   * both being in force.
    */
   async addVersion(rule: Pick<CreditRule, 'base' | 'points' | 'windowMonths' | 'source'>): Promise<CreditRule> {
     return this.db.transaction(async (tx) => {
-      const { rows: current } = await tx.query<{ version: number }>(
-        'SELECT version FROM credit_rules WHERE retired_at IS NULL FOR UPDATE',
-      );
+      await tx.query('LOCK TABLE credit_rules IN SHARE ROW EXCLUSIVE MODE');
       const { rows: last } = await tx.query<{ version: number }>('SELECT max(version) AS version FROM credit_rules');
       const version = Number(last[0]?.version ?? 0) + 1;
-      if (current.length > 0) await tx.query('UPDATE credit_rules SET retired_at = now() WHERE retired_at IS NULL');
+      await tx.query('UPDATE credit_rules SET retired_at = now() WHERE retired_at IS NULL');
       const { rows } = await tx.query<Row>(
         `INSERT INTO credit_rules (id, version, base, points, window_months, source)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,

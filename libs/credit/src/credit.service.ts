@@ -115,8 +115,18 @@ export class CreditService {
   /** An operator brings in the next version of the rule; the one in force is retired (kept, never deleted). */
   async addRule(actor: Actor, dto: CreditRuleDto): Promise<CreditRule> {
     if (!mayKeepCreditRules(actor)) throw new ForbiddenError('change the credit rule');
-    const points = Object.fromEntries(Object.entries(dto.points).filter(([, v]) => v !== undefined && v !== null));
-    return this.rules.addVersion({ base: dto.base, points, windowMonths: dto.windowMonths, source: dto.source.trim() });
+    const hundredths = (x: number) => Math.round(x * 100) / 100 || 0;
+    const points = Object.fromEntries(
+      Object.entries(dto.points)
+        .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+        .map(([kind, value]) => [kind, hundredths(value)]),
+    );
+    return this.rules.addVersion({
+      base: hundredths(dto.base),
+      points,
+      windowMonths: dto.windowMonths,
+      source: dto.source.trim(),
+    });
   }
 
   private async subject(kind: CreditSubjectKind, id: string): Promise<CreditRecord['subject']> {

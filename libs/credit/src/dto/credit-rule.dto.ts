@@ -8,12 +8,15 @@ const points = (example: number) =>
   applyDecorators(
     ApiPropertyOptional({ example, minimum: -100, maximum: 100 }),
     Omittable(),
-    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }),
+    IsNumber({ allowNaN: false, allowInfinity: false }),
     Min(-100),
     Max(100),
   );
 
-/** Points per event of each kind (a kind left out counts 0); the names are CREDIT_EVENT_KINDS. */
+/**
+ * Points per event of each kind (a kind left out counts 0); the names are CREDIT_EVENT_KINDS. Numbers are kept to
+ * hundredths by the service: class-validator's maxDecimalPlaces throws on a number like 5e-324 (a 500 the fuzzer found).
+ */
 export class CreditPointsDto {
   @points(3) contract_signed?: number;
   @points(2) settled_on_exchange?: number;
@@ -30,7 +33,7 @@ export class CreditPointsDto {
 /** The next version of the credit scoring rule; it comes into force at once and the one before is retired. */
 export class CreditRuleDto {
   @ApiProperty({ example: 70, minimum: 0, maximum: 100, description: 'The score of a record without events' })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(100)
   base: number;
