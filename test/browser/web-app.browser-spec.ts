@@ -279,6 +279,47 @@ describe('web app (Chromium, real service)', () => {
     await page.close();
   });
 
+  it('credit: an operator files a report, the enterprise reads its record and answers; the published report, printable', async () => {
+    const operator = await signIn(admin);
+    await operator.getByRole('heading', { name: '登记失信举报' }).waitFor();
+    await operator.getByRole('button', { name: '登记失信举报' }).click();
+    await operator.locator('[data-field="subjectId"] .error').waitFor(); // the API's field errors beside the fields
+    await operator.locator('[data-field="subjectId"] select').selectOption(enterprise.organisationId);
+    await operator.getByLabel('举报事由').fill('签订技术合同后无故拒绝履约');
+    await operator.locator('[data-field="evidence"] textarea').fill('往来邮件与合同文本');
+    await operator.getByRole('button', { name: '登记失信举报' }).click();
+    await operator.getByRole('status').waitFor();
+    expect(await accessibilityProblems(operator)).toEqual([]);
+    await operator.close();
+
+    const page = await signIn(enterprise.key);
+    await page.getByRole('link', { name: '信用记录' }).click();
+    await page.getByTestId('credit-score').waitFor();
+    await expect(page.getByTestId('credit-score').textContent()).resolves.toMatch(/^信用分 \d+(\.\d)?$/);
+    // The parts: the registered contract above counts for its parties, the report against them.
+    const parts = await page.locator('table.plain tbody').textContent();
+    expect(parts).toContain('登记签订技术合同');
+    expect(parts).toContain('-15');
+    await expect(page.locator('main').textContent()).resolves.toContain('签订技术合同后无故拒绝履约');
+    await page.getByLabel('我方回应').fill('合同已于十月履行，附银行回单');
+    const [answered] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/answer') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: '提交回应' }).click(),
+    ]);
+    expect(answered.status()).toBe(200);
+    await shot(page, 'credit-record');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await page.getByRole('link', { name: '绩效与信用公示' }).click();
+    await page.getByLabel('期间').selectOption(String(new Date().getFullYear()));
+    await page.locator('table.plain tbody tr').first().waitFor();
+    await expect(page.locator('table.plain').textContent()).resolves.toContain('3,000,000');
+    await expect(page.getByRole('button', { name: '打印' }).isVisible()).resolves.toBe(true);
+    await shot(page, 'performance-report');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.close();
+  });
+
   it('challenge: published on a demand, answered by the invited institution, ranked and awarded', async () => {
     // The enterprise drafts it (the API's field errors beside the fields first), then publishes it.
     const owner = await signIn(enterprise.key);

@@ -7,6 +7,7 @@ import { html } from './html.js';
 import { LangContext, translate } from './i18n.js';
 import { ChallengeDetail, ChallengeForm, ChallengeList, Invitations } from './challenges.js';
 import { Inbox, LeadDetail, LeadList } from './leads.js';
+import { CreditPage, PerformancePage } from './credit.js';
 import { OperatorPage } from './operator.js';
 import { ImportPage, ProfileDetail, ProfileForm, ProfileList } from './profiles.js';
 import { PartnerSearch } from './programme.js';
@@ -18,34 +19,45 @@ const NAV = {
     ['#/leads', 'nav_leads'],
     ['#/challenges', 'nav_challenges'],
     ['#/invitations', 'nav_invitations'],
+    ['#/credit', 'nav_credit'],
+    ['#/report', 'nav_report'],
   ],
   institution: [
     ['#/achievements', 'nav_achievements'],
     ['#/leads', 'nav_leads'],
     ['#/challenges', 'nav_challenges'],
     ['#/invitations', 'nav_invitations'],
+    ['#/credit', 'nav_credit'],
+    ['#/report', 'nav_report'],
   ],
-  broker: [['#/inbox', 'nav_inbox']],
+  broker: [
+    ['#/inbox', 'nav_inbox'],
+    ['#/credit', 'nav_credit'],
+    ['#/report', 'nav_report'],
+  ],
   programme: [
     ['#/partners', 'nav_partners'],
     ['#/demands', 'nav_demands'],
     ['#/challenges', 'nav_challenges'],
     ['#/invitations', 'nav_invitations'],
+    ['#/credit', 'nav_credit'],
+    ['#/report', 'nav_report'],
   ],
   admin: [
     ['#/operator', 'nav_operator'],
     ['#/leads', 'nav_leads'],
     ['#/challenges', 'nav_challenges'],
+    ['#/report', 'nav_report'],
   ],
 };
 
 /** The first path segment of the pages each role may open; anything else leads back to the role's home page. */
 const PAGES = {
-  enterprise: ['demands', 'leads', 'challenges', 'invitations'],
-  institution: ['achievements', 'leads', 'challenges', 'invitations'],
-  broker: ['inbox', 'leads'],
-  programme: ['partners', 'demands', 'challenges', 'invitations'],
-  admin: ['operator', 'leads', 'demands', 'achievements', 'challenges'],
+  enterprise: ['demands', 'leads', 'challenges', 'invitations', 'credit', 'report'],
+  institution: ['achievements', 'leads', 'challenges', 'invitations', 'credit', 'report'],
+  broker: ['inbox', 'leads', 'credit', 'report'],
+  programme: ['partners', 'demands', 'challenges', 'invitations', 'credit', 'report'],
+  admin: ['operator', 'leads', 'demands', 'achievements', 'challenges', 'report'],
 };
 
 function route(hash, role) {
@@ -69,6 +81,8 @@ function route(hash, role) {
   if (first === 'challenges') return html`<${ChallengeList} />`;
   if (first === 'invitations') return html`<${Invitations} />`;
   if (first === 'operator') return html`<${OperatorPage} />`;
+  if (first === 'credit') return html`<${CreditPage} />`;
+  if (first === 'report') return html`<${PerformancePage} />`;
   location.replace(NAV[role][0][0]);
   return null;
 }
