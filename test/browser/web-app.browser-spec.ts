@@ -268,7 +268,10 @@ describe('web app (Chromium, real service)', () => {
   it('operator: the funnel as bars, the ranking and the subsidy estimates; English on request', async () => {
     const page = await signIn(admin);
     await page.locator('table.bars tbody tr').first().waitFor();
-    await expect(page.locator('table.plain').first().textContent()).resolves.toContain('3,000,000');
+    // Sections load independently, so the ranking is found by its name, not by its place on the page.
+    const ranking = page.getByRole('table', { name: '年度机构排名' });
+    await ranking.locator('tbody tr').first().waitFor();
+    await expect(ranking.textContent()).resolves.toContain('3,000,000');
     await shot(page, 'operator-dashboard');
     await page.getByRole('heading', { name: '评分权重' }).waitFor();
     await expect(page.locator('main').textContent()).resolves.toContain('当前使用配置的权重');

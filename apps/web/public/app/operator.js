@@ -48,7 +48,7 @@ export function OperatorPage() {
         : html`<${Loading} />`
     }
     <div class="section-head">
-      <h2>${t('ranking')}</h2>
+      <h2 id="ranking-heading">${t('ranking')}</h2>
       <label class="inline">
         ${t('year')}
         <input type="number" min="2000" max="2100" value=${year} onChange=${(e) => setYear(Number(e.target.value))} />
@@ -94,7 +94,7 @@ export function OperatorPage() {
 /** The ranked organisations; those whose credit score is below the floor are listed apart, with their score. */
 function RankingTable({ ranking, lang }) {
   const t = useT();
-  return html`<table class="plain">
+  return html`<table class="plain" aria-labelledby="ranking-heading">
       <thead>
         <tr>
           <th scope="col">${t('rank')}</th>
