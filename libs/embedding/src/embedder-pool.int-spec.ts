@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Embedder } from './embedder';
 import { EmbedderPool } from './embedder-pool';
 import { EmbeddingBusyError } from './embedding.errors';
@@ -66,5 +68,38 @@ describe('EmbedderPool (real model on worker threads)', () => {
     expect(outcomes.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(10);
     expect(outcomes.filter((o) => o instanceof EmbeddingBusyError).length).toBeGreaterThan(0);
     expect(outcomes.every((o) => o === 'ok' || o instanceof EmbeddingBusyError)).toBe(true);
+  });
+
+  // A thread stopped inside onnxruntime's synchronous load or run aborts the process, so this runs in a child: one
+  // thread in a long forward pass, a second one started for a task and still loading its model, and the pool
+  // disposed at once, a little later, and later still. It used to end in "terminate called after throwing an
+  // instance of 'Napi::Error'" (exit 134).
+  it('stops its threads only once no forward pass and no model load is under way in them', async () => {
+    const script = `
+      const { EmbedderPool } = require(${JSON.stringify(join(__dirname, 'embedder-pool.ts'))});
+      const model = JSON.parse(process.argv[1]);
+      (async () => {
+        for (const delay of [0, 150, 300]) {
+          const pool = new EmbedderPool(model, { batchSize: 8, threads: 1, workers: 2, maxQueue: 8 });
+          await pool.embed(['一']);
+          const long = pool.embed(Array.from({ length: 8 }, () => '高效锂电池正极材料'.repeat(50)));
+          const short = pool.embed(['二']);
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          const closed = pool.dispose();
+          const refused = await pool.embed(['三']).then(() => 'accepted', (e) => e.code);
+          await closed;
+          console.log(JSON.stringify({ long: (await long).length, short: (await short).length, refused }));
+        }
+      })();`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-e', script, JSON.stringify(model)],
+      { cwd: root, timeout: 60_000 },
+    );
+    const rounds = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rounds).toEqual(Array(3).fill({ long: 8, short: 1, refused: 'EMBEDDING_BUSY' }));
   });
 });
