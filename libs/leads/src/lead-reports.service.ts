@@ -107,25 +107,20 @@ export class LeadReportsService {
     if (!mayOperate(actor)) throw new ForbiddenError('read the ranking');
     const rows = await this.reports.ranking(year);
     const asOf = new Date(Math.min(Date.UTC(year + 1, 0, 1) - 1, now.getTime()));
-    const subject = (id: unknown) => ({ kind: 'organisation' as const, id: String(id) });
-    const credit = await this.credit.summaries(
-      rows.map((r) => subject(r.id)),
-      undefined,
-      asOf,
-    );
+    const credit = await this.organisationCredit(rows, asOf);
     const minCreditScore = this.config.credit.rankingMinScore;
     const all = rows.map((r) => ({
       organisationId: String(r.id),
       name: String(r.name),
       contracts: Number(r.contracts),
       amount: Number(r.amount),
-      creditScore: credit.get(creditKey(subject(r.id)))!.score,
+      creditScore: credit.score(r.id),
     }));
     const ranked = all.filter((r) => r.creditScore >= minCreditScore);
     return {
       year,
       minCreditScore,
-      creditRuleVersion: credit.values().next().value?.ruleVersion ?? null,
+      creditRuleVersion: credit.ruleVersion,
       rows: ranked.map((r, i) => ({
         rank: i + 1,
         ...r,
@@ -144,19 +139,14 @@ export class LeadReportsService {
     const rows = await this.reports.performance(period.from, period.to);
     const final = period.to.getTime() <= now.getTime();
     const asOf = final ? new Date(period.to.getTime() - 1) : now;
-    const subject = (id: unknown) => ({ kind: 'organisation' as const, id: String(id) });
-    const credit = await this.credit.summaries(
-      rows.map((r) => subject(r.id)),
-      undefined,
-      asOf,
-    );
+    const credit = await this.organisationCredit(rows, asOf);
     return {
       period: period.period,
       from: period.from.toISOString(),
       to: period.to.toISOString(),
       asOf: asOf.toISOString(),
       final,
-      creditRuleVersion: credit.values().next().value?.ruleVersion ?? null,
+      creditRuleVersion: credit.ruleVersion,
       organisations: rows.map((r) => {
         const accepted = Number(r.accepted);
         const converted = Number(r.converted);
@@ -171,9 +161,23 @@ export class LeadReportsService {
           acceptedLeads: accepted,
           convertedLeads: converted,
           conversion: accepted === 0 ? null : Math.round((converted / accepted) * 1000) / 1000,
-          creditScore: credit.get(creditKey(subject(r.id)))!.score,
+          creditScore: credit.score(r.id),
         };
       }),
+    };
+  }
+
+  /** The credit scores of the organisations of a report's rows at `asOf`, and the rule version they were made by. */
+  private async organisationCredit(rows: Record<string, unknown>[], asOf: Date) {
+    const subject = (id: unknown) => ({ kind: 'organisation' as const, id: String(id) });
+    const credit = await this.credit.summaries(
+      rows.map((r) => subject(r.id)),
+      undefined,
+      asOf,
+    );
+    return {
+      score: (id: unknown) => credit.get(creditKey(subject(id)))!.score,
+      ruleVersion: credit.values().next().value?.ruleVersion ?? null,
     };
   }
 
