@@ -291,7 +291,14 @@ describe('web app (Chromium, real service)', () => {
     await operator.getByLabel('举报事由').fill('签订技术合同后无故拒绝履约');
     await operator.locator('[data-field="evidence"] textarea').fill('往来邮件与合同文本');
     await operator.getByRole('button', { name: '登记失信举报' }).click();
-    await operator.getByRole('status').waitFor();
+    await operator.getByText(/已登记对 .+ 的举报/).waitFor();
+    // A new version of the scoring rule, from the one in force (the same points: the scores below stay as they are).
+    await operator.getByRole('heading', { name: '发布新版评分规则' }).waitFor();
+    await operator.getByLabel('依据', { exact: false }).fill('浙江省技术转移机构信用评价办法（浏览器测试）');
+    await operator.getByRole('button', { name: '发布新版评分规则' }).click();
+    await operator.getByText(/第 \d+ 版评分规则已生效/).waitFor();
+    const rules = operator.getByRole('table', { name: '信用评分规则（各版本）' });
+    await expect(rules.locator('tbody tr').first().textContent()).resolves.toContain('浏览器测试');
     expect(await accessibilityProblems(operator)).toEqual([]);
     await operator.close();
 
@@ -300,9 +307,15 @@ describe('web app (Chromium, real service)', () => {
     await page.getByTestId('credit-score').waitFor();
     await expect(page.getByTestId('credit-score').textContent()).resolves.toMatch(/^信用分 \d+(\.\d)?$/);
     // The parts: the registered contract above counts for its parties, the report against them.
-    const parts = await page.locator('table.plain tbody').textContent();
+    const parts = await page.getByRole('table', { name: '信用分构成' }).locator('tbody').textContent();
     expect(parts).toContain('登记签订技术合同');
     expect(parts).toContain('-15');
+    // Each event with its source: the contract's lead record, linked.
+    const events = page.getByRole('table', { name: '信用事件（含来源）' });
+    await expect(events.textContent()).resolves.toContain('登记签订技术合同');
+    await expect(events.getByRole('link', { name: '对接记录' }).first().getAttribute('href')).resolves.toMatch(
+      /^#\/leads\//,
+    );
     await expect(page.locator('main').textContent()).resolves.toContain('签订技术合同后无故拒绝履约');
     await page.getByLabel('我方回应').fill('合同已于十月履行，附银行回单');
     const [answered] = await Promise.all([
@@ -317,6 +330,7 @@ describe('web app (Chromium, real service)', () => {
     await page.getByLabel('期间').selectOption(String(new Date().getFullYear()));
     // The last quarter's table stays until the year's arrives: wait for the year's figures, not for any row.
     await page.locator('table.plain', { hasText: '3,000,000' }).waitFor();
+    await expect(page.getByRole('table', { name: '信用评分规则（各版本）' }).textContent()).resolves.toContain('现行');
     await expect(page.getByRole('button', { name: '打印' }).isVisible()).resolves.toBe(true);
     await shot(page, 'performance-report');
     expect(await accessibilityProblems(page)).toEqual([]);

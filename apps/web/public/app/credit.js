@@ -1,10 +1,24 @@
-// Credit and performance: the published report of transfer organisations for a quarter or a year (printable), and
-// the signed-in organisation's (or broker's) own credit record in full, with the reports filed about it; and the
-// operators' form for filing one.
+// Credit and performance: the published report of transfer organisations for a quarter or a year (printable) with
+// the versions of the scoring rule; the signed-in organisation's (or broker's) own credit record in full, each event
+// with its source, and the reports filed about it; the operators' forms for filing a report and a new rule version.
 import { useContext, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { LangContext, useT } from './i18n.js';
 import { Field, Loading, Problem, money, useLoad, useSession } from './components.js';
+
+/** The event kinds of a credit record, in the order the rule lists them (CREDIT_EVENT_KINDS). */
+const EVENT_KINDS = [
+  'contract_signed',
+  'settled_on_exchange',
+  'closed_won',
+  'closed_lost',
+  'offer_lapsed',
+  'accepted_idle',
+  'declined_after_acceptance',
+  'award_honoured',
+  'award_not_honoured',
+  'bad_faith_report',
+];
 
 const thisYear = new Date().getFullYear();
 const lastQuarter = () => {
@@ -71,7 +85,61 @@ export function PerformancePage() {
             </table>`
         : !error && html`<${Loading} />`
     }
+    <${CreditRules} />
   </section>`;
+}
+
+/** The scoring rule in force, what each event counts under it; and every version, retired ones kept. */
+export function CreditRules({ reload = 0 }) {
+  const t = useT();
+  const { api } = useSession();
+  const [rules, error] = useLoad(() => api.get('/credit-rules'), [reload]);
+  if (error) return html`<${Problem} error=${error} />`;
+  if (!rules) return html`<${Loading} />`;
+  const current = rules.find((r) => !r.retiredAt);
+  return html`${
+      current &&
+      html`<h2 id="credit-rule">${t('creditRuleInForce', { version: current.version })}</h2>
+        <table class="plain" aria-labelledby="credit-rule">
+          <tbody>
+            <tr>
+              <th scope="row">${t('ruleBase')}</th>
+              <td class="num">${current.base}</td>
+            </tr>
+            <tr>
+              <th scope="row">${t('ruleWindow')}</th>
+              <td class="num">${current.windowMonths}</td>
+            </tr>
+            ${EVENT_KINDS.map(
+              (k) =>
+                html`<tr>
+                  <th scope="row">${t(`credit_${k}`)}</th>
+                  <td class="num">${current.points[k] ?? 0}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`
+    }
+    <h2 id="credit-rules">${t('creditRules')}</h2>
+    <table class="plain" aria-labelledby="credit-rules">
+      <thead>
+        <tr>
+          <th scope="col">${t('ruleVersion')}</th>
+          <th scope="col">${t('ruleInForce')}</th>
+          <th scope="col">${t('ruleSource')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rules.map(
+          (r) =>
+            html`<tr>
+              <td>${r.version}</td>
+              <td>${r.createdAt.slice(0, 10)} – ${r.retiredAt ? r.retiredAt.slice(0, 10) : t('ruleCurrent')}</td>
+              <td>${r.source}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
 }
 
 /** The signed-in party's own credit record: the score with its parts, and the reports filed about it, answered here. */
@@ -108,6 +176,33 @@ export function CreditPage() {
         )}
       </tbody>
     </table>
+    <h2 id="credit-events">${t('creditEvents')}</h2>
+    ${
+      record.events.length === 0
+        ? html`<p>${t('noCreditEvents')}</p>`
+        : html`<table class="plain" aria-labelledby="credit-events">
+            <thead>
+              <tr>
+                <th scope="col">${t('eventAt')}</th>
+                <th scope="col">${t('creditEvent')}</th>
+                <th scope="col">${t('eventSource')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${record.events.map(
+                (e) =>
+                  html`<tr>
+                    <td>${e.at.slice(0, 10)}</td>
+                    <td>${t(`credit_${e.kind}`)}</td>
+                    <td>
+                      ${e.leadId ? html`<a href=${`#/leads/${e.leadId}`}>${t(`source_${e.source.kind}`)}</a>` : t(`source_${e.source.kind}`)}
+                      ${' '}<code>${e.source.id.slice(0, 8)}</code>
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
     <h2>${t('creditReports')}</h2>
     ${record.reports.length === 0 ? html`<p>${t('noCreditReports')}</p>` : ''}
     ${record.reports.map((r) => html`<${CreditReport} report=${r} onAnswered=${reload} />`)}
@@ -201,4 +296,91 @@ export function CreditReportForm() {
     ${filed && html`<p class="notice" role="status">${t('reportFiled', { name: filed })}</p>`}
     <button type="submit" class="button">${t('fileCreditReport')}</button>
   </form>`;
+}
+
+/**
+ * Operators bring in the next version of the scoring rule, starting from the one in force; it is in force at once
+ * and the one before is retired (kept and listed).
+ */
+export function CreditRuleForm() {
+  const t = useT();
+  const { api } = useSession();
+  const [reload, setReload] = useState(0);
+  const [rules] = useLoad(() => api.get('/credit-rules'), [reload]);
+  const [form, setForm] = useState(null);
+  const [errors, setErrors] = useState({});
+  const [problem, setProblem] = useState(null);
+  const [added, setAdded] = useState(null);
+  const current = rules?.find((r) => !r.retiredAt);
+  const values = form ?? {
+    base: String(current?.base ?? ''),
+    windowMonths: String(current?.windowMonths ?? ''),
+    source: '',
+    points: Object.fromEntries(EVENT_KINDS.map((k) => [k, String(current?.points[k] ?? 0)])),
+  };
+  const set = (name) => (e) => setForm({ ...values, [name]: e.target.value });
+  const setPoints = (kind) => (e) => setForm({ ...values, points: { ...values.points, [kind]: e.target.value } });
+  const number = (v) => (v.trim() === '' ? undefined : Number(v));
+  const submit = async (e) => {
+    e.preventDefault();
+    setErrors({});
+    setProblem(null);
+    try {
+      const rule = await api.post('/credit-rules', {
+        base: number(values.base),
+        windowMonths: number(values.windowMonths),
+        source: values.source,
+        points: Object.fromEntries(EVENT_KINDS.map((k) => [k, number(values.points[k])])),
+      });
+      setAdded(rule.version);
+      setForm(null);
+      setReload((n) => n + 1);
+    } catch (err) {
+      setErrors(err.fields ?? {});
+      if (!err.fields || Object.keys(err.fields).length === 0) setProblem(err);
+    }
+  };
+  if (!rules) return html`<${Loading} />`;
+  return html`<${CreditRules} reload=${reload} />
+    <form onSubmit=${submit} class="card" novalidate>
+      <h2>${t('newCreditRule')}</h2>
+      <p class="hint">${t('newCreditRuleHint')}</p>
+      <div class="grid-3">
+        <${Field} name="base" label=${t('ruleBase')} error=${errors.base} required>
+          ${(p) => html`<input ...${p} type="number" min="0" max="100" value=${values.base} onInput=${set('base')} />`}
+        <//>
+        <${Field} name="windowMonths" label=${t('ruleWindow')} error=${errors.windowMonths} required>
+          ${(p) =>
+            html`<input
+              ...${p}
+              type="number"
+              min="1"
+              max="120"
+              value=${values.windowMonths}
+              onInput=${set('windowMonths')}
+            />`}
+        <//>
+        ${EVENT_KINDS.map(
+          (k) =>
+            html`<${Field} name=${`points.${k}`} label=${t(`credit_${k}`)} error=${errors[`points.${k}`]}>
+              ${(p) =>
+                html`<input
+                  ...${p}
+                  type="number"
+                  min="-100"
+                  max="100"
+                  step="0.01"
+                  value=${values.points[k]}
+                  onInput=${setPoints(k)}
+                />`}
+            <//>`,
+        )}
+      </div>
+      <${Field} name="source" label=${t('ruleSource')} error=${errors.source} required>
+        ${(p) => html`<input ...${p} value=${values.source} onInput=${set('source')} />`}
+      <//>
+      <${Problem} error=${problem} />
+      ${added && html`<p class="notice" role="status">${t('creditRuleAdded', { version: added })}</p>`}
+      <button type="submit" class="button">${t('newCreditRule')}</button>
+    </form>`;
 }

@@ -4,7 +4,7 @@ import { useContext, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { LangContext, useT } from './i18n.js';
 import { ChallengeFunnel } from './challenges.js';
-import { CreditReportForm } from './credit.js';
+import { CreditReportForm, CreditRuleForm } from './credit.js';
 import { BarChart, Loading, Problem, StateBadge, money, useLoad, useSession } from './components.js';
 
 export function OperatorPage() {
@@ -57,6 +57,7 @@ export function OperatorPage() {
     <${Problem} error=${rankingError} />
     ${ranking && html`<${RankingTable} ranking=${ranking} lang=${lang} />`}
     <${CreditReportForm} />
+    <${CreditRuleForm} />
     <${ChallengeFunnel} />
     <${WeightVersions} />
     <h2>${t('subsidies')}</h2>
