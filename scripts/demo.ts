@@ -4,7 +4,9 @@
  * description); the service embeds them, matches them, creates leads, assigns each to a broker and delivers it.
  * Prints the matches, what each broker received and why, then takes one lead to a signed contract with its subsidy
  * estimate; then runs a challenge (揭榜挂帅) on the fabric-inspection demand from publication to award: the solvers
- * matching invites, their proposals ranked, the award's lead signed as a challenge-winner contract.
+ * matching invites, their proposals ranked, the award's lead signed as a challenge-winner contract. Last, the demand
+ * assistant on a need in plain words, and the credit records: a broker's in full with the sources of its events, a
+ * bad-faith report, the published performance report and the ranking that leaves out an organisation below the floor.
  *
  * Runs the service in this process on a throwaway embedded PostgreSQL and its own redis-server (both on spare ports),
  * so it touches no other data.
@@ -25,6 +27,7 @@ import type { Match } from '@app/matching';
 import { startEmbeddedPostgres, runMigrations } from '@app/persistence';
 import { ApiModule } from '../apps/api/src/api.module';
 import { configureHttp } from '../apps/api/src/http/configure-http';
+import { assistantChapter, creditChapter, type Call } from './lib/demo-chapters';
 import { freePort, RedisServer } from './lib/services';
 
 const institutions = [
@@ -345,6 +348,7 @@ async function main(): Promise<void> {
     if (waiting.length) console.log(`\n${waiting.length} lead(s) wait for a broker (none eligible)`);
 
     const first = leads.find((l) => l.state === 'offered');
+    const signer = first && brokers.find((b) => b.id === first.brokerId);
     if (first) {
       const broker = brokers.find((b) => b.id === first.brokerId)!;
       console.log(`\n== ${broker.name} takes one lead to a contract ==`);
@@ -373,6 +377,8 @@ async function main(): Promise<void> {
       );
 
     await challengeChapter(call, admin, demands[1], keyOfOrganisation, brokers, titles);
+    await assistantChapter(call, demands[2].key);
+    await creditChapter(call, admin, signer, demands[2].key);
   } finally {
     await app.close();
     await redis.stop();
@@ -381,7 +387,6 @@ async function main(): Promise<void> {
   }
 }
 
-type Call = <T = Created>(key: string, method: string, path: string, body?: object) => Promise<T>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
   for (;;) {
