@@ -9,6 +9,8 @@
  *   (1) matches of a stored demand, 8 clients (and the matches served per second);
  *   (2) free-text search, query embedding included, 4 clients (every query text new to the process);
  *   (3) matches, 8 clients, while 4 clients search at the same time;
+ *   (4) the demand assistant on a new draft (a paper's title and abstract), 4 clients: one query embedding, the
+ *       nearest labelled records, keywords, possible duplicates and a preview of three matches;
  * and two floors: GET /health/live through the same stack and clients, and one query embedding alone (the model on
  * this process's thread, no cache). Every build runs as its `npm start` does, with RUN_WORKER=false (the worker is
  * another process in production). Needs PostgreSQL (DATABASE_URL names a server it may create databases on) and
@@ -64,6 +66,8 @@ interface Cells {
   firstVisits: Latency;
   search: Latency;
   matchesDuringSearch: Latency;
+  /** Null for a build without POST /v1/demands/assist. */
+  assist: Latency | null;
   health: Latency;
   embedding: Latency;
   startSeconds: number;
@@ -150,6 +154,7 @@ async function measureBuild(
   vectors: Float32Array[],
   papers: CslPaper[],
   searchTexts: () => string,
+  drafts: () => { title: string; description: string },
   modelId: string,
   embedding: Latency,
 ): Promise<Cells> {
@@ -177,6 +182,11 @@ async function measureBuild(
     const during = await load(api.url, key, each(matchPaths), matchClients);
     searching = false;
     await background;
+    const assistRequest = () => ({ path: '/v1/demands/assist', body: drafts() });
+    const hasAssist = (await fetch(`${api.url}/v1/demands/assist`, { method: 'POST' })).status !== 404;
+    const assist = hasAssist
+      ? await load(api.url, key, each(Array.from({ length: requests / 2 }, assistRequest)), searchClients)
+      : null;
     const health = await load(api.url, key, each(matchPaths.map(() => '/health/live')), matchClients);
     const rss = apiMemory(api.child.pid!);
     const served = await topTen(api.url, key, demandIds);
@@ -202,6 +212,7 @@ async function measureBuild(
       firstVisits: latency(firstVisits.latencies),
       search: latency(search.latencies),
       matchesDuringSearch: latency(during.latencies),
+      assist: assist && latency(assist.latencies),
       health: latency(health.latencies),
       embedding,
       startSeconds: Math.round(api.seconds * 10) / 10,
@@ -221,8 +232,9 @@ function printTable(size: number, results: Record<string, Cells>, builds: Build[
   const col = (s: string) => s.padStart(24);
   const row = (label: string, value: (c: Cells) => string) =>
     log(`${label.padEnd(44)}${builds.map((b) => col(value(results[b.name]))).join('')}`);
-  const l = (pick: (c: Cells) => Latency) => (c: Cells) => {
+  const l = (pick: (c: Cells) => Latency | null) => (c: Cells) => {
     const v = pick(c);
+    if (!v) return '—';
     return `${v.p50.toFixed(1)} / ${v.p95.toFixed(1)} / ${v.p99.toFixed(1)}`;
   };
   log(`\n${size} achievements (512-d, 100 clusters), ${DEMANDS} demands`);
@@ -252,6 +264,10 @@ function printTable(size: number, results: Record<string, Cells>, builds: Build[
     l((c) => c.matchesDuringSearch),
   );
   row(
+    `(4) demand assistant, ${opts.searchClients} clients`,
+    l((c) => c.assist),
+  );
+  row(
     `floor: GET /health/live, ${opts.matchClients} clients`,
     l((c) => c.health),
   );
@@ -279,6 +295,11 @@ async function main(): Promise<void> {
   let searched = 0;
   // Every search text new to the API process, so that no query vector comes from its cache.
   const searchTexts = () => `${papers[searched++ % papers.length].title} ${Math.floor(searched / papers.length)}`;
+  let drafted = 0;
+  const drafts = () => {
+    const paper = papers[(papers.length - 1 - drafted++) % papers.length];
+    return { title: `${paper.title.slice(0, 60)} ${drafted}`, description: paper.abstract };
+  };
   try {
     for (const size of opts.sizes.split(',').map(Number)) {
       const vectors = clusteredVectors(size + DEMANDS, DIMENSION);
@@ -295,7 +316,16 @@ async function main(): Promise<void> {
         log(`${size}: measuring ${build.name} (${build.commit})`);
         const env =
           build.name === 'current' ? { API_PROCESSES: String(availableParallelism()), ...baseEnv, ...extra } : baseEnv;
-        all[size][build.name] = await measureBuild(build, env, vectors, papers, searchTexts, model.id, embedding);
+        all[size][build.name] = await measureBuild(
+          build,
+          env,
+          vectors,
+          papers,
+          searchTexts,
+          drafts,
+          model.id,
+          embedding,
+        );
       }
       printTable(size, all[size], builds);
     }

@@ -26,34 +26,39 @@ export const latency = (values: number[]): Latency => {
 /**
  * Closed-loop clients: each sends its next request when the last answer is in. node:http with keep-alive rather
  * than fetch, whose own cost per request (twice node:http's against a bare Node server on this machine) would be
- * counted as the API's: the load generator shares the two cores with the API and PostgreSQL. `paths` is called
- * for each next path until it returns undefined.
+ * counted as the API's: the load generator shares the two cores with the API and PostgreSQL. `next` is called
+ * for each next request (a path to GET, or a path and a JSON body to POST) until it returns undefined.
  */
+export type LoadRequest = string | { path: string; body: unknown };
+
 export async function load(
   url: string,
   key: string,
-  next: () => string | undefined,
+  next: () => LoadRequest | undefined,
   concurrency: number,
   onBody?: (path: string, body: string) => void,
 ): Promise<{ latencies: number[]; seconds: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const { hostname, port } = new URL(url);
-  const get = (path: string) =>
+  const send = (path: string, payload?: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: hostname, port, path, agent, headers: { 'X-Api-Key': key } }, (res) => {
+      const headers = { 'X-Api-Key': key, ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }) };
+      const method = payload === undefined ? 'GET' : 'POST';
+      const req = request({ host: hostname, port, path, method, agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => onBody && chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
       });
       req.on('error', reject);
-      req.end();
+      req.end(payload);
     });
   const latencies: number[] = [];
   const started = performance.now();
   const client = async () => {
-    for (let path = next(); path !== undefined; path = next()) {
+    for (let req = next(); req !== undefined; req = next()) {
+      const [path, payload] = typeof req === 'string' ? [req] : [req.path, JSON.stringify(req.body)];
       const sent = performance.now();
-      const { status, body } = await get(path);
+      const { status, body } = await send(path, payload);
       if (status !== 200) throw new Error(`${path}: ${status} ${body.slice(0, 200)}`);
       latencies.push(performance.now() - sent);
       onBody?.(path, body);
@@ -64,12 +69,40 @@ export async function load(
   return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
-export const each = (paths: string[]) => {
+export const each = (requests: LoadRequest[]) => {
   let i = 0;
-  return () => paths[i++];
+  return () => requests[i++];
 };
 
-/** The catalogue: a university with `size` achievements, an enterprise with 200 demands and its API key. */
+/** GB/T 4754 divisions the catalogue's achievements are filed under, one per vector cluster modulo their number. */
+const INDUSTRIES = [
+  '13',
+  '14',
+  '17',
+  '26',
+  '27',
+  '29',
+  '30',
+  '31',
+  '33',
+  '34',
+  '35',
+  '36',
+  '38',
+  '39',
+  '40',
+  '44',
+  '63',
+  '65',
+  '73',
+  '77',
+];
+const MODES = ['licence', 'transfer', 'joint_development', 'service'];
+
+/**
+ * The catalogue: a university with `size` achievements (industry and cooperation modes by vector cluster, so the
+ * demand assistant has labels to vote with), an enterprise with 200 demands and its API key.
+ */
 export async function storeCatalogue(
   databaseUrl: string,
   vectors: Float32Array[],
@@ -97,9 +130,10 @@ export async function storeCatalogue(
   for (let from = 0; from < size; from += 2000) {
     const rows = Array.from({ length: Math.min(2000, size - from) }, (_, i) => from + i);
     await db.query(
-      `INSERT INTO achievements (organisation_id, title, abstract, readiness_level, region_code, content_hash, embedding,
-         embedding_model, embedding_status, embedded_at)
-       SELECT $1, t, a, 1 + (n % 9), '330100', md5(t), e, $2, 'ready', now()
+      `INSERT INTO achievements (organisation_id, title, abstract, readiness_level, industry_code, cooperation_modes,
+         region_code, content_hash, embedding, embedding_model, embedding_status, embedded_at)
+       SELECT $1, t, a, 1 + (n % 9), ($7::text[])[1 + n % 100 % cardinality($7)],
+         ARRAY[($8::text[])[1 + n % 100 % cardinality($8)]], '330100', md5(t), e, $2, 'ready', now()
        FROM unnest($3::text[], $4::text[], $5::int[], $6::bytea[]) AS u(t, a, n, e)`,
       [
         university,
@@ -108,6 +142,8 @@ export async function storeCatalogue(
         rows.map((i) => papers[i % papers.length].abstract),
         rows,
         rows.map((i) => bytes(vectors[i])),
+        INDUSTRIES,
+        MODES,
       ],
     );
   }
