@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { prepareProcess } from '@app/jobs';
 import { createRootLogger, LOGGER, type Logger as Pino } from '@app/observability';
+import { DemandAssistantService } from '@app/assistant';
 import { EmbeddingService } from '@app/embedding';
 import { SearchIndexService } from '@app/vector-index';
 import { DATABASE_CONNECTION, runMigrations, type DatabaseConnection } from '@app/persistence';
@@ -28,6 +29,7 @@ async function bootstrap(): Promise<void> {
   const log = app.get<Pino>(LOGGER);
   await runMigrations(app.get<DatabaseConnection>(DATABASE_CONNECTION).url, log);
   await app.get(EmbeddingService).warmUp();
+  await app.get(DemandAssistantService).warmUp();
   configureHttp(app);
   // One process answers "not ready" while its index builds; of several, the others join once theirs is ready.
   const index = app.get(SearchIndexService);
