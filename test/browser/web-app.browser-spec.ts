@@ -152,6 +152,8 @@ describe('web app (Chromium, real service)', () => {
     }, 60_000);
     await expect(page.locator('.match').first().textContent()).resolves.toContain(battery.title);
     await expect(page.locator('.match .why').first().textContent()).resolves.toContain('成熟度 TRL 6 ≥ 要求 5');
+    // The counterpart's credit record as others see it: its score.
+    await expect(page.locator('.match').first().getByTestId('credit-tag').textContent()).resolves.toMatch(/信用分 \d+/);
     await shot(page, 'enterprise-demand-matches');
     expect(await accessibilityProblems(page)).toEqual([]);
     // Editing keeps what was there and saves the change.
@@ -177,6 +179,12 @@ describe('web app (Chromium, real service)', () => {
     await page.locator('.lead-row a').first().click();
     await page.getByRole('heading', { name: '为何分配给您' }).waitFor();
     await expect(page.locator('main').textContent()).resolves.toContain('专长相似度');
+    // The records of both sides and of the broker, score and counts.
+    await expect(page.getByTestId('credit-tag').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^\s*经纪人 · 信用分 \d+/),
+      expect.stringMatching(/^\s*信用分 \d+/),
+      expect.stringMatching(/^\s*信用分 \d+/),
+    ]);
     // Before accepting, the broker sees the public teaser only.
     await expect(page.locator('.notice').textContent()).resolves.toContain('公开摘要');
     await page.getByRole('button', { name: '接受' }).click();

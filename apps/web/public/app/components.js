@@ -113,6 +113,21 @@ export function Explanation({ explanation }) {
   </ul>`;
 }
 
+/** A party's credit record as others see it: the score, and its bad-faith reports when there are any. */
+export function CreditTag({ credit, label }) {
+  const t = useT();
+  if (!credit) return null;
+  const reports = credit.counts.bad_faith_report;
+  const text = [
+    label,
+    `${t('creditScore')} ${credit.score}`,
+    reports > 0 && `${t('credit_bad_faith_report')} ${reports}`,
+  ].filter(Boolean);
+  return html`<span class=${`tag${reports > 0 ? ' tag-warn' : ''}`} data-testid="credit-tag"
+    >${text.join(' · ')}</span
+  >`;
+}
+
 export function money(value, lang) {
   if (value === null || value === undefined) return '—';
   return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 2 }).format(value);

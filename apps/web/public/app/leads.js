@@ -3,6 +3,7 @@ import { useContext, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { LangContext, useT } from './i18n.js';
 import {
+  CreditTag,
   Explanation,
   Field,
   Loading,
@@ -116,6 +117,7 @@ export function LeadDetail({ id }) {
       <${StateBadge} state=${lead.state} />
       <span class="tag">${t('score')} ${lead.score.toFixed(2)}</span>
       ${lead.dueAt && lead.state === 'offered' && html`<span class="tag">${t('dueAt')} ${new Date(lead.dueAt).toLocaleString()}</span>`}
+      <${CreditTag} credit=${lead.credit.broker} label=${t('broker')} />
     </p>
     <div class="grid-2">
       <article class="card">
@@ -123,7 +125,7 @@ export function LeadDetail({ id }) {
         ${
           demand
             ? html`${lead.demandForm === 'public' ? html`<p class="notice">${t('teaser')}</p>` : html`<p><span class="tag">${t('fullDemand')}</span></p>`}
-                <p><strong>${demand.title}</strong></p>
+                <p><strong>${demand.title}</strong> <${CreditTag} credit=${lead.credit.demandOrganisation} /></p>
                 ${demand.description && html`<p class="text">${demand.description}</p>`}
                 ${
                   (demand.budgetMin || demand.budgetMax) &&
@@ -136,7 +138,10 @@ export function LeadDetail({ id }) {
         <h2>${t('partner')}</h2>
         ${
           partner
-            ? html`<p><strong>${partner.title ?? partner.name}</strong></p>
+            ? html`<p>
+                  <strong>${partner.title ?? partner.name}</strong>
+                  <${CreditTag} credit=${lead.credit.partnerOrganisation} />
+                </p>
                 <p class="text">${partner.abstract ?? partner.expertise}</p>`
             : html`<p class="notice">${hidden}</p>`
         }

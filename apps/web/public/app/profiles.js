@@ -4,6 +4,7 @@ import { DemandAssistant } from './assistant.js';
 import { html } from './html.js';
 import { useT } from './i18n.js';
 import {
+  CreditTag,
   Explanation,
   Field,
   Loading,
@@ -347,7 +348,10 @@ export function ProfileDetail({ kind, id }) {
               <strong>${m.record.title ?? m.record.name}</strong>
               <span class="score" title=${t('score')}>${m.total.toFixed(2)}</span>
             </div>
-            ${m.lead && html`<a href=${`#/leads/${m.lead.id}`}><${StateBadge} state=${m.lead.state} /></a>`}
+            <p class="meta">
+              ${m.lead && html`<a href=${`#/leads/${m.lead.id}`}><${StateBadge} state=${m.lead.state} /></a>`}
+              <${CreditTag} credit=${m.credit} />
+            </p>
             <${Explanation} explanation=${m.explanation} />
           </li>`,
       )}
