@@ -5,6 +5,7 @@ export { reciprocalRankFusion } from './fusion';
 export { IndexNotReadyError, MatchingError, NotEmbeddedYetError } from './matching.errors';
 export { MatchingModule } from './matching.module';
 export { MatchingService } from './matching.service';
+export { SearchService } from './search.service';
 export { type Match, type MatchFilters, type PartnerQuery, type SearchHit, type SearchMode } from './matching.types';
 export * from './scoring';
 export { EVIDENCE_TERMS, keywordPart, needText, type NeedText } from './keywords';

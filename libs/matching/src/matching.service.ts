@@ -16,25 +16,18 @@ import {
 } from '@app/profiles';
 import { LearningService } from '@app/learning';
 import { industryDivision } from '@app/taxonomy';
-import { indexMeta, SearchIndexService, type IndexMeta } from '@app/vector-index';
+import { SearchIndexService, type IndexMeta } from '@app/vector-index';
 import { foldDuplicates } from './duplicates';
 import { fusedCandidates, scored } from './candidates';
-import { reciprocalRankFusion } from './fusion';
-import { IndexNotReadyError, NotEmbeddedYetError } from './matching.errors';
+import { NotEmbeddedYetError } from './matching.errors';
 import { industryCloseness, industryPart, semanticPart } from './scoring';
 import { needText } from './keywords';
-import {
-  hardConstraints,
-  type Match,
-  type MatchFilters,
-  type PartnerQuery,
-  type SearchHit,
-  type SearchMode,
-} from './matching.types';
+import { hardConstraints, type Match, type MatchFilters, type PartnerQuery } from './matching.types';
 import { achievementParts, needOfDemand, partsFor, regionOf, termsOf, type Need } from './pair-parts';
+import { requireIndexReady, visibleRecords } from './visible-records';
 
 /**
- * Matching in every direction: candidates from the HNSW index and from the BM25 index of the public text (hard
+ * Matching in every direction (free-text search is SearchService's): candidates from the HNSW index and from the BM25 index of the public text (hard
  * constraints applied inside both searches), fused, then a score of several parts with weights from configuration,
  * an explanation in Chinese and English, and near-duplicate achievements folded into one result.
  */
@@ -103,7 +96,7 @@ export class MatchingService {
     target: 'achievement' | 'expert',
     limit: number,
   ): Promise<Match[]> {
-    this.requireReady();
+    requireIndexReady(this.index);
     const vector = await this.embedding.embedOne(publicText, 'query');
     const need: Need = { ...needOfDemand(publicFormOf(demand)), ...needText(publicText) };
     const owner = onBehalfOf(demand.organisationId, 'enterprise');
@@ -115,7 +108,7 @@ export class MatchingService {
    * matched on what the actor may read, its own organisation's records left out.
    */
   async forNeed(actor: Actor, need: Need, vector: Float32Array, limit: number): Promise<Match[]> {
-    this.requireReady();
+    requireIndexReady(this.index);
     return this.rank(actor, 'achievement', vector, need, {}, limit, actor.organisationId);
   }
 
@@ -194,7 +187,7 @@ export class MatchingService {
     if (actor.role !== 'admin' && !(actor.role === 'programme' && actor.organisationId === programmeId)) {
       throw new ForbiddenError("search this programme's partners");
     }
-    this.requireReady();
+    requireIndexReady(this.index);
     const industryNames = query.industryCodes.map((c) => industryDivision(c)?.name ?? '').join('、');
     const text = [query.text, industryNames].filter((t) => t && t.trim()).join('\n') || '科技成果 技术需求';
     const vector = await this.embedding.embedOne(text, 'query');
@@ -236,43 +229,6 @@ export class MatchingService {
       return matches.sort((a, b) => b.total - a.total);
     };
     return { achievements: await rank('achievement'), experts: await rank('expert'), demands: await rank('demand') };
-  }
-
-  /** Free-text search over one kind: dense (the query embedded), lexical (BM25 over bigrams), or both fused. */
-  async search(
-    actor: Actor,
-    kind: ProfileKind,
-    text: string,
-    mode: SearchMode,
-    filters: MatchFilters,
-    limit = 10,
-  ): Promise<SearchHit[]> {
-    this.requireReady();
-    const filter = hardConstraints(kind, filters, null, actor);
-    const pool = Math.max(50, limit * 5);
-    const dense =
-      mode === 'lexical'
-        ? []
-        : this.index.dense(kind, await this.embedding.embedOne(text, 'query'), pool, filter).hits.map((h) => h.id);
-    const lexical = mode === 'dense' ? [] : this.index.lexical(kind, text, pool, filter).map((h) => h.id);
-    // Hybrid weighs the dense ranking SEARCH_DENSE_WEIGHT : 1 against BM25 (docs/measurements.md, "Retrieval quality").
-    const fused = (
-      mode === 'hybrid'
-        ? reciprocalRankFusion([dense, lexical], 60, [this.config.matching.denseWeight, 1])
-        : reciprocalRankFusion([mode === 'dense' ? dense : lexical])
-    ).slice(0, limit);
-    const records = await this.load(
-      actor,
-      kind,
-      fused.map((f) => f.id),
-      filter,
-    );
-    return fused.flatMap((f) => {
-      const record = records.get(f.id);
-      if (!record) return [];
-      const rank = (list: string[]) => (list.indexOf(f.id) >= 0 ? list.indexOf(f.id) + 1 : null);
-      return [{ id: f.id, score: f.score, denseRank: rank(dense), lexicalRank: rank(lexical), record }];
-    });
   }
 
   private async rank(
@@ -324,7 +280,7 @@ export class MatchingService {
     limit: number,
     filter: (m: IndexMeta) => boolean,
   ) {
-    this.requireReady();
+    requireIndexReady(this.index);
     return fusedCandidates(
       this.index,
       kind,
@@ -349,27 +305,13 @@ export class MatchingService {
     return own && own.modelId === this.embedding.modelId ? own.vector : this.vectorOf('demand', demandId);
   }
 
-  /**
-   * The candidates' records, current and as the actor may see them (a demand's confidential fields blanked). The
-   * candidates were filtered on this copy's metadata, which may lag a change made through another process; a record
-   * that no longer passes the filter as it is now (made private, withdrawn) is left out.
-   */
-  private async load<K extends ProfileKind>(
+  private load<K extends ProfileKind>(
     actor: Actor,
     kind: K,
     ids: string[],
     filter: (m: IndexMeta) => boolean,
   ): Promise<Map<string, ProfileByKind[K]>> {
-    const records = await this.index.currentRecords(kind, ids);
-    return new Map(
-      [...records]
-        .filter(([, r]) => filter(indexMeta(kind, r)))
-        .map(([id, r]) => [id, this.profiles.visibleTo(actor, kind, r)]),
-    );
-  }
-
-  private requireReady(): void {
-    if (this.index.state !== 'ready') throw new IndexNotReadyError();
+    return visibleRecords(this.index, this.profiles, actor, kind, ids, filter);
   }
 }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@app/access';
 import { LeadViewsService, type MatchWithLead } from '@app/leads';
-import { MatchingService, type SearchHit } from '@app/matching';
+import { MatchingService, SearchService, type SearchHit } from '@app/matching';
 import { CurrentActor } from '../http/current-actor.decorator';
 import { DemandMatchQueryDto, MatchQueryDto } from './dto/match-query.dto';
 import { PartnerQueryDto } from './dto/partner-query.dto';
@@ -15,6 +15,7 @@ import { Answers } from '../http/openapi';
 export class MatchingController {
   constructor(
     private readonly matching: MatchingService,
+    private readonly searching: SearchService,
     private readonly leadViews: LeadViewsService,
   ) {}
 
@@ -68,6 +69,6 @@ export class MatchingController {
     @CurrentActor() actor: Actor,
     @Query() { q, collection, mode, limit, ...filters }: SearchQueryDto,
   ): Promise<SearchHit[]> {
-    return this.matching.search(actor, SEARCHABLE[collection], q, mode ?? 'hybrid', filters, limit);
+    return this.searching.search(actor, SEARCHABLE[collection], q, mode ?? 'hybrid', filters, limit);
   }
 }
