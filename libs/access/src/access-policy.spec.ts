@@ -35,6 +35,17 @@ const actor = (role: Role, organisationId: string | null = ORG): Actor => ({
   brokerId: role === 'broker' ? 'b' : null,
 });
 
+/** A key of each role: an operator's belongs to no organisation, the others' to ORG. */
+const keyOf = (role: Role): Actor => actor(role, role === 'admin' ? null : ORG);
+/** Rules only operators pass. */
+const OPERATORS_ONLY: [Role, boolean][] = [
+  ['admin', true],
+  ['enterprise', false],
+  ['institution', false],
+  ['programme', false],
+  ['broker', false],
+];
+
 describe('access policy', () => {
   // role -> kinds it may write for its own organisation
   const matrix: [Role, ProfileKind[]][] = [
@@ -159,14 +170,8 @@ describe('challenge access', () => {
     expect(mayRunChallenge(actor('programme', OTHER), ORG)).toBe(false);
   });
 
-  it.each<[Role, boolean]>([
-    ['admin', true],
-    ['enterprise', false],
-    ['institution', false],
-    ['programme', false],
-    ['broker', false],
-  ])('lets %s read the challenge funnel: %s', (role, allowed) => {
-    expect(mayReportChallenges(actor(role, role === 'admin' ? null : ORG))).toBe(allowed);
+  it.each(OPERATORS_ONLY)('lets %s read the challenge funnel: %s', (role, allowed) => {
+    expect(mayReportChallenges(keyOf(role))).toBe(allowed);
   });
 
   it.each<[Role, boolean]>([
@@ -176,7 +181,7 @@ describe('challenge access', () => {
     ['institution', false],
     ['broker', false],
   ])('lets %s ask the demand assistant: %s', (role, allowed) => {
-    expect(mayDraftDemands(actor(role, role === 'admin' ? null : ORG))).toBe(allowed);
+    expect(mayDraftDemands(keyOf(role))).toBe(allowed);
   });
 
   it('shows a credit record in full to its subject and operators, the score and counts to everyone else', () => {
@@ -194,19 +199,12 @@ describe('challenge access', () => {
     }
   });
 
-  it.each<[Role, boolean]>([
-    ['admin', true],
-    ['enterprise', false],
-    ['institution', false],
-    ['programme', false],
-    ['broker', false],
-  ])(
+  it.each(OPERATORS_ONLY)(
     'lets %s file bad-faith reports and bring in credit rules: %s (everyone reads the published report)',
     (role, allowed) => {
-      const who = actor(role, role === 'admin' ? null : ORG);
-      expect(mayFileCreditReports(who)).toBe(allowed);
-      expect(mayKeepCreditRules(who)).toBe(allowed);
-      expect(mayReadPerformanceReport(who)).toBe(true);
+      expect(mayFileCreditReports(keyOf(role))).toBe(allowed);
+      expect(mayKeepCreditRules(keyOf(role))).toBe(allowed);
+      expect(mayReadPerformanceReport(keyOf(role))).toBe(true);
     },
   );
 

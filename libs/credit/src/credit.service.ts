@@ -70,12 +70,12 @@ export class CreditService {
 
   /**
    * The summaries of many subjects in one read, keyed by `creditKey`: for matches, leads, assignment and reports.
-   * `on`: the caller's transaction client (assignment holds a lock; a pool query there could wait for itself).
+   * `on`: the caller's transaction client (assignment holds a lock; a pool query there could wait for itself);
+   * `asOf`: the instant the scores are taken at (a report's period end), now by default.
    */
   async summaries(
     subjects: readonly CreditSubject[],
-    on?: Queryable,
-    asOf = new Date(),
+    { on, asOf = new Date() }: { on?: Queryable; asOf?: Date } = {},
   ): Promise<Map<string, CreditSummary>> {
     const unique = [...new Map(subjects.map((s) => [creditKey(s), s])).values()];
     if (unique.length === 0) return new Map();

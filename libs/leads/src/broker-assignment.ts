@@ -56,8 +56,8 @@ const TIE = 0.01;
 
 /**
  * Picks the broker best placed for a pair: expertise close to the pair, covering its industry and region, with room
- * under capacity, who accepts and answers offers, with a good credit record. Brokers already offered this lead and brokers at capacity are not
- * eligible; null when no one is.
+ * under capacity, who accepts and answers offers, with a good credit record. Brokers already offered this lead and
+ * brokers at capacity are not eligible; null when no one is.
  */
 export function chooseBroker(
   pair: PairFacts,

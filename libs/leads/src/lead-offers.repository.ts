@@ -44,10 +44,9 @@ export class LeadOffersRepository {
 
   /**
    * Active brokers with what assignment weighs: open leads, answered and accepted offers, median response time (their
-   * credit score is libs/credit's to give).
-   * Called under the assignment lock, so that two assignments cannot both take a broker's last free place.
+   * credit score is libs/credit's to give). Called under the assignment lock, so that two assignments cannot both take a broker's last free place.
    */
-  async brokerCandidates(tx: Queryable, modelId: string): Promise<BrokerCandidate[]> {
+  async brokerCandidates(tx: Queryable, modelId: string): Promise<Omit<BrokerCandidate, 'creditScore'>[]> {
     const { rows } = await tx.query<Row>(
       `SELECT b.id, b.name, b.industry_codes, b.region_codes, b.capacity,
               CASE WHEN b.embedding_model = $1 THEN b.embedding END AS embedding,
@@ -76,7 +75,6 @@ export class LeadOffersRepository {
       answered: Number(r.answered ?? 0),
       medianResponseHours: r.median_hours === null || r.median_hours === undefined ? null : Number(r.median_hours),
       lastOfferedAt: r.last_offered_at ? new Date(r.last_offered_at as string) : null,
-      creditScore: null,
     }));
   }
 

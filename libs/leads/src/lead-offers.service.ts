@@ -170,7 +170,7 @@ export class LeadOffersService {
     const candidates = await this.offerRecords.brokerCandidates(tx, this.embedding.modelId);
     const credit = await this.credit.summaries(
       candidates.map((c) => ({ kind: 'broker', id: c.id })),
-      tx,
+      { on: tx },
     );
     return candidates.map((c) => ({
       ...c,

@@ -106,8 +106,7 @@ export class LeadReportsService {
   async ranking(actor: Actor, year: number, now = new Date()): Promise<Ranking> {
     if (!mayOperate(actor)) throw new ForbiddenError('read the ranking');
     const rows = await this.reports.ranking(year);
-    const asOf = new Date(Math.min(Date.UTC(year + 1, 0, 1) - 1, now.getTime()));
-    const credit = await this.organisationCredit(rows, asOf);
+    const credit = await this.organisationCredit(rows, new Date(Date.UTC(year + 1, 0, 1)), now);
     const minCreditScore = this.config.credit.rankingMinScore;
     const all = rows.map((r) => ({
       organisationId: String(r.id),
@@ -137,15 +136,13 @@ export class LeadReportsService {
   async performance(actor: Actor, period: ReportPeriod, now = new Date()): Promise<PerformanceReport> {
     if (!mayReadPerformanceReport(actor)) throw new ForbiddenError('read the performance report');
     const rows = await this.reports.performance(period.from, period.to);
-    const final = period.to.getTime() <= now.getTime();
-    const asOf = final ? new Date(period.to.getTime() - 1) : now;
-    const credit = await this.organisationCredit(rows, asOf);
+    const credit = await this.organisationCredit(rows, period.to, now);
     return {
       period: period.period,
       from: period.from.toISOString(),
       to: period.to.toISOString(),
-      asOf: asOf.toISOString(),
-      final,
+      asOf: credit.asOf.toISOString(),
+      final: period.to.getTime() <= now.getTime(),
       creditRuleVersion: credit.ruleVersion,
       organisations: rows.map((r) => {
         const accepted = Number(r.accepted);
@@ -167,15 +164,19 @@ export class LeadReportsService {
     };
   }
 
-  /** The credit scores of the organisations of a report's rows at `asOf`, and the rule version they were made by. */
-  private async organisationCredit(rows: Record<string, unknown>[], asOf: Date) {
+  /**
+   * The credit scores of the organisations of a report's rows at the last instant before `to`, or now while the
+   * period runs, and the rule version they were made by.
+   */
+  private async organisationCredit(rows: Record<string, unknown>[], to: Date, now: Date) {
+    const asOf = new Date(Math.min(to.getTime() - 1, now.getTime()));
     const subject = (id: unknown) => ({ kind: 'organisation' as const, id: String(id) });
     const credit = await this.credit.summaries(
       rows.map((r) => subject(r.id)),
-      undefined,
-      asOf,
+      { asOf },
     );
     return {
+      asOf,
       score: (id: unknown) => credit.get(creditKey(subject(id)))!.score,
       ruleVersion: credit.values().next().value?.ruleVersion ?? null,
     };

@@ -21,18 +21,17 @@ const EVENT_KINDS = [
 ];
 
 const thisYear = new Date().getFullYear();
-const lastQuarter = () => {
-  const q = Math.floor(new Date().getMonth() / 3);
-  return q === 0 ? `${thisYear - 1}-Q4` : `${thisYear}-Q${q}`;
-};
 
 /** The published performance report: every role reads it; the print button prints the table alone. */
 export function PerformancePage() {
   const t = useT();
   const { lang } = useContext(LangContext);
   const { api } = useSession();
-  const [period, setPeriod] = useState(lastQuarter());
-  const [report, error] = useLoad(() => api.get(`/reports/performance?period=${period}`), [period]);
+  // Until one is picked, the API's default: the last quarter that has ended.
+  const [picked, setPeriod] = useState(null);
+  const [report, error] = useLoad(() => api.get(`/reports/performance${picked ? `?period=${picked}` : ''}`), [picked]);
+  const [rules, rulesError] = useLoad(() => api.get('/credit-rules'), []);
+  const period = picked ?? report?.period ?? '';
   const periods = [thisYear, thisYear - 1].flatMap((y) => [`${y}`, ...[4, 3, 2, 1].map((q) => `${y}-Q${q}`)]);
   return html`<section class="report">
     <div class="section-head">
@@ -85,17 +84,14 @@ export function PerformancePage() {
             </table>`
         : !error && html`<${Loading} />`
     }
-    <${CreditRules} />
+    <${Problem} error=${rulesError} />
+    ${rules ? html`<${CreditRules} rules=${rules} />` : !rulesError && html`<${Loading} />`}
   </section>`;
 }
 
 /** The scoring rule in force, what each event counts under it; and every version, retired ones kept. */
-export function CreditRules({ reload = 0 }) {
+function CreditRules({ rules }) {
   const t = useT();
-  const { api } = useSession();
-  const [rules, error] = useLoad(() => api.get('/credit-rules'), [reload]);
-  if (error) return html`<${Problem} error=${error} />`;
-  if (!rules) return html`<${Loading} />`;
   const current = rules.find((r) => !r.retiredAt);
   return html`${
       current &&
@@ -306,7 +302,7 @@ export function CreditRuleForm() {
   const t = useT();
   const { api } = useSession();
   const [reload, setReload] = useState(0);
-  const [rules] = useLoad(() => api.get('/credit-rules'), [reload]);
+  const [rules, rulesError] = useLoad(() => api.get('/credit-rules'), [reload]);
   const [form, setForm] = useState(null);
   const [errors, setErrors] = useState({});
   const [problem, setProblem] = useState(null);
@@ -340,8 +336,9 @@ export function CreditRuleForm() {
       if (!err.fields || Object.keys(err.fields).length === 0) setProblem(err);
     }
   };
+  if (rulesError) return html`<${Problem} error=${rulesError} />`;
   if (!rules) return html`<${Loading} />`;
-  return html`<${CreditRules} reload=${reload} />
+  return html`<${CreditRules} rules=${rules} />
     <form onSubmit=${submit} class="card" novalidate>
       <h2>${t('newCreditRule')}</h2>
       <p class="hint">${t('newCreditRuleHint')}</p>
