@@ -305,8 +305,9 @@ describe('web app (Chromium, real service)', () => {
     await operator.getByLabel('依据', { exact: false }).fill('浙江省技术转移机构信用评价办法（浏览器测试）');
     await operator.getByRole('button', { name: '发布新版评分规则' }).click();
     await operator.getByText(/第 \d+ 版评分规则已生效/).waitFor();
+    // The table reloads after the confirmation: wait for the new version to head it.
     const rules = operator.getByRole('table', { name: '信用评分规则（各版本）' });
-    await expect(rules.locator('tbody tr').first().textContent()).resolves.toContain('浏览器测试');
+    await rules.locator('tbody tr').first().filter({ hasText: '浏览器测试' }).waitFor();
     expect(await accessibilityProblems(operator)).toEqual([]);
     await operator.close();
 
