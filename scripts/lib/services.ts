@@ -93,6 +93,16 @@ export async function withOwnDatabase<T>(prefix: string, work: (url: string) => 
     url.pathname = `/${name}`;
     return await work(url.toString());
   } finally {
+    // A pool's end() resolves before its sessions are gone; the drop would end them mid-goodbye, and pg throws
+    // that on a client nobody listens to any more (seen at the end of bench:credit). Let them go first.
+    for (let i = 0; i < 50; i++) {
+      const { rows } = await admin.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
+        [name],
+      );
+      if (rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await dropDatabase(admin, name);
     await admin.end();
   }
