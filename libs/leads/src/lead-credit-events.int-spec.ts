@@ -188,6 +188,33 @@ describe('credit events of leads, exactly once (real PostgreSQL)', () => {
     expect(await eventsOf('broker', ids.brokerA, 'accepted_idle', idle.id)).toHaveLength(1);
   });
 
+  it("an award's lead counts once for the challenge's owner: honoured when signed, not honoured when dropped", async () => {
+    const awarded = async (leadId: string) =>
+      db.query(
+        `INSERT INTO challenges (demand_id, organisation_id, title, statement, terms, prize_amount, prize_for,
+                                 deadline, criteria, region_code, state, lead_id)
+         VALUES ($1, $2, '揭榜', '难题', '条款', 100000, '首个方案', now(), '[]', '330502', 'awarded', $3)`,
+        [ids.demand, ids.enterprise, leadId],
+      );
+    const honoured = await introduce();
+    await awarded(honoured.id);
+    for (const to of ['accepted', 'contacted', 'negotiating']) await move(actors.brokerA, honoured.id, to);
+    expect(await eventsOf('organisation', ids.enterprise, 'award_honoured', honoured.id)).toHaveLength(0);
+    await move(actors.brokerA, honoured.id, 'contract_signed', {
+      contract: { ...contract, registrationNumber: '2026330000000003' },
+    });
+    expect(await eventsOf('organisation', ids.enterprise, 'award_honoured', honoured.id)).toHaveLength(1);
+    // The owner's, not the solver's or the broker's.
+    expect(await eventsOf('organisation', ids.university, 'award_honoured', honoured.id)).toHaveLength(0);
+    expect(await eventsOf('broker', ids.brokerA, 'award_honoured', honoured.id)).toHaveLength(0);
+
+    const dropped = await introduce();
+    await awarded(dropped.id);
+    await move(actors.brokerA, dropped.id, 'accepted');
+    await move(actors.brokerA, dropped.id, 'declined', { reason: 'price_mismatch' });
+    expect(await eventsOf('organisation', ids.enterprise, 'award_not_honoured', dropped.id)).toHaveLength(1);
+  });
+
   it('scores by the rule in force with its parts, in full for the subject and operators, summed up for others', async () => {
     const full = await credit.record(actors.brokerA, 'broker', ids.brokerA);
     expect(full.form).toBe('full');
