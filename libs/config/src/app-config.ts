@@ -77,6 +77,8 @@ export interface AppConfig {
     idleHours: number;
     /** Organisations scoring below this are left out of the yearly ranking. */
     rankingMinScore: number;
+    /** How old the brokers' scores broker assignment takes may be. */
+    assignmentMaxAgeMs: number;
   };
   learning: {
     everyMs: number;
@@ -167,7 +169,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       assignmentWeights: { ...DEFAULT_ASSIGNMENT_WEIGHTS, ...c.BROKER_WEIGHTS },
       webhook: { attempts: c.WEBHOOK_ATTEMPTS, backoffMs: c.WEBHOOK_BACKOFF_MS, timeoutMs: c.WEBHOOK_TIMEOUT_MS },
     },
-    credit: { idleHours: c.CREDIT_IDLE_HOURS, rankingMinScore: c.CREDIT_RANKING_MIN_SCORE },
+    credit: {
+      idleHours: c.CREDIT_IDLE_HOURS,
+      rankingMinScore: c.CREDIT_RANKING_MIN_SCORE,
+      assignmentMaxAgeMs: c.CREDIT_ASSIGNMENT_MAX_AGE_SECONDS * 1000,
+    },
     learning: {
       everyMs: c.LEARN_EVERY_MS,
       minOutcomes: c.LEARN_MIN_OUTCOMES,

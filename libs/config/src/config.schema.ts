@@ -100,6 +100,9 @@ export const configSchema = z.object({
   CREDIT_IDLE_HOURS: integer(1, 24 * 365).default(336),
   // Transfer organisations whose credit score is below this are left out of the yearly ranking (and it says so).
   CREDIT_RANKING_MIN_SCORE: integer(0, 100).default(60),
+  // Broker assignment takes the brokers' credit scores at most this old (they are read for every broker, under the
+  // assignment lock: docs/measurements.md, "Reading credit"); 0 reads them for every offer.
+  CREDIT_ASSIGNMENT_MAX_AGE_SECONDS: integer(0, 86_400).default(60),
   // Offers of one lead before it is escalated to the operators' queue.
   LEAD_MAX_OFFERS: integer(1, 20).default(3),
   // How often the relay looks for jobs written to the outbox (each commit is seen within this time).

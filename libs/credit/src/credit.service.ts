@@ -44,6 +44,9 @@ export const creditKey = (subject: CreditSubject): string => `${subject.kind}:${
 /** Credit records of organisations and brokers, scored by the rule in force over the events their rows prove. */
 @Injectable()
 export class CreditService {
+  /** The summaries `recentSummaries` read last, by `creditKey`, with when. */
+  private readonly recent = new Map<string, { at: number; summary: CreditSummary }>();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: CreditEventsRepository,
@@ -89,6 +92,25 @@ export class CreditService {
         { score: creditScore(own, rule, asOf).score, ruleVersion: rule.version, counts: creditCounts(own) },
       ]),
     );
+  }
+
+  /**
+   * Summaries at most `maxAgeMs` old, from the last read of each subject in this process: for broker assignment,
+   * which needs every active broker's score for every offer, under its lock. Read on `on` when any is missing or too
+   * old (all of those in one read).
+   */
+  async recentSummaries(
+    subjects: readonly CreditSubject[],
+    { on, maxAgeMs }: { on?: Queryable; maxAgeMs: number },
+  ): Promise<Map<string, CreditSummary>> {
+    const now = Date.now();
+    const due = subjects.filter((s) => {
+      const kept = this.recent.get(creditKey(s));
+      return !kept || now - kept.at > maxAgeMs;
+    });
+    if (due.length > 0)
+      for (const [key, summary] of await this.summaries(due, { on })) this.recent.set(key, { at: now, summary });
+    return new Map(subjects.map((s) => [creditKey(s), this.recent.get(creditKey(s))!.summary]));
   }
 
   /** An operator files a bad-faith report with its evidence: an event of the subject's record from now on. */

@@ -165,12 +165,16 @@ export class LeadOffersService {
     return offer;
   }
 
-  /** Active brokers with their credit scores, read on the assignment's transaction (it holds the lock). */
+  /**
+   * Active brokers with their credit scores, read on the assignment's transaction (it holds the lock); the scores
+   * may be `CREDIT_ASSIGNMENT_MAX_AGE_SECONDS` old (reading every broker's record for every offer cost 1.5 s at
+   * 100,000 leads).
+   */
   private async brokerCandidates(tx: Queryable) {
     const candidates = await this.offerRecords.brokerCandidates(tx, this.embedding.modelId);
-    const credit = await this.credit.summaries(
+    const credit = await this.credit.recentSummaries(
       candidates.map((c) => ({ kind: 'broker', id: c.id })),
-      { on: tx },
+      { on: tx, maxAgeMs: this.config.credit.assignmentMaxAgeMs },
     );
     return candidates.map((c) => ({
       ...c,
