@@ -21,6 +21,7 @@ const EVENTS = `
     UNION
     SELECT b.id FROM brokers b WHERE b.organisation_id IN (SELECT id FROM wanted_organisations)
   ),
+  -- An array, not a join: the planner took a join with these leads for thousands and hashed the whole market.
   scope AS (SELECT array_agg(DISTINCT id) AS ids FROM (
     SELECT l.id FROM leads l WHERE l.broker_id IN (SELECT id FROM wanted_brokers)
     UNION
@@ -53,7 +54,8 @@ const EVENTS = `
     UNION ALL
     SELECT e.to_state::text, 'lead_event', e.id::text, e.lead_id, e.at, l.broker_id, false
       FROM lead_events e JOIN leads l ON l.id = e.lead_id
-     WHERE e.lead_id = ANY ((SELECT ids FROM scope)::uuid[]) AND e.to_state IN ('closed_won', 'closed_lost') AND l.broker_id IS NOT NULL
+     WHERE e.lead_id = ANY ((SELECT ids FROM scope)::uuid[])
+       AND e.to_state IN ('closed_won', 'closed_lost') AND l.broker_id IS NOT NULL
     UNION ALL
     SELECT 'offer_lapsed', 'offer', o.id::text, o.lead_id, least(o.due_at, coalesce(o.responded_at, o.due_at)),
            o.broker_id, false
@@ -61,7 +63,8 @@ const EVENTS = `
     UNION ALL
     SELECT 'accepted_idle', 'offer', o.id::text, o.lead_id, o.responded_at + $1::interval, o.broker_id, false
       FROM lead_offers o
-     WHERE o.lead_id = ANY ((SELECT ids FROM scope)::uuid[]) AND o.outcome = 'accepted' AND o.responded_at + $1::interval <= now()
+     WHERE o.lead_id = ANY ((SELECT ids FROM scope)::uuid[])
+       AND o.outcome = 'accepted' AND o.responded_at + $1::interval <= now()
        AND NOT EXISTS (SELECT 1 FROM lead_events e
                         WHERE e.lead_id = o.lead_id AND e.to_state NOT IN ('unassigned', 'offered', 'accepted')
                           AND e.at > o.responded_at AND e.at <= o.responded_at + $1::interval)
@@ -71,7 +74,8 @@ const EVENTS = `
      CROSS JOIN LATERAL (SELECT o.broker_id FROM lead_offers o
                           WHERE o.lead_id = e.lead_id AND o.outcome = 'accepted'
                           ORDER BY o.responded_at DESC LIMIT 1) acc
-     WHERE e.lead_id = ANY ((SELECT ids FROM scope)::uuid[]) AND e.to_state = 'declined' AND e.from_state IN ('accepted', 'contacted', 'negotiating')
+     WHERE e.lead_id = ANY ((SELECT ids FROM scope)::uuid[])
+       AND e.to_state = 'declined' AND e.from_state IN ('accepted', 'contacted', 'negotiating')
   ),
   awards AS (
     SELECT CASE WHEN e.to_state = 'contract_signed' THEN 'award_honoured' ELSE 'award_not_honoured' END AS kind,
@@ -101,7 +105,7 @@ const EVENTS = `
          LEFT JOIN experts x ON l.partner_kind = 'expert' AND x.id = l.partner_id
      ) p
      WHERE f.parties AND p.organisation_id IN (SELECT id FROM wanted_organisations)
-       AND EXISTS (SELECT 1 FROM wanted_organisations)
+       AND EXISTS (SELECT 1 FROM wanted_organisations) -- no organisation wanted (assignment): the branch is skipped
     UNION ALL
     SELECT a.kind, 'lead_event', a.source_id, a.lead_id, a.at, 'organisation', a.organisation_id FROM awards a
     UNION ALL

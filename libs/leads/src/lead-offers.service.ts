@@ -167,7 +167,7 @@ export class LeadOffersService {
 
   /**
    * Active brokers with their credit scores, read on the assignment's transaction (it holds the lock); the scores
-   * may be `CREDIT_ASSIGNMENT_MAX_AGE_SECONDS` old (reading every broker's record for every offer cost 1.5 s at
+   * may be `CREDIT_ASSIGNMENT_MAX_AGE_SECONDS` old (reading every broker's record for every offer cost about 2 s at
    * 100,000 leads).
    */
   private async brokerCandidates(tx: Queryable) {
