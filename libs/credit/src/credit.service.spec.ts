@@ -74,4 +74,11 @@ describe('CreditService.recentSummaries', () => {
     expect(await scoreOf([a], 0)).toBe(69);
     expect(reads).toHaveLength(3);
   });
+
+  it('scores and counts, as of an instant, only what happened by then', async () => {
+    lapses = 1; // on 2026-11-30
+    const on = (asOf: string) => sut.summaries([a], { asOf: new Date(asOf) }).then((m) => m.get(creditKey(a)));
+    expect(await on('2026-11-29T23:59:59.999Z')).toMatchObject({ score: 70, counts: { offer_lapsed: 0 } });
+    expect(await on('2026-11-30T00:00:00.000Z')).toMatchObject({ score: 69, counts: { offer_lapsed: 1 } });
+  });
 });

@@ -85,7 +85,8 @@ export class CreditService {
     const rule = await this.rules.inForce(on);
     const events = await this.events.eventsOf(unique, this.config.credit.idleHours, on);
     const bySubject = new Map<string, CreditEvent[]>(unique.map((s) => [creditKey(s), []]));
-    for (const e of events) bySubject.get(creditKey(e.subject))?.push(e);
+    // What happened after `asOf` is neither scored nor counted (a past period's report is read later).
+    for (const e of events) if (new Date(e.at) <= asOf) bySubject.get(creditKey(e.subject))?.push(e);
     return new Map(
       [...bySubject].map(([key, own]) => [
         key,
