@@ -40,7 +40,7 @@ const program = new Command()
 const opts = program.opts<{ leads: string; rounds: string; baseline: string }>();
 const ADMIN: Actor = { apiKeyId: 'bench', role: 'admin', organisationId: null, brokerId: null };
 
-/** The market, in one statement per table; ids come back for the paths to ask about. */
+/** The market, in one statement per table (the lead plan in a temporary table). */
 async function seed(db: Db, leads: number): Promise<void> {
   const q = (sql: string, params: unknown[] = []) => db.query(sql, params);
   await q(`INSERT INTO organisations (kind, name, region_code)
