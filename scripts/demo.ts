@@ -348,13 +348,13 @@ async function main(): Promise<void> {
     if (waiting.length) console.log(`\n${waiting.length} lead(s) wait for a broker (none eligible)`);
 
     const first = leads.find((l) => l.state === 'offered');
+    // The broker who takes it to a contract; the credit chapter reads this broker's record.
     const signer = first && brokers.find((b) => b.id === first.brokerId);
-    if (first) {
-      const broker = brokers.find((b) => b.id === first.brokerId)!;
-      console.log(`\n== ${broker.name} takes one lead to a contract ==`);
+    if (first && signer) {
+      console.log(`\n== ${signer.name} takes one lead to a contract ==`);
       for (const to of ['accepted', 'contacted', 'negotiating'])
-        await call(broker.key, 'POST', `/leads/${first.id}/transitions`, { to });
-      const signed = await call<LeadView>(broker.key, 'POST', `/leads/${first.id}/transitions`, {
+        await call(signer.key, 'POST', `/leads/${first.id}/transitions`, { to });
+      const signed = await call<LeadView>(signer.key, 'POST', `/leads/${first.id}/transitions`, {
         to: 'contract_signed',
         contract: {
           amount: 1_200_000,

@@ -416,12 +416,13 @@ async function main(): Promise<void> {
     say('PostgreSQL back');
 
     // Settle: every offer in an inbox, every offer id seen by the webhook.
-    let deadline = Date.now() + Number(opts.timeout) * 1000;
+    const settleWithin = () => Date.now() + Number(opts.timeout) * 1000;
+    const deadline = settleWithin();
     const expectedInvitations = challenges.length * INVITATIONS;
     const invitationsDelivered = () =>
       count(pg!.url, 'SELECT count(*) AS n FROM challenge_invitations WHERE delivered_at IS NOT NULL');
-    const settle = async () => {
-      while (Date.now() < deadline) {
+    const settle = async (until: number) => {
+      while (Date.now() < until) {
         const offers = await count(pg!.url, 'SELECT count(*) AS n FROM lead_offers');
         if (
           (await inbox()) >= offers &&
@@ -432,7 +433,7 @@ async function main(): Promise<void> {
         await sleep(500);
       }
     };
-    await settle();
+    await settle(deadline);
     const embedded = () =>
       count(
         pg!.url,
@@ -451,9 +452,9 @@ async function main(): Promise<void> {
     await stopChild(worker, 'SIGKILL');
     await sleep(2_000);
     worker = startApp('worker', env);
-    deadline = Date.now() + Number(opts.timeout) * 1000;
-    while (Date.now() < deadline && (await lapsedSoFar()) < lapsing.length) await sleep(200);
-    await settle();
+    const lapsesDeadline = settleWithin();
+    while (Date.now() < lapsesDeadline && (await lapsedSoFar()) < lapsing.length) await sleep(200);
+    await settle(lapsesDeadline);
     const lapseEvents = await creditLapses(base);
     say('settled after the lapses');
 

@@ -202,9 +202,10 @@ describe('challenge access', () => {
   it.each(OPERATORS_ONLY)(
     'lets %s file bad-faith reports and bring in credit rules: %s (everyone reads the published report)',
     (role, allowed) => {
-      expect(mayFileCreditReports(keyOf(role))).toBe(allowed);
-      expect(mayKeepCreditRules(keyOf(role))).toBe(allowed);
-      expect(mayReadPerformanceReport(keyOf(role))).toBe(true);
+      const who = keyOf(role);
+      expect(mayFileCreditReports(who)).toBe(allowed);
+      expect(mayKeepCreditRules(who)).toBe(allowed);
+      expect(mayReadPerformanceReport(who)).toBe(true);
     },
   );
 

@@ -13,7 +13,7 @@ import {
   type PrototypeSimilarity,
 } from './field-suggestion';
 import { suggestKeywords, type KeywordSuggestion } from './keyword-suggestion';
-import { generalIdfMedian, words } from './segmenter';
+import { loadSegmenter, words } from './segmenter';
 import { wordRarity } from './word-rarity';
 
 /** A demand as an enterprise drafts it: nothing is stored. */
@@ -89,8 +89,7 @@ export class DemandAssistantService {
    * divisions' name vectors. Without it the first drafts after a start waited 1.5-2.3 s (bench:match's p99 at 100k).
    */
   async warmUp(): Promise<void> {
-    words('预热');
-    generalIdfMedian();
+    loadSegmenter();
     await this.nameVectors();
   }
 

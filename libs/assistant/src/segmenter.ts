@@ -32,6 +32,12 @@ export function words(text: string): string[] {
     .filter((w) => /[\p{Script=Han}\p{L}\p{N}]/u.test(w));
 }
 
+/** Loads jieba's dictionary and its IDF table now rather than on the first text (a process's start-up). */
+export function loadSegmenter(): void {
+  jieba ??= segmenter();
+  generalTable();
+}
+
 let general: { idf: Map<string, number>; median: number } | undefined;
 
 /**

@@ -44,7 +44,8 @@ export class LeadOffersRepository {
 
   /**
    * Active brokers with what assignment weighs: open leads, answered and accepted offers, median response time (their
-   * credit score is libs/credit's to give). Called under the assignment lock, so that two assignments cannot both take a broker's last free place.
+   * credit score is libs/credit's to give). Called under the assignment lock, so that two assignments cannot both
+   * take a broker's last free place.
    */
   async brokerCandidates(tx: Queryable, modelId: string): Promise<Omit<BrokerCandidate, 'creditScore'>[]> {
     const { rows } = await tx.query<Row>(

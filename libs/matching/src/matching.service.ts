@@ -27,9 +27,10 @@ import { achievementParts, needOfDemand, partsFor, regionOf, termsOf, type Need 
 import { requireIndexReady, visibleRecords } from './visible-records';
 
 /**
- * Matching in every direction (free-text search is SearchService's): candidates from the HNSW index and from the BM25 index of the public text (hard
- * constraints applied inside both searches), fused, then a score of several parts with weights from configuration,
- * an explanation in Chinese and English, and near-duplicate achievements folded into one result.
+ * Matching in every direction (free-text search is SearchService's): candidates from the HNSW index and from the
+ * BM25 index of the public text (hard constraints applied inside both searches), fused, then a score of several parts
+ * with weights from configuration, an explanation in Chinese and English, and near-duplicate achievements folded
+ * into one result.
  */
 @Injectable()
 export class MatchingService {
