@@ -23,7 +23,13 @@ export { decide, outcomeOf, type Decision } from './lead-outcomes';
 export type { DeclineReason } from './lead-lifecycle';
 export { LeadLifecycleService } from './lead-lifecycle.service';
 export { LeadOffersService } from './lead-offers.service';
-export { LeadViewsService, type LeadCredit, type LeadView, type MatchWithLead } from './lead-views.service';
+export {
+  LeadViewsService,
+  type LeadCredit,
+  type LeadListItem,
+  type LeadView,
+  type MatchWithLead,
+} from './lead-views.service';
 export type { SubsidyRule } from './subsidy';
 export { SubsidyRulesService } from './subsidy-rules.service';
 export type { WebhookDelivery } from './webhook-deliveries.repository';

@@ -60,6 +60,9 @@ export interface LeadView extends Lead {
   credit: LeadCredit;
 }
 
+/** A lead in a list: its titles and the demand's form, without what only the lead's own page reads. */
+export type LeadListItem = Omit<LeadView, 'demand' | 'partner' | 'assignment' | 'events' | 'actions' | 'credit'>;
+
 /**
  * How each party reads leads: one lead with its demand in the form the party may see (access-policy.ts), its
  * partner while the party may see it, why its broker was chosen and what the party may do next; and lists of them.
@@ -124,7 +127,7 @@ export class LeadViewsService {
     };
   }
 
-  async list(actor: Actor, query: LeadListQueryDto) {
+  async list(actor: Actor, query: LeadListQueryDto): Promise<{ items: LeadListItem[]; nextCursor: string | null }> {
     const filter: LeadFilter = {
       state: query.state,
       due: query.due,

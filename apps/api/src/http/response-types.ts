@@ -6,6 +6,7 @@
 import type {
   InboxItem,
   FunnelRow,
+  LeadListItem,
   LeadView,
   MatchWithLead,
   PerformanceReport,
@@ -80,7 +81,7 @@ export interface ProgrammePartners {
 export type SearchHits = (SearchHit & { record: Achievement | Demand | Expert | Broker })[];
 
 export interface LeadPage {
-  items: Omit<LeadView, 'demand' | 'partner' | 'assignment' | 'events' | 'actions'>[];
+  items: LeadListItem[];
   nextCursor: string | null;
 }
 

@@ -19,6 +19,7 @@ import {
 } from '@app/leads';
 import { CurrentActor } from '../http/current-actor.decorator';
 import { Answers } from '../http/openapi';
+import type { LeadPage } from '../http/response-types';
 
 @ApiTags('leads')
 @ApiBearerAuth()
@@ -56,7 +57,7 @@ export class LeadsController {
   @ApiOperation({
     summary: "Leads the key may see: a broker's own, an organisation's (either side), all for an admin; newest first",
   })
-  list(@CurrentActor() actor: Actor, @Query() query: LeadListQueryDto) {
+  list(@CurrentActor() actor: Actor, @Query() query: LeadListQueryDto): Promise<LeadPage> {
     return this.views.list(actor, query);
   }
 
