@@ -201,4 +201,28 @@ describe('demand assistant (e2e, real model and index)', () => {
     const programme = await makeParty(app, 'programme', 'programme');
     await assist(draft, programme.key).expect(200);
   });
+
+  // An oracle like the confidential-vector one: records the enterprise may not read, full of the draft's own words,
+  // must not move its suggestions (keyword rarity once counted drafts and private records too).
+  it('suggests the same keywords whatever drafts and private records of others hold', async () => {
+    const before = (await assist(draft).expect(200)).body.keywords;
+    expect(before.length).toBeGreaterThan(0);
+    const admin = await makeAdminKey(app);
+    const hidden = Array.from({ length: 24 }, (_, i) => ({
+      title: `${draft.title}（内部资料${i}）`,
+      abstract: draft.description,
+      industryCode: '1751',
+      readinessLevel: 6,
+      regionCode: '330106',
+      ...(i % 2 ? { visibility: 'private' } : { status: 'draft' }),
+    }));
+    for (const a of hidden) await http().post('/v1/achievements').set('X-Api-Key', institution.key).send(a).expect(201);
+    await eventually(async () => {
+      const r = await http().get('/v1/achievements').query({ embeddingStatus: 'pending' }).set('X-Api-Key', admin);
+      return r.body.items.length === 0 ? true : undefined;
+    }, 60_000);
+    await app.get(SearchIndexService).syncAll();
+    expect(app.get(SearchIndexService).rarity('achievement').size).toBeGreaterThanOrEqual(hidden.length);
+    expect((await assist(draft).expect(200)).body.keywords).toEqual(before);
+  }, 90_000);
 });

@@ -121,7 +121,8 @@ export class DemandAssistantService {
     const keywords = suggestKeywords({
       titleWords: words(draft.title),
       words: words(text),
-      idf: wordRarity(this.index.rarity('achievement')),
+      // Rarity among published achievements only: drafts and private records must not move a suggestion.
+      idf: wordRarity(this.index.publicRarity('achievement')),
       neighbours: nearest.map((n) => `${n.record.title} ${n.record.abstract}`),
     });
 

@@ -21,8 +21,13 @@ export interface Position {
 export class Catalogue {
   dense: VectorCollection<IndexMeta>;
   lexical = new LexicalCollection();
-  /** Metadata of every live record, embedded or not (the lexical index has records the dense one lacks yet). */
+  /**
+   * Metadata of every live record, embedded or not (the lexical index has records the dense one lacks yet). Changed
+   * through `setMeta` and `deleteMeta`, which keep `publicCount`.
+   */
   meta = new Map<string, IndexMeta>();
+  /** How many of the live records are public (published): the population of a rarity every reader may know. */
+  publicCount = 0;
   /** Recently used records with their version, frozen (every request shares them); absent when off. */
   records?: LRUCache<string, KeptRecord>;
   /** Counts the batches of changes applied, so that a read from the database can tell whether one overtook it. */
@@ -39,6 +44,17 @@ export class Catalogue {
   ) {
     this.dense = new VectorCollection<IndexMeta>(dimension, hnsw);
     if (recordCache > 0) this.records = new LRUCache({ max: recordCache });
+  }
+
+  setMeta(id: string, meta: IndexMeta): void {
+    this.deleteMeta(id);
+    this.meta.set(id, meta);
+    if (meta.public) this.publicCount++;
+  }
+
+  deleteMeta(id: string): void {
+    if (this.meta.get(id)?.public) this.publicCount--;
+    this.meta.delete(id);
   }
 
   /** Writes this copy's files into a snapshot folder, with the model that made its vectors and its position. */
@@ -60,6 +76,8 @@ export class Catalogue {
     try {
       this.lexical.load(await readFile(join(folder, 'lexical.json'), 'utf8'));
       this.meta = new Map(JSON.parse(await readFile(join(folder, 'meta.json'), 'utf8')) as [string, IndexMeta][]);
+      this.publicCount = 0;
+      for (const m of this.meta.values()) if (m.public) this.publicCount++;
       this.position = state.position;
       return 'loaded';
     } catch {

@@ -31,6 +31,17 @@ describe('LexicalCollection', () => {
     expect(sut.idf('未见')).toBeGreaterThan(sut.idf('滚刀'));
   });
 
+  it('tells a rarity among the documents admitted alone, as if the others were not there', () => {
+    const sut = new LexicalCollection();
+    for (let i = 0; i < 6; i++) sut.upsert(`public${i}`, i < 2 ? '滚刀 方法' : '方法');
+    for (let i = 0; i < 10; i++) sut.upsert(`private${i}`, '滚刀');
+    sut.upsert('public0', '方法'); // replaced: its old entry does not count
+    const admitted = (id: string) => id.startsWith('public');
+    // One of the six admitted documents has the term: BM25's idf with df 1 of 6.
+    expect(sut.idfAmong('滚刀', admitted, 6)).toBeCloseTo(Math.log(1 + (6 - 1 + 0.5) / (1 + 0.5)));
+    expect(sut.idfAmong('滚刀', admitted, 6)).toBeGreaterThan(sut.idf('滚刀'));
+  });
+
   it("counts a replaced document once in a term's rarity", () => {
     const sut = new LexicalCollection();
     for (let i = 0; i < 10; i++) sut.upsert(`d${i}`, i < 2 ? '电池' : `光伏${i}`);

@@ -207,6 +207,19 @@ export class LexicalCollection implements Rarity {
     return Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
   }
 
+  /**
+   * The inverse document frequency of a term among only the live documents `accept` admits, `size` of them: the
+   * postings are counted one by one (an entry of a replaced document has no id any more and is not).
+   */
+  idfAmong(term: string, accept: (id: string) => boolean, size: number): number {
+    let df = 0;
+    for (const doc of this.postings.get(term)?.docs ?? []) {
+      const id = this.ids[doc];
+      if (id !== null && accept(id)) df++;
+    }
+    return Math.log(1 + (size - df + 0.5) / (df + 0.5));
+  }
+
   get size(): number {
     return this.live;
   }

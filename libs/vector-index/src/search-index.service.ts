@@ -176,12 +176,12 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     if (withdrawn) {
       c.dense.remove(profile.id);
       c.lexical.remove(profile.id);
-      c.meta.delete(profile.id);
+      c.deleteMeta(profile.id);
       c.records?.delete(profile.id);
       return;
     }
     const meta = indexMeta(c.kind, profile);
-    c.meta.set(profile.id, meta);
+    c.setMeta(profile.id, meta);
     // Only a record already kept is replaced: catching up on a whole catalogue must not fill the cache.
     if (c.records?.has(profile.id)) c.records.set(profile.id, { record: frozen(profile), version: change.changedAt });
     // A vector of another model is never compared with this model's: the record waits for its re-embedding.
@@ -256,6 +256,16 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
   /** How rare a term is among the live records of a kind (their public text, as the lexical index reads it). */
   rarity(kind: ProfileKind): Rarity {
     return this.catalogues[kind].lexical;
+  }
+
+  /**
+   * How rare terms are among the published records of a kind alone: for what is computed for a party from rarity
+   * (the assistant's keywords), so that it cannot tell whether a draft or private record holds a word.
+   */
+  publicRarity(kind: ProfileKind): Rarity {
+    const c = this.catalogues[kind];
+    const isPublic = (id: string) => c.meta.get(id)?.public === true;
+    return { idf: (term) => c.lexical.idfAmong(term, isPublic, c.publicCount), size: c.publicCount };
   }
 
   vectorOf(kind: ProfileKind, id: string): Float32Array | undefined {
