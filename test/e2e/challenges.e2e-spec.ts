@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ApiKeysService } from '@app/access';
 import { verifySignature } from '@app/leads';
+import { Db } from '@app/persistence';
 import { startApi } from '../app';
 import {
   batteryDemand,
@@ -140,6 +141,22 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
       .set('X-Api-Key', solver.key)
       .send({ acceptTerms: false })
       .expect(409);
+    // Eligibility is checked where the details are released: an enterprise (only universities and institutes may
+    // answer) and a university outside Zhejiang are refused, registered nowhere, and shown nothing more.
+    const elsewhere = await makeParty(app, 'university', 'institution', '110000');
+    for (const [who, why] of [
+      [rival, 'organisations of kind university, institute only'],
+      [elsewhere, 'organisations in regions 33 only'],
+    ] as const) {
+      const refused = await http()
+        .post(`/v1/challenges/${draft.id}/registrations`)
+        .set('X-Api-Key', who.key)
+        .send({ acceptTerms: true })
+        .expect(403);
+      expect(refused.body).toMatchObject({ error: 'NOT_ELIGIBLE', message: `Not eligible: ${why}` });
+      const still = (await http().get(`/v1/challenges/${draft.id}`).set('X-Api-Key', who.key).expect(200)).body;
+      expect(still).toMatchObject({ party: 'public', confidentialDetails: null });
+    }
     const registered = await http()
       .post(`/v1/challenges/${draft.id}/registrations`)
       .set('X-Api-Key', solver.key)
@@ -186,6 +203,16 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
     const events = (await http().get(`/v1/challenges/${id}/events`).set('X-Api-Key', enterprise.key).expect(200)).body;
     expect(events.map((e: { toState: string }) => e.toState)).toEqual(['draft', 'cancelled']);
     expect(events[1].reason).toBe('需求已内部解决');
+    // Who acted, as a reader may know it: the organisation by its name, never the key it used.
+    const { rows } = await app.get(Db).pool.query<{ id: string }>('SELECT id::text FROM api_keys');
+    for (const e of events) {
+      expect(e.actor).toEqual({
+        kind: 'organisation',
+        organisationId: enterprise.organisationId,
+        organisationName: expect.stringMatching(/^测试机构 /),
+      });
+      for (const key of rows) expect(JSON.stringify(e)).not.toContain(key.id);
+    }
   });
 
   it('moves an open challenge to reviewing at its deadline, after an extension, and never to a past deadline', async () => {
@@ -225,11 +252,11 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
     }, 15_000);
     expect(reviewing.next).toEqual(['closed']);
     const events = (await http().get(`/v1/challenges/${id}/events`).set('X-Api-Key', admin).expect(200)).body;
-    expect(events.map((e: { toState: string; actor: string }) => [e.toState, e.actor === 'system'])).toEqual([
-      ['draft', false],
-      ['open', false],
-      ['open', false],
-      ['reviewing', true],
+    expect(events.map((e: { toState: string; actor: { kind: string } }) => [e.toState, e.actor.kind])).toEqual([
+      ['draft', 'organisation'],
+      ['open', 'organisation'],
+      ['open', 'organisation'],
+      ['reviewing', 'system'],
     ]);
     expect(events[2].deadline).toBe(extended.toISOString());
   });
@@ -348,6 +375,20 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
       timeline: '中试6个月，产线改造4个月',
       achievementIds,
     });
+    // A proposal needs the solver's registration with the terms accepted; refused, it stores nothing.
+    const unregistered = await http()
+      .post(`/v1/challenges/${id}/proposals`)
+      .set('X-Api-Key', solver.key)
+      .send(answer('未登记的方案', '未接受条款', [recycling]))
+      .expect(403);
+    expect(unregistered.body.error).toBe('TERMS_NOT_ACCEPTED');
+    expect((await http().get(`/v1/challenges/${id}/proposals/mine`).set('X-Api-Key', solver.key)).body).toEqual({});
+    for (const party of [solver, other])
+      await http()
+        .post(`/v1/challenges/${id}/registrations`)
+        .set('X-Api-Key', party.key)
+        .send({ acceptTerms: true })
+        .expect(200);
     const good = (
       await http()
         .post(`/v1/challenges/${id}/proposals`)
@@ -410,6 +451,16 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
       .send({ scores: { 技术路线可行性: 9, 团队与条件: 9 } })
       .expect(200);
     expect(scored.body).toMatchObject({ rank: 1, judgeTotal: 9, judges: 1 });
+    // A second key of the owner's organisation is the same judge: its scores replace, they do not add a judge.
+    const ownerSecondKey = (
+      await app.get(ApiKeysService).create('system', { role: 'enterprise', organisationId: enterprise.organisationId })
+    ).secret;
+    const rescored = await http()
+      .put(`/v1/proposals/${weak.id}/scores`)
+      .set('X-Api-Key', ownerSecondKey)
+      .send({ scores: { 技术路线可行性: 7 } })
+      .expect(200);
+    expect(rescored.body).toMatchObject({ judges: 1, judgeScores: { 技术路线可行性: 7, 团队与条件: 9 } });
     await http()
       .put(`/v1/proposals/${weak.id}/scores`)
       .set('X-Api-Key', enterprise.key)

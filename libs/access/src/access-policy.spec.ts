@@ -20,6 +20,8 @@ import {
   mayRunChallenge,
   maySeeChallenge,
   maySeeProposal,
+  mayProposeTo,
+  solverRefusal,
   mayWrite,
   type ChallengeParty,
   type LeadParty,
@@ -130,12 +132,25 @@ describe('lead access', () => {
 describe('challenge access', () => {
   const JUDGE = 'org-judge';
   const SOLVER = 'org-solver';
-  const challenge = { organisationId: ORG, judgeOrganisationIds: [JUDGE], registeredOrganisationIds: [SOLVER] };
+  const INELIGIBLE = 'org-ineligible';
+  const challenge = {
+    organisationId: ORG,
+    judgeOrganisationIds: [JUDGE],
+    eligibleKinds: ['university'],
+    eligibleRegions: ['33'],
+    registered: [
+      { organisationId: SOLVER, kind: 'university', regionCode: '330106' },
+      // Registered before eligibility was checked at registration: it is released nothing.
+      { organisationId: INELIGIBLE, kind: 'enterprise', regionCode: '330106' },
+    ],
+  };
   const parties: [string, Actor, ChallengeParty][] = [
     ['an operator', actor('admin', null), 'admin'],
     ["the demand's enterprise", actor('enterprise', ORG), 'owner'],
     ["a judging expert's institution", actor('institution', JUDGE), 'judge'],
+    ["a broker of a judging expert's organisation", actor('broker', JUDGE), 'public'],
     ['a registered solver', actor('institution', SOLVER), 'registered'],
+    ['a registered solver outside the eligibility', actor('institution', INELIGIBLE), 'public'],
     ['another institution', actor('institution', OTHER), 'public'],
     ['a broker', actor('broker', OTHER), 'public'],
     ['a key without organisation', actor('enterprise', null), 'public'],
@@ -191,7 +206,9 @@ describe('challenge access', () => {
     expect(creditForm(actor('admin', null), broker)).toBe('full');
     expect(creditForm(brokerActor('broker-1'), broker)).toBe('full');
     expect(creditForm(brokerActor('broker-2'), broker)).toBe('summary');
-    expect(creditForm(brokerActor('broker-1'), organisation)).toBe('summary');
+    // A transfer organisation's keys are broker keys: each reads its organisation's record in full.
+    expect(creditForm(brokerActor('broker-1'), organisation)).toBe('full');
+    expect(creditForm({ ...actor('broker', OTHER), brokerId: 'broker-3' }, organisation)).toBe('summary');
     for (const role of ['enterprise', 'institution', 'programme'] as const) {
       expect(creditForm(actor(role, ORG), organisation)).toBe('full');
       expect(creditForm(actor(role, OTHER), organisation)).toBe('summary');
@@ -220,6 +237,22 @@ describe('challenge access', () => {
       ['admin', 'admin', false],
     ];
     for (const [role, party, answers] of roles) expect(mayAnswerChallenge(actor(role, OTHER), party)).toBe(answers);
+  });
+
+  it.each<[string, { kind: string; regionCode: string }, string | null]>([
+    ['an eligible university in Zhejiang', { kind: 'university', regionCode: '330106' }, null],
+    ['an enterprise', { kind: 'enterprise', regionCode: '330106' }, 'organisations of kind university only'],
+    ['a university in Jiangsu', { kind: 'university', regionCode: '320102' }, 'organisations in regions 33 only'],
+  ])('refuses or admits %s as a solver', (_who, org, refusal) => {
+    expect(solverRefusal({ organisationId: OTHER, ...org }, challenge)).toBe(refusal);
+    expect(solverRefusal({ organisationId: OTHER, ...org }, { eligibleKinds: [], eligibleRegions: [] })).toBeNull();
+  });
+
+  it('takes proposals only from solvers that registered (eligible, terms accepted)', () => {
+    expect(mayProposeTo(actor('institution', SOLVER), 'registered')).toBe(true);
+    expect(mayProposeTo(actor('institution', OTHER), 'public')).toBe(false);
+    expect(mayProposeTo(actor('broker', OTHER), 'registered')).toBe(false);
+    expect(mayProposeTo(actor('enterprise', ORG), 'owner')).toBe(false);
   });
 
   it('shows a proposal to its author, the owner, the judges and operators, and to no other solver', () => {

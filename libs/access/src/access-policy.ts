@@ -32,8 +32,8 @@ export function mayDraftDemands(actor: Actor): boolean {
 }
 
 /**
- * How much of a credit record the actor sees: its subject (the organisation, or the broker and its organisation) and
- * operators see it in full, events with their sources and reports with their evidence; everyone else the score and
+ * How much of a credit record the actor sees: its subject (the organisation with every key of it, brokers included;
+ * or the broker, and its organisation's keys that are not other brokers) and operators see it in full, events with their sources and reports with their evidence; everyone else the score and
  * the counts.
  */
 export function creditForm(
@@ -41,9 +41,13 @@ export function creditForm(
   subject: { kind: 'organisation' | 'broker'; id: string; organisationId: string },
 ): 'full' | 'summary' {
   if (actor.role === 'admin') return 'full';
-  if (subject.kind === 'broker' && actor.brokerId === subject.id) return 'full';
-  if (actor.role !== 'broker' && actor.organisationId === subject.organisationId) return 'full';
-  return 'summary';
+  if (subject.kind === 'broker') {
+    if (actor.brokerId === subject.id) return 'full';
+    // A colleague broker of the same firm sees the summary; the organisation's other keys its brokers' records.
+    return actor.role !== 'broker' && actor.organisationId === subject.organisationId ? 'full' : 'summary';
+  }
+  // An organisation's own keys, its brokers' included (a transfer organisation's keys are broker keys).
+  return actor.organisationId === subject.organisationId ? 'full' : 'summary';
 }
 
 /** Bad-faith reports are filed by operators, with evidence. */
@@ -147,14 +151,42 @@ export function mayOperate(actor: Actor): boolean {
 
 /**
  * How an actor takes part in a challenge: `owner` (the demand's organisation), `judge` (the organisation of an
- * expert named as judge), `registered` (a solver that accepted the terms), or anyone else (`public`).
+ * expert named as judge; not its brokers, who are not that expert), `registered` (an eligible solver that accepted
+ * the terms), or anyone else (`public`).
  */
 export type ChallengeParty = 'admin' | 'owner' | 'judge' | 'registered' | 'public';
 
-export interface ChallengePartiesView {
+/** Who may answer a challenge: organisations of these kinds (empty: any) in these region code prefixes (empty: any). */
+export interface ChallengeEligibility {
+  eligibleKinds: readonly string[];
+  eligibleRegions: readonly string[];
+}
+
+/** A solver's organisation, as eligibility reads it. */
+export interface SolverOrganisation {
+  organisationId: string;
+  kind: string;
+  regionCode: string;
+}
+
+export interface ChallengePartiesView extends ChallengeEligibility {
   organisationId: string;
   judgeOrganisationIds: readonly string[];
-  registeredOrganisationIds: readonly string[];
+  /** The organisations that registered and accepted the terms. */
+  registered: readonly SolverOrganisation[];
+}
+
+/**
+ * Why an organisation may not answer a challenge (register for it, see its confidential details, submit a proposal),
+ * or null when it may. One rule for all three: registration refuses on it, and a registration that no longer meets it
+ * releases nothing.
+ */
+export function solverRefusal(org: SolverOrganisation, challenge: ChallengeEligibility): string | null {
+  if (challenge.eligibleKinds.length > 0 && !challenge.eligibleKinds.includes(org.kind))
+    return `organisations of kind ${challenge.eligibleKinds.join(', ')} only`;
+  if (challenge.eligibleRegions.length > 0 && !challenge.eligibleRegions.some((r) => org.regionCode.startsWith(r)))
+    return `organisations in regions ${challenge.eligibleRegions.join(', ')} only`;
+  return null;
 }
 
 export function challengePartyOf(actor: Actor, challenge: ChallengePartiesView): ChallengeParty {
@@ -162,8 +194,9 @@ export function challengePartyOf(actor: Actor, challenge: ChallengePartiesView):
   const org = actor.organisationId;
   if (org === null) return 'public';
   if (org === challenge.organisationId) return 'owner';
-  if (challenge.judgeOrganisationIds.includes(org)) return 'judge';
-  if (challenge.registeredOrganisationIds.includes(org)) return 'registered';
+  if (actor.role !== 'broker' && challenge.judgeOrganisationIds.includes(org)) return 'judge';
+  const registration = challenge.registered.find((r) => r.organisationId === org);
+  if (registration && solverRefusal(registration, challenge) === null) return 'registered';
   return 'public';
 }
 
@@ -177,17 +210,23 @@ export function maySeeChallenge(party: ChallengeParty, opened: boolean): boolean
   return opened || party === 'admin' || party === 'owner';
 }
 
-/** The confidential details: the owner, operators, judges, and solvers that registered and accepted the terms. */
+/** The confidential details: the owner, operators, judges, and eligible solvers that registered and accepted the terms. */
 export function challengeForm(party: ChallengeParty): 'full' | 'public' {
   return party === 'public' ? 'public' : 'full';
 }
 
 /**
  * Who answers a challenge: an organisation that holds achievements, experts or know-how (institutions, programmes
- * with their commissioners, enterprises), never the owner itself; brokers and operators do not.
+ * with their commissioners, enterprises), never the owner itself or a judge; brokers and operators do not. It
+ * registers first (accepting the terms, if eligible); `mayProposeTo` then lets it submit.
  */
 export function mayAnswerChallenge(actor: Actor, party: ChallengeParty): boolean {
   return ['institution', 'programme', 'enterprise'].includes(actor.role) && party !== 'owner' && party !== 'judge';
+}
+
+/** A proposal is submitted by a solver that registered, eligible, and accepted this challenge's terms. */
+export function mayProposeTo(actor: Actor, party: ChallengeParty): boolean {
+  return mayAnswerChallenge(actor, party) && party === 'registered';
 }
 
 /** A proposal is seen by its author, the challenge's owner and judges, and operators; by no other solver. */

@@ -28,18 +28,23 @@ export {
   mayManageOrganisations,
   mayMoveLead,
   mayOperate,
+  mayProposeTo,
   mayReportChallenges,
   mayRunChallenge,
   maySeeChallenge,
   maySeeProposal,
   mayWrite,
+  solverRefusal,
   writableKinds,
+  type ChallengeEligibility,
   type ChallengePartiesView,
   type ChallengeParty,
   type LeadParty,
   type LeadDemandFacts,
   type LeadPartiesView,
   type ProfileKind,
+  type SolverOrganisation,
 } from './access-policy';
 export { onBehalfOf, ROLES, SYSTEM_ACTOR_ID, type Actor, type Role } from './actor';
 export { ApiKeysService, type NewApiKey } from './api-keys.service';
+export type { ApiKeyRecord } from './api-keys.repository';

@@ -4,13 +4,14 @@ import {
   mayAnswerChallenge,
   mayAward,
   mayRunChallenge,
+  solverRefusal,
   SYSTEM_ACTOR_ID,
   type Actor,
   type ChallengeParty,
 } from '@app/access';
 import { Jobs } from '@app/jobs';
 import { Db, type Queryable } from '@app/persistence';
-import { ProfilesService } from '@app/profiles';
+import { OrganisationsService, ProfilesService } from '@app/profiles';
 import {
   canMove,
   deadlineRefusal,
@@ -24,6 +25,7 @@ import {
   ChallengeNotEditableError,
   ChallengeNotFoundError,
   ChallengeTransitionError,
+  NotEligibleError,
   ReasonRequiredError,
   UnknownJudgeError,
 } from './challenges.errors';
@@ -48,6 +50,7 @@ export class ChallengeLifecycleService {
     private readonly challenges: ChallengesRepository,
     private readonly proposals: ProposalsRepository,
     private readonly profiles: ProfilesService,
+    private readonly organisations: OrganisationsService,
     private readonly views: ChallengeViewsService,
     private readonly jobs: Jobs,
   ) {}
@@ -64,7 +67,7 @@ export class ChallengeLifecycleService {
         { organisationId: demand.organisationId, regionCode: demand.regionCode, industryCode: demand.industryCode },
         input,
       );
-      await this.challenges.addEvent(tx, created, { fromState: null, toState: 'draft', actor: actor.apiKeyId });
+      await this.challenges.addEvent(tx, created, { fromState: null, toState: 'draft', actor });
       return created;
     });
     return this.views.get(actor, id);
@@ -86,7 +89,7 @@ export class ChallengeLifecycleService {
         await this.challenges.addEvent(tx, id, {
           fromState: 'open',
           toState: 'open',
-          actor: actor.apiKeyId,
+          actor,
           deadline: patch.deadline,
         });
         await this.jobs.add(tx, 'review-challenge', {
@@ -108,7 +111,7 @@ export class ChallengeLifecycleService {
       if (needsReason(to) && !reason?.trim()) throw new ReasonRequiredError(to);
       if (to === 'open') this.checkDeadline('open', c.deadline, 'passed: set a new deadline before publishing');
       await this.challenges.move(tx, id, c.state, to, {
-        actor: actor.apiKeyId,
+        actor,
         reason: needsReason(to) ? reason : null,
       });
       if (to === 'open') {
@@ -143,13 +146,20 @@ export class ChallengeLifecycleService {
     return moved;
   }
 
-  /** A solver registers for an open challenge and accepts its terms: it then sees the confidential details. */
+  /**
+   * A solver registers for an open challenge and accepts its terms: if eligible (the policy's `solverRefusal`, as for
+   * proposals), it then sees the confidential details.
+   */
   async register(actor: Actor, id: string, acceptTerms: boolean): Promise<ChallengeView> {
     const { c, party } = await this.visible(actor, id, this.db.pool);
     if (!mayAnswerChallenge(actor, party)) throw new ForbiddenError('register for this challenge');
     if (c.state !== 'open')
       throw new ChallengeNotEditableError('registration', `the challenge is ${c.state}, not open`);
     if (!acceptTerms) throw new ChallengeNotEditableError('acceptTerms', 'the terms must be accepted to register');
+    // The registration releases the confidential details: only an eligible solver gets one.
+    const org = await this.organisations.get(actor.organisationId!);
+    const refusal = solverRefusal({ organisationId: org.id, kind: org.kind, regionCode: org.regionCode }, c);
+    if (refusal) throw new NotEligibleError(refusal);
     await this.challenges.register(id, actor.organisationId!, actor.apiKeyId);
     return this.views.get(actor, id);
   }

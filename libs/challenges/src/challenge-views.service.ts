@@ -68,7 +68,12 @@ export class ChallengeViewsService {
 
   /** The actor's view, or undefined when it may not see the challenge at all. */
   viewOf(actor: Actor, c: ChallengeRow): ChallengeView | undefined {
-    const party = challengePartyOf(actor, { organisationId: c.organisationId, ...c.parties });
+    const party = challengePartyOf(actor, {
+      organisationId: c.organisationId,
+      eligibleKinds: c.eligibleKinds,
+      eligibleRegions: c.eligibleRegions,
+      ...c.parties,
+    });
     if (!maySeeChallenge(party, c.openedAt !== null)) return undefined;
     const { parties: _parties, ...challenge } = c;
     const runs = mayRunChallenge(actor, c.organisationId);

@@ -74,6 +74,16 @@ export class NotEligibleError extends ChallengeError {
   }
 }
 
+/** A proposal from a solver that has not registered and accepted this challenge's terms. */
+export class TermsNotAcceptedError extends ChallengeError {
+  readonly code = 'TERMS_NOT_ACCEPTED';
+  constructor(challengeId: string) {
+    super(
+      `acceptTerms: register for challenge ${challengeId} and accept its terms (POST /v1/challenges/${challengeId}/registrations) before proposing`,
+    );
+  }
+}
+
 export class InvitationNotFoundError extends ChallengeError {
   readonly code = 'NOT_FOUND';
   constructor(id: string) {

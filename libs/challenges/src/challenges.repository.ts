@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { SYSTEM_ACTOR_ID, type Actor } from '@app/access';
 import { Db, decodeCursor, encodeCursor, type Queryable } from '@app/persistence';
 import type { ChallengeState } from './challenge-lifecycle';
-import type { Challenge, ChallengeEvent, ChallengeFilter, ChallengeParties, NewChallenge } from './challenges.types';
+import type {
+  Challenge,
+  ChallengeEvent,
+  ChallengeFilter,
+  ChallengeParties,
+  EventActor,
+  NewChallenge,
+} from './challenges.types';
 
 type Row = Record<string, unknown>;
 
@@ -11,7 +19,10 @@ const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOStrin
 const SELECT_CHALLENGE = `
   SELECT c.*, c.created_at::text AS created_at_text,
          ARRAY(SELECT DISTINCT e.organisation_id FROM experts e WHERE e.id = ANY (c.judge_expert_ids)) AS judge_orgs,
-         ARRAY(SELECT r.organisation_id FROM challenge_registrations r WHERE r.challenge_id = c.id) AS registered_orgs
+         (SELECT coalesce(json_agg(json_build_object('organisationId', o.id, 'kind', o.kind, 'regionCode', o.region_code)),
+                          '[]')
+            FROM challenge_registrations r JOIN organisations o ON o.id = r.organisation_id
+           WHERE r.challenge_id = c.id) AS registered
     FROM challenges c`;
 
 export type ChallengeRow = Challenge & { parties: ChallengeParties };
@@ -43,7 +54,7 @@ function toChallenge(row: Row): ChallengeRow {
     updatedAt: iso(row.updated_at)!,
     parties: {
       judgeOrganisationIds: (row.judge_orgs as string[] | null) ?? [],
-      registeredOrganisationIds: (row.registered_orgs as string[] | null) ?? [],
+      registered: row.registered as ChallengeParties['registered'],
     },
   };
 }
@@ -130,7 +141,7 @@ export class ChallengesRepository {
     id: string,
     from: ChallengeState,
     to: ChallengeState,
-    event: { actor: string; reason?: string | null },
+    event: { actor: Actor | typeof SYSTEM_ACTOR_ID; reason?: string | null },
   ): Promise<boolean> {
     const { rowCount } = await tx.query(
       `UPDATE challenges SET state = $3::challenge_state, updated_at = now(),
@@ -152,30 +163,47 @@ export class ChallengesRepository {
     ]);
   }
 
+  /** Records a move with who made it: the key for the record, and the organisation (or operator) readers are shown. */
   async addEvent(
     tx: Queryable,
     id: string,
     e: {
       fromState: ChallengeState | null;
       toState: ChallengeState;
-      actor: string;
+      actor: Actor | typeof SYSTEM_ACTOR_ID;
       reason?: string | null;
       deadline?: string;
     },
   ): Promise<void> {
+    const [key, kind, organisationId] =
+      e.actor === SYSTEM_ACTOR_ID
+        ? [SYSTEM_ACTOR_ID, 'system', null]
+        : e.actor.role === 'admin'
+          ? [e.actor.apiKeyId, 'operator', null]
+          : [e.actor.apiKeyId, 'organisation', e.actor.organisationId];
     await tx.query(
-      `INSERT INTO challenge_events (challenge_id, from_state, to_state, actor, reason, deadline)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, e.fromState, e.toState, e.actor, e.reason ?? null, e.deadline ?? null],
+      `INSERT INTO challenge_events (challenge_id, from_state, to_state, actor, actor_kind, actor_organisation_id,
+                                     reason, deadline)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, e.fromState, e.toState, key, kind, organisationId, e.reason ?? null, e.deadline ?? null],
     );
   }
 
   async events(id: string): Promise<ChallengeEvent[]> {
-    const rows = await this.db.query<Row>('SELECT * FROM challenge_events WHERE challenge_id = $1 ORDER BY id', [id]);
+    const rows = await this.db.query<Row>(
+      `SELECT e.*, o.name AS actor_organisation_name
+         FROM challenge_events e LEFT JOIN organisations o ON o.id = e.actor_organisation_id
+        WHERE e.challenge_id = $1 ORDER BY e.id`,
+      [id],
+    );
     return rows.map((r) => ({
       fromState: (r.from_state as ChallengeState | null) ?? null,
       toState: r.to_state as ChallengeState,
-      actor: r.actor as string,
+      actor: {
+        kind: r.actor_kind as EventActor['kind'],
+        organisationId: (r.actor_organisation_id as string | null) ?? null,
+        organisationName: (r.actor_organisation_name as string | null) ?? null,
+      },
       reason: (r.reason as string | null) ?? null,
       deadline: iso(r.deadline),
       at: iso(r.at)!,

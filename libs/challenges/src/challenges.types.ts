@@ -1,3 +1,4 @@
+import type { SolverOrganisation } from '@app/access';
 import type { OrganisationKind } from '@app/profiles';
 import type { ChallengeState, Criterion } from './challenge-lifecycle';
 
@@ -31,13 +32,24 @@ export interface Challenge {
 /** Who else takes part, read with the challenge: for the access policy. */
 export interface ChallengeParties {
   judgeOrganisationIds: string[];
-  registeredOrganisationIds: string[];
+  /** Organisations that registered and accepted the terms, with what eligibility reads of them. */
+  registered: SolverOrganisation[];
+}
+
+/**
+ * Who made a move, as any reader of the challenge may know it: the service itself (the deadline), an operator, or an
+ * organisation by its name. Never a credential.
+ */
+export interface EventActor {
+  kind: 'system' | 'operator' | 'organisation';
+  organisationId: string | null;
+  organisationName: string | null;
 }
 
 export interface ChallengeEvent {
   fromState: ChallengeState | null;
   toState: ChallengeState;
-  actor: string;
+  actor: EventActor;
   reason: string | null;
   deadline: string | null;
   at: string;

@@ -109,14 +109,22 @@ export class ProposalsRepository {
     }));
   }
 
-  /** A judge's scores of one proposal, replacing its earlier ones for the same criteria. */
-  async score(proposalId: string, apiKeyId: string, scores: Record<string, number>): Promise<void> {
+  /**
+   * A judge's scores of one proposal, replacing its earlier ones for the same criteria. The judge is its organisation
+   * (the owner's, or a judging expert's): all its keys score as one judge; the key is kept for the record.
+   */
+  async score(
+    proposalId: string,
+    judge: { organisationId: string; apiKeyId: string },
+    scores: Record<string, number>,
+  ): Promise<void> {
     const entries = Object.entries(scores);
     await this.db.query(
-      `INSERT INTO proposal_scores (proposal_id, api_key_id, criterion, score)
-       SELECT $1, $2, c, s FROM unnest($3::text[], $4::smallint[]) AS u(c, s)
-       ON CONFLICT (proposal_id, api_key_id, criterion) DO UPDATE SET score = EXCLUDED.score, scored_at = now()`,
-      [proposalId, apiKeyId, entries.map(([c]) => c), entries.map(([, s]) => s)],
+      `INSERT INTO proposal_scores (proposal_id, judge_organisation_id, api_key_id, criterion, score)
+       SELECT $1, $2, $3, c, s FROM unnest($4::text[], $5::smallint[]) AS u(c, s)
+       ON CONFLICT (proposal_id, judge_organisation_id, criterion)
+       DO UPDATE SET score = EXCLUDED.score, api_key_id = EXCLUDED.api_key_id, scored_at = now()`,
+      [proposalId, judge.organisationId, judge.apiKeyId, entries.map(([c]) => c), entries.map(([, s]) => s)],
     );
   }
 
@@ -127,7 +135,7 @@ export class ProposalsRepository {
     );
     return rows.map((r) => ({
       proposalId: r.proposal_id as string,
-      judge: r.api_key_id as string,
+      judge: r.judge_organisation_id as string,
       criterion: r.criterion as string,
       score: Number(r.score),
     }));

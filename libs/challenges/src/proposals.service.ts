@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, mayAnswerChallenge, mayJudge, maySeeProposal, type Actor } from '@app/access';
+import {
+  ForbiddenError,
+  mayAnswerChallenge,
+  mayJudge,
+  mayProposeTo,
+  maySeeProposal,
+  solverRefusal,
+  type Actor,
+} from '@app/access';
 import { EmbeddingService } from '@app/embedding';
 import { Jobs } from '@app/jobs';
 import { Db } from '@app/persistence';
@@ -12,6 +20,7 @@ import {
   NotEligibleError,
   ProposalExistsError,
   ProposalNotFoundError,
+  TermsNotAcceptedError,
 } from './challenges.errors';
 import { rankProposals, type RankedProposal } from './proposal-ranking';
 import { ProposalsRepository } from './proposals.repository';
@@ -40,6 +49,7 @@ export class ProposalsService {
     if (!mayAnswerChallenge(actor, challenge.party)) throw new ForbiddenError('answer this challenge');
     this.checkOpen(challenge);
     await this.checkEligible(actor.organisationId!, challenge);
+    if (!mayProposeTo(actor, challenge.party)) throw new TermsNotAcceptedError(challengeId);
     await this.checkOwnRecords(actor, input);
     const created = await this.db.transaction(async (tx) => {
       const proposal = await this.proposals.insert(tx, challengeId, actor.organisationId!, input);
@@ -120,7 +130,7 @@ export class ProposalsService {
       );
     const unknown = Object.keys(scores).find((c) => !challenge.criteria.some((k) => k.name === c));
     if (unknown) throw new ChallengeNotEditableError('scores', `no criterion "${unknown}" in this challenge`);
-    await this.proposals.score(id, actor.apiKeyId, scores);
+    await this.proposals.score(id, { organisationId: actor.organisationId!, apiKeyId: actor.apiKeyId }, scores);
     return (await this.ranked(actor, proposal.challengeId)).find((p) => p.id === id)!;
   }
 
@@ -152,10 +162,8 @@ export class ProposalsService {
 
   private async checkEligible(organisationId: string, challenge: ChallengeView): Promise<void> {
     const org = await this.organisations.get(organisationId);
-    if (challenge.eligibleKinds.length > 0 && !challenge.eligibleKinds.includes(org.kind))
-      throw new NotEligibleError(`organisations of kind ${challenge.eligibleKinds.join(', ')} only`);
-    if (challenge.eligibleRegions.length > 0 && !challenge.eligibleRegions.some((r) => org.regionCode.startsWith(r)))
-      throw new NotEligibleError(`organisations in regions ${challenge.eligibleRegions.join(', ')} only`);
+    const refusal = solverRefusal({ organisationId, kind: org.kind, regionCode: org.regionCode }, challenge);
+    if (refusal) throw new NotEligibleError(refusal);
   }
 
   /** A proposal builds on its author's own achievements and experts. */

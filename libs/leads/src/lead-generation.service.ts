@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError, mayIntroduce, SYSTEM_ACTOR_ID, type Actor } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { GenerateLeadsPayload } from '@app/jobs';
-import { Db } from '@app/persistence';
+import { Db, type Queryable } from '@app/persistence';
 import { MatchingService, type Match } from '@app/matching';
 import { isLive, ProfilesRepository, ProfilesService, type Achievement, type Demand } from '@app/profiles';
 import { SearchIndexService } from '@app/vector-index';
@@ -130,21 +130,26 @@ export class LeadGenerationService {
   }
 
   /**
-   * A challenge's award: the lead between its demand and the winner's achievement or expert, with the enterprise's
-   * consent, offered to a broker as every lead is. A lead the pair already had is taken over. Idempotent: an award
-   * tried again finds the lead and changes nothing.
+   * A challenge's award, in the award's transaction (so that a lead exists exactly when the challenge is awarded):
+   * the lead between its demand and the winner's achievement or expert, with the enterprise's consent, offered to a
+   * broker as every lead is. A lead the pair already had is taken over. The pair is scored before the transaction
+   * takes its locks (`scoreAward`), as scoring reads the index and embeds nothing.
    */
+  scoreAward(pair: { demandId: string; partnerKind: PartnerKind; partnerId: string }): Promise<LeadMatch> {
+    return this.matching.scorePair(pair.demandId, pair.partnerKind, pair.partnerId).then((m) => scoreOf(m));
+  }
+
   async award(
+    tx: Queryable,
     pair: { demandId: string; partnerKind: PartnerKind; partnerId: string },
+    match: LeadMatch,
     challengeId: string,
     actor: string,
-  ) {
-    if (!(await this.leads.findByPair(pair.demandId, pair.partnerKind, pair.partnerId))) {
-      const match = await this.matching.scorePair(pair.demandId, pair.partnerKind, pair.partnerId);
-      await this.offers.open({ ...pair, origin: 'challenge', match: scoreOf(match) }, actor);
-    }
-    const lead = (await this.leads.findByPair(pair.demandId, pair.partnerKind, pair.partnerId))!;
-    await this.leads.markAwarded(lead.id, challengeId);
+  ): Promise<string> {
+    const lead =
+      (await this.offers.openIn(tx, { ...pair, origin: 'challenge', match }, actor)) ??
+      (await this.leads.findByPair(pair.demandId, pair.partnerKind, pair.partnerId, tx))!;
+    await this.leads.markAwarded(tx, lead.id, challengeId);
     return lead.id;
   }
 }

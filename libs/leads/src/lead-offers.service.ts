@@ -45,14 +45,17 @@ export class LeadOffersService {
 
   /** Inserts the lead and offers it to the best broker, in one transaction; undefined when the pair exists. */
   async open(newLead: NewLead, actor: string, known?: KnownPair): Promise<Lead | undefined> {
-    return this.db.transaction(async (tx) => {
-      const lead = await this.leads.insert(tx, newLead);
-      if (!lead) return undefined;
-      leadsCreated.inc({ origin: newLead.origin });
-      await this.leads.addEvent(tx, lead.id, null, 'unassigned', actor, { origin: newLead.origin, score: lead.score });
-      await this.offerToNext(tx, lead, actor, undefined, known);
-      return lead;
-    });
+    return this.db.transaction((tx) => this.openIn(tx, newLead, actor, known));
+  }
+
+  /** `open` in the caller's transaction: the lead exists, and is offered, exactly when the caller's change commits. */
+  async openIn(tx: Queryable, newLead: NewLead, actor: string, known?: KnownPair): Promise<Lead | undefined> {
+    const lead = await this.leads.insert(tx, newLead);
+    if (!lead) return undefined;
+    leadsCreated.inc({ origin: newLead.origin });
+    await this.leads.addEvent(tx, lead.id, null, 'unassigned', actor, { origin: newLead.origin, score: lead.score });
+    await this.offerToNext(tx, lead, actor, undefined, known);
+    return lead;
   }
 
   /**

@@ -84,8 +84,13 @@ export class LeadsRepository {
     return this.find(id, tx);
   }
 
-  async findByPair(demandId: string, partnerKind: string, partnerId: string): Promise<LeadRow | undefined> {
-    const { rows } = await this.db.pool.query<Row>(
+  async findByPair(
+    demandId: string,
+    partnerKind: string,
+    partnerId: string,
+    tx: Queryable = this.db.pool,
+  ): Promise<LeadRow | undefined> {
+    const { rows } = await tx.query<Row>(
       `${SELECT_LEAD} WHERE l.demand_id = $1 AND l.partner_kind = $2 AND l.partner_id = $3`,
       [demandId, partnerKind, partnerId],
     );
@@ -96,8 +101,8 @@ export class LeadsRepository {
    * A challenge's award: the lead is the challenge's, and the enterprise's consent is given (it chose the winner).
    * Done again, it changes nothing.
    */
-  async markAwarded(id: string, challengeId: string): Promise<void> {
-    await this.db.query(
+  async markAwarded(tx: Queryable, id: string, challengeId: string): Promise<void> {
+    await tx.query(
       `UPDATE leads SET challenge_id = $2, consent_at = COALESCE(consent_at, now()), updated_at = now() WHERE id = $1`,
       [id, challengeId],
     );
