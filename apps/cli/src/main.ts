@@ -12,7 +12,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiKeysService, ROLES, type Role } from '@app/access';
 import { LOGGER, type Logger } from '@app/observability';
 import { DATABASE_CONNECTION, runMigrations, type DatabaseConnection } from '@app/persistence';
@@ -83,13 +83,21 @@ key
   .option('--organisation <id>')
   .option('--broker <id>', 'the broker a broker key acts for')
   .option('--label <text>')
-  .action((o: { role: Role; organisation?: string; broker?: string; label?: string }) =>
+  .addOption(
+    new Option('--expires-in-days <days>', 'days until it expires (default API_KEY_TTL_DAYS, 365)').argParser((v) => {
+      const days = Number(v);
+      if (!Number.isInteger(days) || days < 1 || days > 3650) throw new InvalidArgumentError('1 to 3650 days');
+      return days;
+    }),
+  )
+  .action((o: { role: Role; organisation?: string; broker?: string; label?: string; expiresInDays?: number }) =>
     withContext(async (get) => {
       const created = await get<ApiKeysService>(ApiKeysService).create('system', {
         role: o.role,
         organisationId: o.organisation,
         brokerId: o.broker,
         label: o.label,
+        expiresInDays: o.expiresInDays,
       });
       console.log(JSON.stringify(created, null, 2));
       console.error('The secret is shown only now: store it.');

@@ -52,11 +52,17 @@ export class Db {
   }
 
   /**
-   * Calls `onNotify` for each notification on `channel` (LISTEN, on a connection of its own, not the pool's), from
-   * now until the returned stop is called. A lost connection is opened again a second later; notifications sent
-   * meanwhile are missed, so a listener must not be the only way work is found.
+   * Calls `onNotify` with each notification's payload on `channel` (LISTEN, on a connection of its own, not the
+   * pool's), from now until the returned stop is called. A lost connection is opened again a second later;
+   * notifications sent meanwhile are missed, so a listener must not be the only way work is found. `onListening`
+   * hears when the channel is listened to (true, again after each reconnection) and when it is lost (false), so a
+   * listener can distrust what it may have missed.
    */
-  listen(channel: string, onNotify: () => void): () => Promise<void> {
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onListening?: (listening: boolean) => void,
+  ): () => Promise<void> {
     let current: Client | undefined;
     let stopped = false;
     const open = async (): Promise<void> => {
@@ -66,14 +72,16 @@ export class Db {
       const retry = () => {
         if (current !== client) return;
         current = undefined;
+        onListening?.(false);
         void client.end().catch(() => undefined);
         setTimeout(() => void open(), 1_000).unref();
       };
-      client.on('notification', onNotify);
+      client.on('notification', (n) => onNotify(n.payload ?? ''));
       client.on('error', retry);
       try {
         await client.connect();
         await client.query(`LISTEN ${channel}`);
+        if (current === client) onListening?.(true);
       } catch {
         retry();
       }

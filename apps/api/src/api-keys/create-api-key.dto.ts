@@ -1,6 +1,7 @@
-import { Omittable } from '@app/profiles';
+import { Omittable, PageQueryDto } from '@app/profiles';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { ROLES, type Role } from '@app/access';
 
 export class CreateApiKeyDto {
@@ -23,4 +24,19 @@ export class CreateApiKeyDto {
   @IsString()
   @MaxLength(100)
   label?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'Days until the key expires (API_KEY_TTL_DAYS: 365)' })
+  @Omittable()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  expiresInDays?: number;
+}
+
+export class ListApiKeysQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this organisation's keys" })
+  @Omittable()
+  @Type(() => String)
+  @IsUUID()
+  organisationId?: string;
 }

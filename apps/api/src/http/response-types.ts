@@ -26,6 +26,7 @@ import type { Assistance } from '@app/assistant';
 import type { CreditRecord, CreditReport, CreditRule } from '@app/credit';
 import type { WeightVersion } from '@app/learning';
 import type { Match, SearchHit } from '@app/matching';
+import type { ApiKeyRecord } from '@app/access';
 import type { Achievement, Broker, Demand, Expert, ImportSummary, Organisation, Page } from '@app/profiles';
 import type { Region } from '@app/taxonomy';
 import type { ErrorBody } from './error.filter';
@@ -60,7 +61,10 @@ export type BrokerPage = Page<Broker>;
 export interface ApiKeyCreated {
   id: string;
   secret: string | null;
+  expiresAt: string;
 }
+
+export type ApiKeyPage = Page<ApiKeyRecord>;
 
 /** A webhook set: its signing secret is in the first answer only. */
 export interface WebhookSet {
