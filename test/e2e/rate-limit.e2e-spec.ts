@@ -40,11 +40,16 @@ describe('rate limits, security headers and request metrics (e2e)', () => {
     await http().get('/v1/demands').set('X-Api-Key', b.key).expect(200);
   });
 
-  it('limits requests without a valid key by client address, then refuses them without looking the key up', async () => {
+  it('limits requests without a valid key by client address, yet never refuses a valid key for them', async () => {
     for (let i = 0; i < 3; i++) await http().get('/v1/demands').set('X-Api-Key', `tt_bad_${i}`).expect(401);
     const limited = await http(second).get('/v1/demands').expect(429);
     expect(limited.headers['retry-after']).toBeDefined();
     await http().get('/v1/demands').set('X-Api-Key', 'tt_bad_again').expect(429);
+    const wellFormed = `tt_0123abcd_${'x'.repeat(32)}`;
+    await http(second).get('/v1/demands').set('X-Api-Key', wellFormed).expect(429);
+    // A colleague behind the same office address, whose key no process has seen yet, still gets in.
+    const colleague = await makeParty(app, 'enterprise', 'enterprise');
+    await http(second).get('/v1/demands').set('X-Api-Key', colleague.key).expect(200);
   });
 
   it('puts security headers on every answer, API and web app alike', async () => {
@@ -62,12 +67,32 @@ describe('rate limits, security headers and request metrics (e2e)', () => {
     expect(page.headers['content-security-policy']).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
   });
 
+  it('answers /metrics to this machine only, unless a token is configured, which it then asks of everyone', async () => {
+    // Refused as an unauthenticated request is: 401, or 429 once this address's budget is spent (it is, above).
+    const refused = (r: request.Response) => {
+      expect([401, 429]).toContain(r.status);
+      expect(r.text).not.toContain('http_request_duration_seconds');
+    };
+    // Behind a proxy on this machine the peer is loopback, but the request came from elsewhere.
+    refused(await http().get('/metrics').set('X-Forwarded-For', '203.0.113.7'));
+    process.env.METRICS_TOKEN = 'metrics-token-of-the-scraper';
+    const guarded = await startApi();
+    try {
+      refused(await http(guarded).get('/metrics'));
+      refused(await http(guarded).get('/metrics').set('Authorization', 'Bearer metrics-token-of-the-scrapex'));
+      await http(guarded).get('/metrics').set('Authorization', 'Bearer metrics-token-of-the-scraper').expect(200);
+    } finally {
+      delete process.env.METRICS_TOKEN;
+      await guarded.close();
+    }
+  });
+
   it('counts each answer on /metrics with the status the client got', async () => {
-    // Both API instances of this suite live in one Jest process and so share one metrics registry: the two 429s of
+    // Both API instances of this suite live in one Jest process and so share one metrics registry: the three 429s of
     // the unauthenticated requests above are counted together.
     const metrics = (await http().get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/demands",status="401"\} 3/);
-    expect(metrics).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/demands",status="429"\} 2/);
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/demands",status="429"\} 3/);
     expect(metrics).toMatch(
       /http_request_duration_seconds_count\{method="GET",route="\/v1\/demands",status="200"\} [1-9]/,
     );

@@ -39,7 +39,10 @@ export interface AppConfig {
     rateLimitUnauthenticatedPerMinute: number;
     importMaxBytes: number;
     idempotencyTtlHours: number;
+    /** Asked of /metrics (secret); unset: loopback callers only. */
+    metricsToken?: string;
   };
+  access: { apiKeyTtlDays: number };
   /** Whether the API process runs the job processors too. */
   runWorker: boolean;
   log: { level: RawConfig['LOG_LEVEL'] };
@@ -135,7 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       rateLimitUnauthenticatedPerMinute: c.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE,
       importMaxBytes: c.IMPORT_MAX_BYTES,
       idempotencyTtlHours: c.IDEMPOTENCY_TTL_HOURS,
+      metricsToken: c.METRICS_TOKEN,
     },
+    access: { apiKeyTtlDays: c.API_KEY_TTL_DAYS },
     runWorker: c.RUN_WORKER,
     log: { level: c.LOG_LEVEL },
     database: { url: c.DATABASE_URL, embedded: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT } },
@@ -198,10 +203,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
   };
 }
 
-/** A copy safe to log: credentials in connection URLs are replaced. */
+/** A copy safe to log: credentials in connection URLs and tokens are replaced. */
 export function redacted(config: AppConfig): AppConfig {
   return {
     ...config,
+    http: { ...config.http, metricsToken: config.http.metricsToken && '***' },
     database: { ...config.database, url: config.database.url && hidePassword(config.database.url) },
     redis: { ...config.redis, url: hidePassword(config.redis.url) },
   };

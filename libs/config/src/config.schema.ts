@@ -37,11 +37,16 @@ const weightsJson = <N extends string>(names: readonly [N, ...N[]]) =>
 /** Every environment variable the service reads, with its default. The README's configuration table mirrors it. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback unless told otherwise: a service reachable from the network is a choice (0.0.0.0, or an address).
+  HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integer(1, 65535).default(3000),
   // Requests a minute per API key, across all routes; and per client address for requests without a valid key.
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(600),
   RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: integer(1, 1_000_000).default(60),
+  // A new API key expires this many days after its creation unless its creation says otherwise.
+  API_KEY_TTL_DAYS: integer(1, 3650).default(365),
+  // Bearer token /metrics asks for; unset, /metrics answers requests from loopback addresses only.
+  METRICS_TOKEN: z.string().min(16).optional(),
   // How long an Idempotency-Key's answer is kept for retries; older keys are deleted by a job.
   IDEMPOTENCY_TTL_HOURS: z.coerce
     .number()

@@ -13,7 +13,9 @@ export type AuthenticatedRequest = Request & { actor?: Actor; id?: string };
 /**
  * Every route needs an API key (`Authorization: Bearer <key>` or `X-Api-Key`) unless marked @Public(), and every
  * request is counted against a budget: its key's, or its address's when it has no valid key (RateLimits). An address
- * over its budget is refused before its key is looked up.
+ * over its budget is refused (429) for requests without a valid key, but a valid key is never refused for its
+ * address's failures: many people work behind one office address, and one of them sending bad keys must not lock out
+ * the others. A spent address's requests without a key, or with one that cannot be a key, cost no lookup.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -30,7 +32,7 @@ export class AuthGuard implements CanActivate {
     const address = req.ip ?? 'unknown';
     let actor = secret ? this.apiKeys.recentlyAuthenticated(secret) : undefined;
     if (!actor) {
-      await this.limits.refuseSpentAddress(address);
+      if (!secret || !KEY_SHAPE.test(secret)) await this.limits.refuseSpentAddress(address);
       actor = secret ? await this.apiKeys.authenticate(secret) : undefined;
       if (!actor) {
         await this.limits.consumeAddress(address);
@@ -42,6 +44,9 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 }
+
+/** What ApiKeysService issues: `tt_`, 8 hex digits, `_`, 24 random bytes in base64url. Anything else is no key. */
+const KEY_SHAPE = /^tt_[0-9a-f]{8}_[A-Za-z0-9_-]{32}$/;
 
 /**
  * The key a request presents. Every credential header it sends must hold that key: an `Authorization` that is not
