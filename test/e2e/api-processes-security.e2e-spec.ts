@@ -92,6 +92,30 @@ describe('access rules across API processes', () => {
     expect(after.map((r) => r.status)).toEqual(Array(8).fill(401));
   });
 
+  it('refuses an expired key, and shows operators each key with its expiry and last use, never its secret', async () => {
+    const party = await makeParty(app, 'enterprise', 'enterprise');
+    const keys = app.get(ApiKeysService);
+    const made = await keys.create('system', {
+      role: 'enterprise',
+      organisationId: party.organisationId,
+      expiresInDays: 7,
+    });
+    expect(new Date(made.expiresAt).getTime() - Date.now()).toBeGreaterThan(6.9 * 24 * 3600_000);
+    expect((await call('GET', '/v1/me', made.secret)).status).toBe(200);
+    const listed = await call('GET', `/v1/api-keys?organisationId=${party.organisationId}`, admin);
+    const mine = (listed.body as { items: { id: string; lastUsedAt: string | null; expiresAt: string }[] }).items;
+    expect(mine.find((k) => k.id === made.id)).toMatchObject({
+      expiresAt: made.expiresAt,
+      lastUsedAt: expect.any(String),
+    });
+    expect(JSON.stringify(listed.body)).not.toContain(made.secret.slice(12));
+    expect((await call('GET', '/v1/api-keys', party.key)).status).toBe(403);
+    // A key past its expiry (one no process has cached; a cached lookup is never trusted past the expiry it read).
+    const soon = await keys.create('system', { role: 'enterprise', organisationId: party.organisationId });
+    await app.get(Db).query("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1", [soon.id]);
+    expect((await call('GET', '/v1/me', soon.secret)).status).toBe(401);
+  });
+
   it('of many awards of one challenge sent at once, lets exactly one win and the others change nothing', async () => {
     const solvers = 8;
     const owner = await makeParty(app, 'enterprise', 'enterprise', '330502');
