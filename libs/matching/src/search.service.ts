@@ -33,21 +33,27 @@ export class SearchService {
       mode === 'lexical'
         ? []
         : this.index.dense(kind, await this.embedding.embedOne(text, 'query'), pool, filter).hits.map((h) => h.id);
-    const lexical = mode === 'dense' ? [] : this.index.lexical(kind, text, pool, filter).map((h) => h.id);
+    let lexical = mode === 'dense' ? [] : this.index.lexical(kind, text, pool, filter).map((h) => h.id);
     // Hybrid weighs the dense ranking SEARCH_DENSE_WEIGHT : 1 against BM25 (docs/measurements.md, "Retrieval quality").
-    const fused = (
-      mode === 'hybrid'
+    const fuse = () =>
+      (mode === 'hybrid'
         ? reciprocalRankFusion([dense, lexical], 60, [this.config.matching.denseWeight, 1])
         : reciprocalRankFusion([mode === 'dense' ? dense : lexical])
-    ).slice(0, limit);
-    const records = await visibleRecords(
-      this.index,
-      this.profiles,
-      actor,
-      kind,
-      fused.map((f) => f.id),
-      filter,
-    );
+      ).slice(0, limit);
+    const read = (ids: string[]) => visibleRecords(this.index, this.profiles, actor, kind, ids, filter);
+    let fused = fuse();
+    let records = await read(fused.map((f) => f.id));
+    // The index copy may not have caught up with a field made confidential: a lexical hit whose current public text
+    // lacks every term of the query was found on text that is no longer public, and is ranked again without it.
+    const stale = lexical.filter((id) => {
+      const r = records.get(id);
+      return r !== undefined && !this.index.holdsLexically(kind, r, text);
+    });
+    if (stale.length > 0) {
+      lexical = lexical.filter((id) => !stale.includes(id));
+      fused = fuse();
+      records = await read(fused.map((f) => f.id));
+    }
     return fused.flatMap((f) => {
       const record = records.get(f.id);
       if (!record) return [];

@@ -14,7 +14,7 @@ import {
 } from '@app/profiles';
 import { indexMeta, type IndexMeta } from './index-meta';
 import { Catalogue, frozen, type KeptRecord } from './catalogue';
-import type { Rarity } from './lexical-collection';
+import { bigrams, type Rarity } from './lexical-collection';
 import { currentSnapshot, writeSnapshot } from './snapshot-folder';
 import type { SearchResult } from './vector-collection';
 
@@ -251,6 +251,16 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       const m = c.meta.get(id);
       return m !== undefined && (!filter || filter(m));
     });
+  }
+
+  /**
+   * Whether a record as it is now still has a term of the query in the text the lexical index reads (its public
+   * text): a hit found on the copy's older text (a field made confidential since, not caught up yet) that no longer
+   * has any is no hit.
+   */
+  holdsLexically<K extends ProfileKind>(kind: K, record: ProfileByKind[K], query: string): boolean {
+    const terms = new Set(bigrams(embeddingText(kind, record)));
+    return bigrams(query).some((t) => terms.has(t));
   }
 
   /** How rare a term is among the live records of a kind (their public text, as the lexical index reads it). */
