@@ -36,7 +36,7 @@ describe('secrets shown once (e2e)', () => {
     expect((await storedAnswers()).some((a) => a.includes(first.body.secret as string))).toBe(false);
     const retry = await create().expect(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    expect(retry.body).toEqual({ id: first.body.id, secret: null });
+    expect(retry.body).toEqual({ id: first.body.id, secret: null, expiresAt: first.body.expiresAt });
     // The key made by the first request works; the retry made no second one.
     await http().get('/v1/me').set('X-Api-Key', first.body.secret).expect(200);
   });

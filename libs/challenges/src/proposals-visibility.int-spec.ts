@@ -87,6 +87,8 @@ describe('who sees a proposal (real PostgreSQL and model): every role', () => {
       achievementIds: [],
       expertIds: [],
     });
+    // Solvers register, accepting the terms, before they propose.
+    for (const solver of [actors.author, actors.rival]) await lifecycle.register(solver, challengeId, true);
     first = (await sut.submit(actors.author, challengeId, answer('双膜法深度处理'))).id;
     second = (await sut.submit(actors.rival, challengeId, answer('臭氧催化氧化加膜法'))).id;
   }, 60_000);

@@ -63,7 +63,7 @@ describe('challenge deadlines through the worker (real PostgreSQL, Redis and que
       }, 20_000);
       expect(view.next).toEqual(['closed']);
       const events = await api.get(ChallengeViewsService).events(admin, id);
-      expect(events.at(-1)).toMatchObject({ fromState: 'open', toState: 'reviewing', actor: 'system' });
+      expect(events.at(-1)).toMatchObject({ fromState: 'open', toState: 'reviewing', actor: { kind: 'system' } });
     } finally {
       await worker.close();
     }
