@@ -70,6 +70,13 @@ export function compileAllowance(items: readonly string[]): WebhookAllowance {
   return { hosts, ranges };
 }
 
+/** Only http and https, and no credentials: they would be sent on every call (the signature authenticates). */
+export function judgeUrlForm(url: URL): Verdict {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { allowed: false, reason: 'not http or https' };
+  if (url.username || url.password) return { allowed: false, reason: 'credentials in the URL' };
+  return { allowed: true };
+}
+
 /**
  * Judges a URL's host as `new URL()` gives it: WHATWG parsing has already turned 0x7f000001, 2130706433 and 127.1
  * into 127.0.0.1, and bracketed IPv6 into its compressed form.
@@ -109,7 +116,7 @@ export function judgeAddress(text: string, allowance: WebhookAllowance, trusted 
 
 function inRange(address: ipaddr.IPv4 | ipaddr.IPv6, base: ipaddr.IPv4 | ipaddr.IPv6, bits: number): boolean {
   // ipaddr.js' match throws across families; its overloads take one family at a time.
-  return address.kind() === base.kind() && (address as ipaddr.IPv4).match(base as ipaddr.IPv4, bits);
+  return address.kind() === base.kind() && (address as ipaddr.IPv4).match(base, bits);
 }
 
 /** ::ffff:a.b.c.d is judged as the IPv4 address it reaches. */
