@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { WebhookAddressNotAllowedError } from './leads.errors';
 import type { WebhookRoute } from './webhook-address-guard';
@@ -46,13 +46,19 @@ export function callWebhook(call: WebhookCall): Promise<WebhookOutcome> {
       req.destroy();
       resolve(outcome);
     };
-    const req = request(call.url, {
-      method: 'POST',
-      headers: { ...call.headers, 'content-length': String(Buffer.byteLength(call.body)) },
-      lookup,
-      // A fresh connection per call: a pooled socket would skip the lookup that judged its address.
-      agent: false,
-    });
+    let req: ClientRequest;
+    try {
+      req = request(call.url, {
+        method: 'POST',
+        headers: { ...call.headers, 'content-length': String(Buffer.byteLength(call.body)) },
+        lookup,
+        // A fresh connection per call: a pooled socket would skip the lookup that judged its address.
+        agent: false,
+      });
+    } catch {
+      // A request node:http will not even start (a URL it cannot use) reaches no one.
+      return resolve({ outcome: 'unreachable', statusCode: null });
+    }
     const deadline = setTimeout(() => req.destroy(new CallTimedOut()), call.timeoutMs);
     req.on('response', (res: IncomingMessage) => {
       const statusCode = res.statusCode ?? 0;
