@@ -326,6 +326,8 @@ async function main(): Promise<void> {
       OUTBOX_POLL_MS: '200',
       WEBHOOK_BACKOFF_MS: '500',
       WEBHOOK_ATTEMPTS: '12',
+      // The receiver is on loopback, which webhooks may not reach unless an operator allows it.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       RATE_LIMIT_PER_MINUTE: '1000000',
       // The demands of fault 0 must not add leads to the ones this suite counts.
       LEADS_PER_PROFILE: '0',

@@ -89,6 +89,9 @@ async function fuzz(databaseUrl: string): Promise<void> {
       // The fuzzer is one client sending thousands of requests; the limits themselves are tested in rate-limit.e2e.
       RATE_LIMIT_PER_MINUTE: '1000000',
       RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '1000000',
+      // Fuzzed webhook URLs are resolved at registration: through nothing (no DNS server answers on this loopback
+      // port), never through the machine's resolver, which may sit off the machine.
+      WEBHOOK_DNS_SERVERS: '127.0.0.1:1',
     },
     logFile,
   );

@@ -11,6 +11,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_URL = url;
   process.env.REDIS_URL ??= DEFAULT_TEST_REDIS_URL;
   process.env.LOG_LEVEL ??= 'warn';
+  // Webhook host names resolve through a test's own DNS server on loopback; elsewhere they fail at once (nothing
+  // answers on this port), so no test sends a name to the machine's resolver, which may sit off the machine.
+  process.env.WEBHOOK_DNS_SERVERS ??= '127.0.0.1:1';
   // Every run starts from an empty catalogue; search indexes are rebuilt from it, not loaded from a snapshot.
   process.env.INDEX_SNAPSHOT_DIR = '';
   await runMigrations(url, pino({ level: 'warn' }));

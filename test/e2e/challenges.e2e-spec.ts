@@ -46,6 +46,8 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
 
   beforeAll(async () => {
     await emptyMarket();
+    // The solver's webhook receiver is on loopback, which webhooks may not reach unless an operator allows it.
+    process.env.WEBHOOK_ALLOWED_HOSTS = '127.0.0.1';
     app = await startApi();
     admin = await makeAdminKey(app);
     enterprise = await makeParty(app, 'enterprise', 'enterprise', '330502');

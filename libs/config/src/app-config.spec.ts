@@ -30,6 +30,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BROKER_WEIGHTS: '{"charm":1}' })).toThrow(/BROKER_WEIGHTS/);
   });
 
+  it('allows no internal webhook host by default, and takes host names, addresses and CIDRs', () => {
+    expect(loadConfig({}).leads.webhook).toMatchObject({ allowedHosts: [], dnsServers: [] });
+    const sut = loadConfig({
+      WEBHOOK_ALLOWED_HOSTS: ' 127.0.0.1, hooks.corp.internal ,10.0.0.0/8,,fd00::/8',
+      WEBHOOK_DNS_SERVERS: '127.0.0.1:5353,[::1]:53',
+    });
+    expect(sut.leads.webhook.allowedHosts).toEqual(['127.0.0.1', 'hooks.corp.internal', '10.0.0.0/8', 'fd00::/8']);
+    expect(sut.leads.webhook.dnsServers).toEqual(['127.0.0.1:5353', '[::1]:53']);
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: 'http://hooks' })).toThrow(/WEBHOOK_ALLOWED_HOSTS/);
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: '10.0.0.0/33' })).toThrow(/WEBHOOK_ALLOWED_HOSTS/);
+    expect(() => loadConfig({ WEBHOOK_DNS_SERVERS: 'dns.example.cn' })).toThrow(/WEBHOOK_DNS_SERVERS/);
+  });
+
   it('hides passwords when redacted', () => {
     const sut = redacted(
       loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db:5432/x', REDIS_URL: 'redis://:hunter2@cache:6379' }),

@@ -73,7 +73,16 @@ export interface AppConfig {
     maxOffers: number;
     /** Broker assignment weights: defaults above, overridden by BROKER_WEIGHTS. */
     assignmentWeights: Record<(typeof ASSIGNMENT_FACTORS)[number], number>;
-    webhook: { attempts: number; backoffMs: number; timeoutMs: number };
+    webhook: {
+      attempts: number;
+      backoffMs: number;
+      /** Per call: resolving, connecting, sending and reading the answer. */
+      timeoutMs: number;
+      /** Internal receivers allowed despite the address policy: host names, and addresses or CIDRs. */
+      allowedHosts: string[];
+      /** DNS servers host names are resolved through; empty: the system resolver. */
+      dnsServers: string[];
+    };
   };
   credit: {
     /** Hours after which an accepted lead without a move is an event of its broker's record. */
@@ -172,7 +181,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       offerTtlMs: c.LEAD_OFFER_TTL_MS,
       maxOffers: c.LEAD_MAX_OFFERS,
       assignmentWeights: { ...DEFAULT_ASSIGNMENT_WEIGHTS, ...c.BROKER_WEIGHTS },
-      webhook: { attempts: c.WEBHOOK_ATTEMPTS, backoffMs: c.WEBHOOK_BACKOFF_MS, timeoutMs: c.WEBHOOK_TIMEOUT_MS },
+      webhook: {
+        attempts: c.WEBHOOK_ATTEMPTS,
+        backoffMs: c.WEBHOOK_BACKOFF_MS,
+        timeoutMs: c.WEBHOOK_TIMEOUT_MS,
+        allowedHosts: c.WEBHOOK_ALLOWED_HOSTS,
+        dnsServers: c.WEBHOOK_DNS_SERVERS,
+      },
     },
     credit: {
       idleHours: c.CREDIT_IDLE_HOURS,

@@ -34,6 +34,31 @@ const weightsJson = <N extends string>(names: readonly [N, ...N[]]) =>
       }
     });
 
+/** A comma-separated list, items trimmed, empty items dropped. */
+const commaList = (item: z.ZodType<string, string>) =>
+  z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? '')
+        .split(',')
+        .map((i) => i.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+// Internal webhook receivers an operator vouches for: a host name (exactly, any letter case), an IP address or a CIDR.
+const allowedHost = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6(), z.hostname()], {
+  error: 'each item must be a host name, an IP address or a CIDR',
+});
+// A DNS server as node:dns setServers takes it: an address with an optional port ("127.0.0.1:5353", "[::1]:53").
+const dnsServer = z.union(
+  [z.ipv4(), z.ipv6(), z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\]):\d{1,5}$/i)],
+  {
+    error: 'each item must be an IP address, optionally with a port (1.2.3.4:53, [::1]:53)',
+  },
+);
+
 /** Every environment variable the service reads, with its default. The README's configuration table mirrors it. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -117,6 +142,11 @@ export const configSchema = z.object({
   WEBHOOK_ATTEMPTS: integer(1, 30).default(8),
   WEBHOOK_BACKOFF_MS: integer(100, 3_600_000).default(5_000),
   WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  // Webhooks reach public addresses only; these internal hosts are allowed too (none by default: README, "Webhooks
+  // and SSRF"). Host names match exactly; addresses and CIDRs match what a name resolves to.
+  WEBHOOK_ALLOWED_HOSTS: commaList(allowedHost),
+  // DNS servers webhook host names are resolved through (node:dns Resolver); unset: the system resolver (getaddrinfo).
+  WEBHOOK_DNS_SERVERS: commaList(dnsServer),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default(resolve(repoRoot, '.data/postgres')),

@@ -10,6 +10,7 @@ import { LeadDeliveryRepository, type InboxItem } from './lead-delivery.reposito
 import { OfferNotFoundError, WebhookDeliveryNotFoundError } from './leads.errors';
 import { LeadOffersRepository } from './lead-offers.repository';
 import { LeadsRepository } from './leads.repository';
+import { WebhookAddressGuard } from './webhook-address-guard';
 import { WebhookDeliveriesRepository, type WebhookDelivery } from './webhook-deliveries.repository';
 import { WebhookCallError, WebhookSender } from './webhook-sender.service';
 
@@ -31,6 +32,7 @@ export class LeadDeliveryService {
     private readonly deliveries: LeadDeliveryRepository,
     private readonly webhooks: WebhookDeliveriesRepository,
     private readonly sender: WebhookSender,
+    private readonly addressGuard: WebhookAddressGuard,
     private readonly organisations: OrganisationsService,
     private readonly jobs: Jobs,
   ) {}
@@ -72,9 +74,13 @@ export class LeadDeliveryService {
     return 'delivered';
   }
 
-  /** Sets (or replaces) an organisation's webhook; the signing secret is returned once. */
+  /**
+   * Sets (or replaces) an organisation's webhook; the signing secret is returned once. A URL whose host is or resolves
+   * to an internal address is refused before anything is stored (every call checks again, on the address it uses).
+   */
   async setWebhook(actor: Actor, organisationId: string, url: string): Promise<{ url: string; secret: string }> {
     if (!mayOperate(actor)) throw new ForbiddenError("configure an organisation's webhook");
+    await this.addressGuard.checkRegistration(url);
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     await this.organisations.setWebhook(organisationId, { url, secret });
     return { url, secret };

@@ -74,3 +74,16 @@ export class WebhookDeliveryNotFoundError extends LeadError {
     super(`No webhook delivery for offer ${offerId}`);
   }
 }
+
+/**
+ * A webhook URL whose host is, or resolves to, an address the policy refuses (webhook-address-policy.ts). At
+ * registration it answers 400 naming the field; at a call it is the outcome `address_not_allowed`.
+ */
+export class WebhookAddressNotAllowedError extends LeadError {
+  readonly code = 'WEBHOOK_ADDRESS_NOT_ALLOWED';
+  readonly details: { field: string; problems: string[] }[];
+  constructor(host: string, reason: string) {
+    super(`Webhooks go to public addresses only: ${host} is refused (${reason})`);
+    this.details = [{ field: 'url', problems: [`url must reach a public address; ${host}: ${reason}`] }];
+  }
+}

@@ -20,6 +20,7 @@ import { LeadLifecycleService } from './lead-lifecycle.service';
 import { LeadOffersService } from './lead-offers.service';
 import { SubsidyRulesRepository } from './subsidy-rules.repository';
 import { SubsidyRulesService } from './subsidy-rules.service';
+import { WebhookAddressGuard } from './webhook-address-guard';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookSender } from './webhook-sender.service';
 
@@ -45,6 +46,7 @@ const SERVICES = [
     LeadReportsRepository,
     LeadDeliveryRepository,
     WebhookDeliveriesRepository,
+    WebhookAddressGuard,
     SubsidyRulesRepository,
     MatchCandidatesRepository,
     ...SERVICES,

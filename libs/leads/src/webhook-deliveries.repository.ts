@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db, type Queryable } from '@app/persistence';
+import type { WebhookOutcome } from './webhook-call';
 
 /** What a series of webhook calls announces: an offer to a broker, or a challenge invitation to an organisation. */
 export type WebhookSubject = { offerId: string } | { invitationId: string };
@@ -15,8 +16,14 @@ export interface WebhookDelivery {
   url: string;
   status: 'pending' | 'delivered' | 'failed';
   attempts: number;
+  /** The receiver's HTTP status on the last call, when it answered. */
   lastStatusCode: number | null;
-  lastError: string | null;
+  /**
+   * What became of the last call, null before the first: `delivered`; `refused`, the receiver answered other than 2xx
+   * (see lastStatusCode; redirects are not followed); `timed_out`; `address_not_allowed`, the host is or resolved to
+   * an internal address; `unreachable`, no connection or no such name. Never the socket's or resolver's own words.
+   */
+  lastOutcome: WebhookOutcome['outcome'] | null;
   deliveredAt: string | null;
   updatedAt: string;
 }
@@ -46,19 +53,16 @@ export class WebhookDeliveriesRepository {
     return row.status;
   }
 
-  /** One call made: delivered without an error, failed for good on the final attempt, pending otherwise. */
-  async recordAttempt(
-    subject: WebhookSubject,
-    outcome: { statusCode: number | null; error: string | null; finalAttempt: boolean },
-  ): Promise<void> {
+  /** One call made: delivered on a 2xx, failed for good otherwise on the final attempt, pending otherwise. */
+  async recordAttempt(subject: WebhookSubject, call: WebhookOutcome & { finalAttempt: boolean }): Promise<void> {
     const { column, id } = keyOf(subject);
     await this.db.query(
       `UPDATE webhook_deliveries
-          SET attempts = attempts + 1, last_status_code = $2, last_error = $3, updated_at = now(),
-              status = CASE WHEN $3::text IS NULL THEN 'delivered' WHEN $4 THEN 'failed' ELSE status END,
-              delivered_at = CASE WHEN $3::text IS NULL THEN now() ELSE delivered_at END
+          SET attempts = attempts + 1, last_status_code = $2, last_outcome = $3, updated_at = now(),
+              status = CASE WHEN $3 = 'delivered' THEN 'delivered' WHEN $4 THEN 'failed' ELSE status END,
+              delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END
         WHERE ${column} = $1`,
-      [id, outcome.statusCode, outcome.error, outcome.finalAttempt],
+      [id, call.statusCode, call.outcome, call.finalAttempt],
     );
   }
 
@@ -87,7 +91,7 @@ export class WebhookDeliveriesRepository {
       status: r.status as WebhookDelivery['status'],
       attempts: Number(r.attempts),
       lastStatusCode: r.last_status_code === null ? null : Number(r.last_status_code),
-      lastError: (r.last_error as string | null) ?? null,
+      lastOutcome: (r.last_outcome as WebhookDelivery['lastOutcome']) ?? null,
       deliveredAt: r.delivered_at ? new Date(r.delivered_at as string).toISOString() : null,
       updatedAt: new Date(r.updated_at as string).toISOString(),
     }));

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Queryable } from '@app/persistence';
 import type { WebhookTarget } from '@app/profiles';
+import { WebhookAddressGuard } from './webhook-address-guard';
+import { callWebhook, type WebhookOutcome } from './webhook-call';
 import {
   WebhookDeliveriesRepository,
   type WebhookDelivery,
@@ -15,13 +17,14 @@ export type { WebhookSubject };
  * The one way anything is announced on an organisation's webhook: a signed POST with the subject's id as
  * idempotency key, recorded per subject. A subject already delivered is not called again (unless replayed); a failed
  * call throws so its job retries with backoff, and after the final attempt the record says failed, for operators to
- * list and replay.
+ * list and replay. Each call goes only where WebhookAddressGuard lets it, judged on the address connected to.
  */
 @Injectable()
 export class WebhookSender {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly guard: WebhookAddressGuard,
   ) {}
 
   /** 'none' when the organisation has no webhook; 'skipped' when delivered before and this is no replay. */
@@ -35,27 +38,20 @@ export class WebhookSender {
     const status = await this.deliveries.start(subject, target.organisationId, target.url);
     if (status === 'delivered' && !opts.replay) return 'skipped';
     const body = JSON.stringify(message);
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    try {
-      const res = await fetch(target.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': 'offerId' in subject ? subject.offerId : subject.invitationId,
-          'x-signature': signWebhook(target.secret, body),
-        },
-        body,
-        signal: AbortSignal.timeout(this.config.leads.webhook.timeoutMs),
-      });
-      statusCode = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) error = `HTTP ${res.status}`;
-    } catch (e) {
-      error = (e as Error).message;
-    }
-    await this.deliveries.recordAttempt(subject, { statusCode, error, finalAttempt: opts.finalAttempt });
-    if (error) throw new WebhookCallError(target.url, error, opts.finalAttempt);
+    const url = new URL(target.url); // stored only after WebhookDto and the guard accepted it
+    const result = await callWebhook({
+      url,
+      route: this.guard.route(url),
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': 'offerId' in subject ? subject.offerId : subject.invitationId,
+        'x-signature': signWebhook(target.secret, body),
+      },
+      body,
+      timeoutMs: this.config.leads.webhook.timeoutMs,
+    });
+    await this.deliveries.recordAttempt(subject, { ...result, finalAttempt: opts.finalAttempt });
+    if (result.outcome !== 'delivered') throw new WebhookCallError(target.url, result, opts.finalAttempt);
     return 'delivered';
   }
 
@@ -65,13 +61,16 @@ export class WebhookSender {
   }
 }
 
-/** A webhook call that failed; `final` when no attempt follows. */
+/**
+ * A webhook call that failed; `final` when no attempt follows. It says the outcome class only, for its message is
+ * kept as the job's failure reason.
+ */
 export class WebhookCallError extends Error {
   constructor(
     url: string,
-    reason: string,
+    readonly result: WebhookOutcome,
     readonly final: boolean,
   ) {
-    super(`webhook ${url}: ${reason}`);
+    super(`webhook ${url}: ${result.outcome}${result.statusCode === null ? '' : ` (HTTP ${result.statusCode})`}`);
   }
 }

@@ -75,6 +75,8 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
       OUTBOX_POLL_MS: '100',
       WEBHOOK_BACKOFF_MS: '100',
       WEBHOOK_ATTEMPTS: '4',
+      // The receiver is on loopback, which webhooks may not reach unless an operator allows it.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     });
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule, ObservabilityModule.forProcess('test'), PersistenceModule, JobsModule, ProcessorsModule],
@@ -209,7 +211,7 @@ describe('leads through the worker (real PostgreSQL, Redis and queues)', () => {
     const failed = await eventually(async () =>
       (await delivery.webhookDeliveries(admin, 'failed')).find((d) => d.offerId === offer.id),
     );
-    expect(failed).toMatchObject({ attempts: 4, lastStatusCode: 500, lastError: 'HTTP 500' });
+    expect(failed).toMatchObject({ attempts: 4, lastStatusCode: 500, lastOutcome: 'refused' });
     await delivery.replay(admin, offer.id);
     const replayed = await eventually(async () =>
       (await delivery.webhookDeliveries(admin, 'delivered')).find((d) => d.offerId === offer.id),

@@ -76,7 +76,14 @@ export class OperationsController {
   @Put('organisations/:id/webhook')
   @Answers(200, 'WebhookSet')
   @SecretFields('secret')
-  @ApiOperation({ summary: "Set an organisation's lead webhook; returns the HMAC signing secret once (admin)" })
+  @ApiOperation({
+    summary: "Set an organisation's lead webhook; returns the HMAC signing secret once (admin)",
+    description:
+      'Only http and https URLs of public hosts: a host that is, or resolves to, a loopback, private, link-local, ' +
+      'unique-local, carrier-grade NAT, multicast, reserved or cloud metadata address is refused with 400 ' +
+      '`WEBHOOK_ADDRESS_NOT_ALLOWED` (field `url`), unless the operator allowed it in WEBHOOK_ALLOWED_HOSTS. Every ' +
+      'call checks again, on the address it connects to; redirects are not followed.',
+  })
   setWebhook(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: WebhookDto) {
     return this.delivery.setWebhook(actor, id, dto.url);
   }
