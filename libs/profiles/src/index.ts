@@ -9,8 +9,14 @@ export * from './dto/list-query.dto';
 export * from './dto/organisation.dto';
 export { LIMITS } from './dto/limits';
 export {
+  AMOUNT_MAX,
   IsAmount,
   IsDisciplineCode,
+  IsRfc3339Date,
+  isRfc3339Date,
+  RFC3339_DATE_PATTERN,
+  RFC3339_DATE_TEXT,
+  RFC3339_DATE_TIME_PATTERN,
   Nullable,
   Omittable,
   IsIndustryCode,

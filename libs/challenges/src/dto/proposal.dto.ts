@@ -8,8 +8,6 @@ import {
   IsString,
   IsUUID,
   Length,
-  Max,
-  Min,
   ValidateBy,
 } from 'class-validator';
 import { IsAmount, IsNotBlank, LIMITS, Nullable, Omittable } from '@app/profiles';
@@ -36,9 +34,7 @@ export class ProposalDto {
 
   @ApiPropertyOptional({ example: 2_500_000, description: 'Price asked, CNY' })
   @Nullable()
-  @IsAmount()
-  @Min(0)
-  @Max(LIMITS.price)
+  @IsAmount({ zero: true, max: LIMITS.price })
   price?: number | null;
 
   @ApiProperty({ example: '中试6个月，产线改造4个月', maxLength: LIMITS.expertise })

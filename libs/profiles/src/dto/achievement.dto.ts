@@ -113,9 +113,7 @@ export class CreateAchievementDto {
 
   @ApiPropertyOptional({ description: 'Asking (or listing/auction base) price in CNY', example: 800000 })
   @Nullable()
-  @IsAmount()
-  @Min(0)
-  @Max(LIMITS.price)
+  @IsAmount({ zero: true, max: LIMITS.price })
   askingPrice?: number;
 
   @ApiPropertyOptional({ enum: COOPERATION_MODES, isArray: true })
