@@ -17,6 +17,7 @@ export {
   RFC3339_DATE_PATTERN,
   RFC3339_DATE_TEXT,
   RFC3339_DATE_TIME_PATTERN,
+  NULL_MEANS_NULL,
   Nullable,
   Omittable,
   IsIndustryCode,

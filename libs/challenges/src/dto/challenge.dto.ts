@@ -24,6 +24,7 @@ import {
   IsNotBlank,
   IsRegionCode,
   LIMITS,
+  NULL_MEANS_NULL,
   Nullable,
   Omittable,
   ORGANISATION_KINDS,
@@ -148,7 +149,10 @@ export class CreateChallengeDto {
 }
 
 /** A draft's fields; once open, only the deadline (extended, or moved, never into the past). */
-export class UpdateChallengeDto extends PartialType(OmitType(CreateChallengeDto, ['demandId'] as const)) {}
+export class UpdateChallengeDto extends PartialType(
+  OmitType(CreateChallengeDto, ['demandId'] as const),
+  NULL_MEANS_NULL,
+) {}
 
 export class ChallengeTransitionDto {
   @ApiProperty({ enum: MANUAL_TARGETS, description: 'open (publish), cancelled, or closed (without award)' })

@@ -87,7 +87,7 @@ export class CreateAchievementDto {
   @IsDisciplineCode()
   disciplineCode?: string;
 
-  @ApiProperty({ minimum: 1, maximum: 9, description: 'Technology readiness level (TRL 1-9)' })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 9, description: 'Technology readiness level (TRL 1-9)' })
   @IsInt()
   @Min(1)
   @Max(9)

@@ -92,7 +92,12 @@ export class CreateDemandDto {
   @IsIn(COOPERATION_MODES, { each: true })
   cooperationModes?: CooperationMode[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 9, description: 'Lowest readiness level (TRL) acceptable' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 9,
+    description: 'Lowest readiness level (TRL) acceptable',
+  })
   @Nullable()
   @IsInt()
   @Min(1)
