@@ -14,6 +14,8 @@ export {
   IsDisciplineCode,
   IsRfc3339Date,
   isRfc3339Date,
+  KeysAreData,
+  keysAreDataOf,
   RFC3339_DATE_PATTERN,
   RFC3339_DATE_TEXT,
   RFC3339_DATE_TIME_PATTERN,

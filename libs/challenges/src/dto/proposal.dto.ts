@@ -10,7 +10,7 @@ import {
   Length,
   ValidateBy,
 } from 'class-validator';
-import { IsAmount, IsNotBlank, LIMITS, Nullable, Omittable } from '@app/profiles';
+import { IsAmount, IsNotBlank, KeysAreData, LIMITS, Nullable, Omittable } from '@app/profiles';
 
 /** 揭榜: a solver's proposal. */
 export class ProposalDto {
@@ -60,12 +60,15 @@ export class ProposalDto {
   expertIds?: string[];
 }
 
-/** A judge's scores: criterion name -> 0..10 (integers). */
+/** A judge's scores: criterion name -> 0..10 (integers). Any criterion name is a key, __proto__ as well. */
 export class ScoresDto {
   @ApiProperty({
     example: { 技术路线可行性: 8, 团队与条件: 6 },
     additionalProperties: { type: 'integer', minimum: 0, maximum: 10 },
+    minProperties: 1,
+    maxProperties: 10,
   })
+  @KeysAreData()
   @IsObject()
   @ValidateBy({
     name: 'scoresInRange',

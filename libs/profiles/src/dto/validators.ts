@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -166,6 +167,42 @@ export function IsNotLessThan(sibling: string, options?: ValidationOptions) {
         },
       },
     });
+}
+
+const KEYS_ARE_DATA = Symbol('keysAreData');
+
+/**
+ * An object whose keys are data (a judge's scores by criterion name), so any text must work as a key, `__proto__`,
+ * `constructor` and `prototype` included. The validation pipe deletes those keys from every object of a body
+ * (against prototype pollution) before class-transformer copies it, and class-transformer skips the first two
+ * itself; the pipe hands such a property over as a Map instead (`keysAreDataOf`), and the DTO takes it from the
+ * source as a record without a prototype, where they are plain keys.
+ */
+export function KeysAreData(): PropertyDecorator {
+  return applyDecorators(
+    (target: object, propertyName: string | symbol) =>
+      Reflect.defineMetadata(
+        KEYS_ARE_DATA,
+        [...keysAreDataOf(target.constructor), String(propertyName)],
+        target.constructor,
+      ),
+    // From the source object: class-transformer's own copy of a Map skips __proto__ and constructor too.
+    Transform(({ value, obj, key }: { value: unknown; obj: Record<string, unknown>; key: string }) =>
+      obj[key] instanceof Map ? recordOf(obj[key]) : value,
+    ),
+  );
+}
+
+/** The properties of a DTO class marked `KeysAreData`. */
+export function keysAreDataOf(type: object): readonly string[] {
+  return (Reflect.getMetadata(KEYS_ARE_DATA, type) as string[] | undefined) ?? [];
+}
+
+function recordOf(map: Map<unknown, unknown>): Record<string, unknown> {
+  // Without a prototype there is no __proto__ accessor: every key, __proto__ too, is an own property.
+  const record = Object.create(null) as Record<string, unknown>;
+  for (const [key, value] of map) record[String(key)] = value;
+  return record;
 }
 
 /**
