@@ -534,4 +534,61 @@ describe('challenges (e2e: publication, visibility, deadline job)', () => {
     expect(grew('contracts')).toBe(1);
     expect(grew('contractAmount')).toBe(3_000_000);
   });
+
+  it('takes any text as a criterion name, __proto__ and constructor too, in the challenge and in the scores', async () => {
+    const names = ['__proto__', 'constructor', 'prototype', 'toString'];
+    const created = await http()
+      .post('/v1/challenges')
+      .set('X-Api-Key', enterprise.key)
+      .send({
+        ...challenge(demandId, inAMonth()),
+        eligibleKinds: [],
+        criteria: names.map((name) => ({ name, description: '', weight: 1 })),
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    expect(created.body.criteria.map((c: { name: string }) => c.name)).toEqual(names);
+    // A PATCH cannot send null for a field every challenge has (it reached the NOT NULL column).
+    const cleared = await http().patch(`/v1/challenges/${id}`).set('X-Api-Key', enterprise.key).send({ title: null });
+    expect([cleared.status, cleared.body.details?.[0]?.field]).toEqual([400, 'title']);
+    await http()
+      .post(`/v1/challenges/${id}/transitions`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ to: 'open' })
+      .expect(200);
+    await http()
+      .post(`/v1/challenges/${id}/registrations`)
+      .set('X-Api-Key', solver.key)
+      .send({ acceptTerms: true })
+      .expect(200);
+    const proposal = (
+      await http()
+        .post(`/v1/challenges/${id}/proposals`)
+        .set('X-Api-Key', solver.key)
+        .send({ summary: '方案', approach: '选择性浸出', team: '教授2名', timeline: '六个月' })
+        .expect(201)
+    ).body.id as string;
+    // Sent as written: an object literal would take __proto__ as its prototype, not as a key.
+    const scored = await http()
+      .put(`/v1/proposals/${proposal}/scores`)
+      .set('X-Api-Key', enterprise.key)
+      .set('Content-Type', 'application/json')
+      .send('{"scores": {"__proto__": 7, "constructor": 5, "prototype": 3, "toString": 9}}')
+      .expect(200);
+    expect(JSON.parse(scored.text).judgeScores).toEqual(
+      JSON.parse('{"__proto__": 7, "constructor": 5, "prototype": 3, "toString": 9}'),
+    );
+    const unknown = await http()
+      .put(`/v1/proposals/${proposal}/scores`)
+      .set('X-Api-Key', enterprise.key)
+      .set('Content-Type', 'application/json')
+      .send('{"scores": {"hasOwnProperty": 7}}')
+      .expect(409);
+    expect(unknown.body.message).toContain('hasOwnProperty');
+    await http()
+      .post(`/v1/challenges/${id}/transitions`)
+      .set('X-Api-Key', enterprise.key)
+      .send({ to: 'cancelled', reason: '测试结束' })
+      .expect(200);
+  });
 });

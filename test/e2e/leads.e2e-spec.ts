@@ -160,6 +160,32 @@ describe('leads (e2e: real model, index, queues and outbox relay)', () => {
   it('follows the lead to a signed contract with its subsidy estimate, and counts it in the funnel and ranking', async () => {
     for (const to of ['accepted', 'contacted', 'negotiating'])
       await http().post(`/v1/leads/${leadId}/transitions`).set('X-Api-Key', brokerKey).send({ to }).expect(200);
+    // A date PostgreSQL cannot read, an amount its numeric(16, 2) stores as 0: each a 400 naming it (were 500s).
+    for (const [field, bad] of [
+      ['signedAt', { signedAt: '2026-W47-5' }],
+      ['signedAt', { signedAt: '2026-324' }],
+      ['amount', { amount: 1e-9 }],
+      ['amount', { amount: 5e-324 }],
+      ['paidAmount', { paidAmount: 0.001 }],
+    ] as const) {
+      const r = await http()
+        .post(`/v1/leads/${leadId}/transitions`)
+        .set('X-Api-Key', brokerKey)
+        .send({
+          to: 'contract_signed',
+          contract: {
+            amount: 3_000_000,
+            transactionMode: 'negotiated',
+            registrationNumber: '2026330500000123',
+            settledOnExchange: true,
+            ...bad,
+          },
+        });
+      expect([r.status, r.body.details?.map((d: { field: string }) => d.field)]).toEqual([400, [`contract.${field}`]]);
+    }
+    expect((await http().get(`/v1/leads/${leadId}`).set('X-Api-Key', brokerKey).expect(200)).body.state).toBe(
+      'negotiating',
+    );
     const signed = await http()
       .post(`/v1/leads/${leadId}/transitions`)
       .set('X-Api-Key', brokerKey)

@@ -4,6 +4,7 @@
  *   npm run cli -- migrate
  *   npm run cli -- org create --kind enterprise --name 湖州某电池公司 --region 330502
  *   npm run cli -- key create --role enterprise --organisation <id>
+ *   npm run cli -- broker create --organisation <id> --name 李经纪 --expertise 新能源领域技术转移
  *   npm run cli -- import --kind achievement --file catalogue.jsonl --organisation <id>
  */
 import 'reflect-metadata';
@@ -20,6 +21,7 @@ import {
   ORGANISATION_KINDS,
   OrganisationsService,
   ProfileImportService,
+  ProfilesService,
   type ImportKind,
   type OrganisationKind,
 } from '@app/profiles';
@@ -101,6 +103,27 @@ key
       });
       console.log(JSON.stringify(created, null, 2));
       console.error('The secret is shown only now: store it.');
+    }),
+  );
+
+// A broker key acts for a broker of its transfer organisation: the broker comes first.
+program
+  .command('broker')
+  .description('brokers')
+  .command('create')
+  .requiredOption('--organisation <id>', 'the transfer organisation the broker works for')
+  .requiredOption('--name <name>')
+  .requiredOption('--expertise <text>')
+  .option('--region <code...>', 'GB/T 2260 region codes the broker covers')
+  .action((o: { organisation: string; name: string; expertise: string; region?: string[] }) =>
+    withContext(async (get) => {
+      const created = await get<ProfilesService>(ProfilesService).create(SYSTEM, 'broker', {
+        organisationId: o.organisation,
+        name: o.name,
+        expertise: o.expertise,
+        regionCodes: o.region,
+      });
+      console.log(JSON.stringify(created, null, 2));
     }),
   );
 

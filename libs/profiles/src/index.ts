@@ -9,8 +9,17 @@ export * from './dto/list-query.dto';
 export * from './dto/organisation.dto';
 export { LIMITS } from './dto/limits';
 export {
+  AMOUNT_MAX,
   IsAmount,
   IsDisciplineCode,
+  IsRfc3339Date,
+  isRfc3339Date,
+  KeysAreData,
+  keysAreDataOf,
+  RFC3339_DATE_PATTERN,
+  RFC3339_DATE_TEXT,
+  RFC3339_DATE_TIME_PATTERN,
+  NULL_MEANS_NULL,
   Nullable,
   Omittable,
   IsIndustryCode,

@@ -1,5 +1,5 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { validationProblems } from '@app/profiles';
+import { keysAreDataOf, validationProblems } from '@app/profiles';
 
 /**
  * The global validation pipe: unknown fields are refused, types converted, and the 400 names every offending field
@@ -39,6 +39,25 @@ class BodyRequiredValidationPipe extends ValidationPipe {
         details: [{ field: 'body', problems: ['a JSON body (Content-Type: application/json) is required'] }],
       });
     }
-    return super.transform(value, metadata);
+    return super.transform(type ? withDataKeys(value, type) : value, metadata);
   }
 }
+
+/**
+ * The body with each property whose keys are data (`KeysAreData`) as a Map: Nest's pipe deletes `__proto__`,
+ * `constructor` and `prototype` keys from every plain object, which would drop a criterion of that name unseen.
+ * A Map it leaves alone, and class-transformer copies it key by key, never through an object's prototype setter.
+ */
+function withDataKeys(value: unknown, type: object): unknown {
+  const properties = keysAreDataOf(type);
+  if (properties.length === 0 || !isPlainObject(value)) return value;
+  const copy: Record<string, unknown> = { ...value };
+  for (const p of properties) {
+    const v = copy[p];
+    if (isPlainObject(v)) copy[p] = new Map(Object.entries(v));
+  }
+  return copy;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;

@@ -6,7 +6,6 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsIn,
   IsNumber,
   IsPositive,
@@ -21,13 +20,16 @@ import {
 import {
   IsAmount,
   IsIndustryCode,
+  IsRfc3339Date,
   IsNotBlank,
   IsRegionCode,
   LIMITS,
+  NULL_MEANS_NULL,
   Nullable,
   Omittable,
   ORGANISATION_KINDS,
   PageQueryDto,
+  RFC3339_DATE_TEXT,
   type OrganisationKind,
 } from '@app/profiles';
 import { CHALLENGE_STATES, MANUAL_TARGETS, type ChallengeState, type ManualTarget } from '../challenge-lifecycle';
@@ -71,6 +73,7 @@ export class CreateChallengeDto {
   statement: string;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'Shown to a solver only after it registered and accepted the terms',
     maxLength: LIMITS.longText,
   })
@@ -86,9 +89,7 @@ export class CreateChallengeDto {
   terms: string;
 
   @ApiProperty({ example: 1_000_000, description: 'Prize, CNY' })
-  @IsAmount()
-  @IsPositive()
-  @Max(LIMITS.price)
+  @IsAmount({ max: LIMITS.price })
   prizeAmount: number;
 
   @ApiProperty({ example: '通过中试验证、回收率不低于98%的工艺包', maxLength: LIMITS.expertise })
@@ -97,9 +98,13 @@ export class CreateChallengeDto {
   @IsNotBlank()
   prizeFor: string;
 
-  @ApiProperty({ example: '2027-03-31T16:00:00Z', description: 'Proposal deadline (ISO 8601, with time zone)' })
-  @IsDateString({ strict: true })
-  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'deadline must say its time zone (Z or +08:00)' })
+  @ApiProperty({
+    example: '2027-03-31T16:00:00Z',
+    description:
+      'Proposal deadline: an RFC 3339 date-time with Z or an offset of at most 14:00 (2027-03-31T16:00:00+08:00), ' +
+      'a real calendar date and time in the years 0001 to 9999',
+  })
+  @IsRfc3339Date({ timeRequired: true })
   deadline: string;
 
   @ApiPropertyOptional({
@@ -144,7 +149,10 @@ export class CreateChallengeDto {
 }
 
 /** A draft's fields; once open, only the deadline (extended, or moved, never into the past). */
-export class UpdateChallengeDto extends PartialType(OmitType(CreateChallengeDto, ['demandId'] as const)) {}
+export class UpdateChallengeDto extends PartialType(
+  OmitType(CreateChallengeDto, ['demandId'] as const),
+  NULL_MEANS_NULL,
+) {}
 
 export class ChallengeTransitionDto {
   @ApiProperty({ enum: MANUAL_TARGETS, description: 'open (publish), cancelled, or closed (without award)' })
@@ -211,21 +219,32 @@ export class ChallengeListQueryDto extends PageQueryDto {
   @Min(0)
   prizeMax?: number;
 
-  @ApiPropertyOptional({ description: 'Deadline on or before (ISO 8601)' })
+  @ApiPropertyOptional({ example: '2027-06-30', description: `Deadline on or before this. ${RFC3339_DATE_TEXT}` })
   @Omittable()
-  @IsDateString({ strict: true })
+  @IsRfc3339Date()
   deadlineBefore?: string;
+
+  @ApiPropertyOptional({ example: '2027-01-01', description: `Deadline on or after this. ${RFC3339_DATE_TEXT}` })
+  @Omittable()
+  @IsRfc3339Date()
+  deadlineAfter?: string;
 }
 
 /** The period of the operators' challenge funnel: challenges opened from `from` until `to` (excluded). */
 export class ChallengeFunnelQueryDto {
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'Challenges opened from this day; 1 January by default' })
+  @ApiPropertyOptional({
+    example: '2026-01-01',
+    description: `Challenges opened from this day; 1 January by default. ${RFC3339_DATE_TEXT}`,
+  })
   @Omittable()
-  @IsDateString({ strict: true })
+  @IsRfc3339Date()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01', description: 'Until this day (excluded); next 1 January by default' })
+  @ApiPropertyOptional({
+    example: '2027-01-01',
+    description: `Until this day (excluded); next 1 January by default. ${RFC3339_DATE_TEXT}`,
+  })
   @Omittable()
-  @IsDateString({ strict: true })
+  @IsRfc3339Date()
   to?: string;
 }

@@ -8,11 +8,9 @@ import {
   IsString,
   IsUUID,
   Length,
-  Max,
-  Min,
   ValidateBy,
 } from 'class-validator';
-import { IsAmount, IsNotBlank, LIMITS, Nullable, Omittable } from '@app/profiles';
+import { IsAmount, IsNotBlank, KeysAreData, LIMITS, Nullable, Omittable } from '@app/profiles';
 
 /** 揭榜: a solver's proposal. */
 export class ProposalDto {
@@ -36,9 +34,7 @@ export class ProposalDto {
 
   @ApiPropertyOptional({ example: 2_500_000, description: 'Price asked, CNY' })
   @Nullable()
-  @IsAmount()
-  @Min(0)
-  @Max(LIMITS.price)
+  @IsAmount({ zero: true, max: LIMITS.price })
   price?: number | null;
 
   @ApiProperty({ example: '中试6个月，产线改造4个月', maxLength: LIMITS.expertise })
@@ -64,12 +60,15 @@ export class ProposalDto {
   expertIds?: string[];
 }
 
-/** A judge's scores: criterion name -> 0..10 (integers). */
+/** A judge's scores: criterion name -> 0..10 (integers). Any criterion name is a key, __proto__ as well. */
 export class ScoresDto {
   @ApiProperty({
     example: { 技术路线可行性: 8, 团队与条件: 6 },
     additionalProperties: { type: 'integer', minimum: 0, maximum: 10 },
+    minProperties: 1,
+    maxProperties: 10,
   })
+  @KeysAreData()
   @IsObject()
   @ValidateBy({
     name: 'scoresInRange',

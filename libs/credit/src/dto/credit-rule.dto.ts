@@ -44,7 +44,13 @@ export class CreditRuleDto {
   @Type(() => CreditPointsDto)
   points: CreditPointsDto;
 
-  @ApiProperty({ example: 24, minimum: 1, maximum: 120, description: 'Events older than this do not count' })
+  @ApiProperty({
+    type: 'integer',
+    example: 24,
+    minimum: 1,
+    maximum: 120,
+    description: 'Events older than this do not count',
+  })
   @IsInt()
   @Min(1)
   @Max(120)

@@ -3,22 +3,25 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
-  IsDateString,
   IsDefined,
   IsIn,
-  IsPositive,
   IsString,
   IsUrl,
   IsUUID,
   Length,
   Matches,
-  Max,
-  Min,
   ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsAmount, PageQueryDto, TRANSACTION_MODES, type TransactionMode } from '@app/profiles';
+import {
+  IsAmount,
+  IsRfc3339Date,
+  PageQueryDto,
+  RFC3339_DATE_TEXT,
+  TRANSACTION_MODES,
+  type TransactionMode,
+} from '@app/profiles';
 import {
   DECLINE_REASONS,
   LEAD_STATES,
@@ -46,16 +49,12 @@ export class IntroduceDto {
 
 export class ContractDto {
   @ApiProperty({ example: 3_000_000, description: 'Contract amount, CNY' })
-  @IsAmount()
-  @IsPositive()
-  @Max(1e13)
+  @IsAmount({ max: 1e13 })
   amount: number;
 
   @ApiPropertyOptional({ example: 2_000_000, description: 'Amount actually paid, CNY; the contract amount if omitted' })
   @Omittable()
-  @IsAmount()
-  @Min(0)
-  @Max(1e13)
+  @IsAmount({ zero: true, max: 1e13 })
   paidAmount?: number;
 
   @ApiProperty({ enum: TRANSACTION_MODES })
@@ -76,9 +75,12 @@ export class ContractDto {
   @IsBoolean()
   challengeWinner?: boolean;
 
-  @ApiPropertyOptional({ example: '2026-11-20', description: 'Date of signature; today if omitted' })
+  @ApiPropertyOptional({
+    example: '2026-11-20',
+    description: `Date of signature; today (UTC) if omitted. ${RFC3339_DATE_TEXT}`,
+  })
   @Omittable()
-  @IsDateString({ strict: true })
+  @IsRfc3339Date()
   signedAt?: string;
 }
 

@@ -1,7 +1,7 @@
 import { Omittable } from '@app/profiles';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { TRANSACTION_MODES, type TransactionMode } from '@app/profiles';
+import { IsAmount, TRANSACTION_MODES, type TransactionMode } from '@app/profiles';
 
 /** A subsidy rule a province, city or county adds (rules are data: no release needed). */
 export class SubsidyRuleDto {
@@ -22,9 +22,8 @@ export class SubsidyRuleDto {
   @Matches(/^\d{2}(\d{2}(\d{2})?)?$/, { message: 'regionPrefix must be 2, 4 or 6 digits' })
   regionPrefix: string;
 
-  @ApiProperty({ example: 1_000_000 })
-  @IsNumber()
-  @Min(0)
+  @ApiProperty({ example: 1_000_000, description: 'Contracts paid at least this much, CNY' })
+  @IsAmount({ zero: true })
   minAmount: number;
 
   @ApiProperty({ example: 0.05, description: 'Share of the amount paid, (0, 1]' })
@@ -33,10 +32,9 @@ export class SubsidyRuleDto {
   @Max(1)
   rate: number;
 
-  @ApiPropertyOptional({ example: 300_000, description: 'At most this much; none if omitted' })
+  @ApiPropertyOptional({ example: 300_000, description: 'At most this much, CNY; none if omitted' })
   @Omittable()
-  @IsNumber()
-  @Min(0)
+  @IsAmount({ zero: true })
   cap?: number;
 
   @ApiPropertyOptional({ enum: TRANSACTION_MODES, isArray: true, description: 'Empty: any mode' })

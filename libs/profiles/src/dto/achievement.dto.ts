@@ -87,7 +87,7 @@ export class CreateAchievementDto {
   @IsDisciplineCode()
   disciplineCode?: string;
 
-  @ApiProperty({ minimum: 1, maximum: 9, description: 'Technology readiness level (TRL 1-9)' })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 9, description: 'Technology readiness level (TRL 1-9)' })
   @IsInt()
   @Min(1)
   @Max(9)
@@ -113,9 +113,7 @@ export class CreateAchievementDto {
 
   @ApiPropertyOptional({ description: 'Asking (or listing/auction base) price in CNY', example: 800000 })
   @Nullable()
-  @IsAmount()
-  @Min(0)
-  @Max(LIMITS.price)
+  @IsAmount({ zero: true, max: LIMITS.price })
   askingPrice?: number;
 
   @ApiPropertyOptional({ enum: COOPERATION_MODES, isArray: true })

@@ -37,7 +37,7 @@ export class CreateBrokerDto {
   @IsRegionCode({ each: true })
   regionCodes?: string[];
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 20, description: 'Open leads at most' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1000, default: 20, description: 'Open leads at most' })
   @Omittable()
   @IsInt()
   @Min(0)

@@ -5,7 +5,6 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsIn,
   IsInt,
   IsString,
@@ -31,9 +30,11 @@ import {
   IsNotBlank,
   IsNotLessThan,
   IsRegionCode,
+  IsRfc3339Date,
   NULL_MEANS_NULL,
   Nullable,
   Omittable,
+  RFC3339_DATE_TEXT,
 } from './validators';
 
 /** 技术需求: the problem an enterprise needs solved. */
@@ -76,16 +77,12 @@ export class CreateDemandDto {
 
   @ApiPropertyOptional({ description: 'Budget, lower bound, CNY', example: 500000 })
   @Nullable()
-  @IsAmount()
-  @Min(0)
-  @Max(LIMITS.price)
+  @IsAmount({ zero: true, max: LIMITS.price })
   budgetMin?: number;
 
   @ApiPropertyOptional({ description: 'Budget, upper bound, CNY; not less than budgetMin', example: 1000000 })
   @Nullable()
-  @IsAmount()
-  @Min(0)
-  @Max(LIMITS.price)
+  @IsAmount({ zero: true, max: LIMITS.price })
   @IsNotLessThan('budgetMin')
   budgetMax?: number;
 
@@ -95,23 +92,26 @@ export class CreateDemandDto {
   @IsIn(COOPERATION_MODES, { each: true })
   cooperationModes?: CooperationMode[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 9, description: 'Lowest readiness level (TRL) acceptable' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 9,
+    description: 'Lowest readiness level (TRL) acceptable',
+  })
   @Nullable()
   @IsInt()
   @Min(1)
   @Max(9)
   minReadinessLevel?: number;
 
-  @ApiPropertyOptional({ example: '2027-06-30', format: 'date' })
+  @ApiPropertyOptional({ example: '2027-06-30', description: `Stored as the date alone. ${RFC3339_DATE_TEXT}` })
   @Nullable()
-  @IsDateString({ strict: true })
+  @IsRfc3339Date()
   deadline?: string;
 
   @ApiPropertyOptional({ description: 'Prize in CNY when the demand is a challenge posting (张榜招贤)' })
   @Nullable()
-  @IsAmount()
-  @Min(0)
-  @Max(LIMITS.price)
+  @IsAmount({ zero: true, max: LIMITS.price })
   challengePrize?: number;
 
   @ApiPropertyOptional({ description: 'Green technology preferred' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsString, Length, MaxLength } from 'class-validator';
 import { IsAmount, IsIndustryCode, IsNotBlank, IsNotLessThan, IsRegionCode, LIMITS, Omittable } from '@app/profiles';
 import type { DemandDraft } from '@app/assistant';
 
@@ -32,16 +32,12 @@ export class DemandDraftDto implements DemandDraft {
 
   @ApiPropertyOptional({ description: 'Budget, lower bound, CNY', example: 200000 })
   @Omittable()
-  @IsAmount()
-  @Min(0)
-  @Max(LIMITS.price)
+  @IsAmount({ zero: true, max: LIMITS.price })
   budgetMin?: number;
 
   @ApiPropertyOptional({ description: 'Budget, upper bound, CNY', example: 800000 })
   @Omittable()
-  @IsAmount()
-  @Min(0)
-  @Max(LIMITS.price)
+  @IsAmount({ zero: true, max: LIMITS.price })
   @IsNotLessThan('budgetMin')
   budgetMax?: number;
 }

@@ -1,7 +1,7 @@
-import { Omittable } from '@app/profiles';
+import { IsRfc3339Date, Omittable, RFC3339_DATE_TEXT } from '@app/profiles';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { PERIOD_PATTERN, type FunnelDimension, type WebhookDelivery } from '@app/leads';
 
 export class FunnelQueryDto {
@@ -9,14 +9,20 @@ export class FunnelQueryDto {
   @IsIn(['organisation', 'broker', 'industry', 'region'])
   by: FunnelDimension;
 
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'Leads created from this day; 1 January by default' })
+  @ApiPropertyOptional({
+    example: '2026-01-01',
+    description: `Leads created from this day; 1 January by default. ${RFC3339_DATE_TEXT}`,
+  })
   @Omittable()
-  @IsDateString({ strict: true })
+  @IsRfc3339Date()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01', description: 'Until this day (excluded); next 1 January by default' })
+  @ApiPropertyOptional({
+    example: '2027-01-01',
+    description: `Until this day (excluded); next 1 January by default. ${RFC3339_DATE_TEXT}`,
+  })
   @Omittable()
-  @IsDateString({ strict: true })
+  @IsRfc3339Date()
   to?: string;
 }
 

@@ -21,7 +21,7 @@ export class PartnerQueryDto {
   @MaxLength(500)
   text?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 50, default: 10 })
   @Omittable()
   @IsInt()
   @Min(1)

@@ -16,7 +16,7 @@ export class WeightVersionsQueryDto extends PickType(PageQueryDto, ['limit'] as 
 
 /** Which version matching scores with: a fitted one, or null for the configured weights. */
 export class ActiveWeightsDto {
-  @ApiProperty({ type: Number, nullable: true, description: 'A weight version id; null: the configured weights' })
+  @ApiProperty({ type: 'integer', nullable: true, description: 'A weight version id; null: the configured weights' })
   @ValidateIf((_, v) => v !== null)
   @IsInt()
   @Min(1)
