@@ -25,7 +25,12 @@ export class CreateApiKeyDto {
   @MaxLength(100)
   label?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'Days until the key expires (API_KEY_TTL_DAYS: 365)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 3650,
+    description: 'Days until the key expires (API_KEY_TTL_DAYS: 365)',
+  })
   @Omittable()
   @IsInt()
   @Min(1)
