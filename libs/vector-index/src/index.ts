@@ -3,6 +3,8 @@
 export { indexMeta, type IndexMeta } from './index-meta';
 export { bigrams, LexicalCollection, sharedPhrases, type Rarity } from './lexical-collection';
 export { KINDS, SearchIndexService, type IndexState } from './search-index.service';
+export { snapshotState, type SnapshotState } from './catalogue';
+export { currentSnapshot, writeSnapshot } from './snapshot-folder';
 export {
   DEFAULT_HNSW,
   VectorCollection,

@@ -188,6 +188,15 @@ export class VectorCollection<M> {
     await rename(join(dir, `header.json${tmp}`), join(dir, 'header.json'));
   }
 
+  /** The state a snapshot was written with, without loading it; undefined when there is no complete snapshot. */
+  static async snapshotState(dir: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (JSON.parse(await readFile(join(dir, 'header.json'), 'utf8')) as SnapshotHeader<unknown>).state;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Loads a snapshot; returns its state, or undefined when there is none or it does not fit this collection. */
   async load(dir: string): Promise<Record<string, unknown> | undefined> {
     let header: SnapshotHeader<M>;
