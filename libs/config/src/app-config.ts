@@ -47,8 +47,8 @@ export interface AppConfig {
   runWorker: boolean;
   log: { level: RawConfig['LOG_LEVEL'] };
   database: { url?: string; embedded: { dir: string; port: number } };
-  /** `embedded`: REDIS_URL was unset, so a local redis-server may be started when nothing answers on `url`. */
-  redis: { url: string; embedded: { dir: string } | null };
+  /** Used only when jobs.backend is redis: REDIS_URL, or the default local address. */
+  redis: { url: string };
   index: {
     snapshotDir: string;
     syncMs: number;
@@ -102,7 +102,12 @@ export interface AppConfig {
     explorationMargin: number;
   };
   /** The outbox relay's poll interval, and how often a failing embedding is tried before the record is marked failed. */
-  jobs: { outboxPollMs: number; embedAttempts: number };
+  jobs: {
+    /** redis: BullMQ queues, rate limits and index notices in Redis; postgres: all of them in PostgreSQL alone. */
+    backend: 'redis' | 'postgres';
+    outboxPollMs: number;
+    embedAttempts: number;
+  };
   embedding: {
     modelsDir: string;
     model: string;
@@ -153,10 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
     runWorker: c.RUN_WORKER,
     log: { level: c.LOG_LEVEL },
     database: { url: c.DATABASE_URL, embedded: { dir: c.EMBEDDED_PG_DIR, port: c.EMBEDDED_PG_PORT } },
-    redis: {
-      url: c.REDIS_URL ?? DEFAULT_REDIS_URL,
-      embedded: c.REDIS_URL ? null : { dir: c.EMBEDDED_REDIS_DIR },
-    },
+    redis: { url: c.REDIS_URL ?? DEFAULT_REDIS_URL },
     matching: {
       weights: { ...DEFAULT_MATCH_WEIGHTS, ...c.MATCH_WEIGHTS },
       candidates: c.MATCH_CANDIDATES,
@@ -203,7 +205,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): AppConfig
       explorationShare: c.LEAD_EXPLORATION_SHARE,
       explorationMargin: c.LEAD_EXPLORATION_MARGIN,
     },
-    jobs: { outboxPollMs: c.OUTBOX_POLL_MS, embedAttempts: c.EMBED_ATTEMPTS },
+    jobs: {
+      backend: c.JOBS_BACKEND ?? (c.REDIS_URL ? 'redis' : 'postgres'),
+      outboxPollMs: c.OUTBOX_POLL_MS,
+      embedAttempts: c.EMBED_ATTEMPTS,
+    },
     embedding: {
       modelsDir: c.MODELS_DIR,
       model: c.EMBEDDING_MODEL,

@@ -151,9 +151,10 @@ export const configSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default(resolve(repoRoot, '.data/postgres')),
   EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
-  // Unset: redis://127.0.0.1:6379, and when nothing answers there a local redis-server is started (embedded).
+  // Redis for the queues (BullMQ), rate limits and index notices; unset, they all live in PostgreSQL (JOBS_BACKEND).
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  EMBEDDED_REDIS_DIR: z.string().min(1).default(resolve(repoRoot, '.data/redis')),
+  // Where jobs, rate limits and index notices live; unset: redis when REDIS_URL is set, else postgres.
+  JOBS_BACKEND: z.enum(['redis', 'postgres']).optional(),
   MODELS_DIR: z.string().min(1).default(resolve(repoRoot, 'models')),
   EMBEDDING_MODEL: z.string().min(1).default('bge-small-zh-v1.5'),
   // 1 by default: with the int8 model a vector depends on the other texts of its batch (models/README.md).

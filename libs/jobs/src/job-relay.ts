@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Db } from '@app/persistence';
-import type { Queue } from 'bullmq';
-import { JOB_DEFINITIONS, isJobName, type QueueName } from './job-definitions';
+import { isJobName } from './job-definitions';
+import { JobBackend, type QueuedJob } from './job-backend';
 import { JobOutboxRepository, type OutboxRow } from './job-outbox.repository';
 import { Jobs, parsePayload } from './jobs';
 
@@ -13,9 +13,10 @@ const ENQUEUE_TIMEOUT_MS = 5_000;
 const WAKE_MS = 10;
 
 /**
- * Moves outbox rows to the queues, in id order, and marks them relayed in the same transaction. Rows are claimed
- * with SKIP LOCKED, so several relays (one per worker) share the work. A crash between enqueuing and committing
- * enqueues a row again; deterministic job ids (JOB_DEFINITIONS) make that a no-op. Started by the composition
+ * Moves outbox rows to the job backend, in id order, and marks them relayed in the same transaction. Rows are claimed
+ * with SKIP LOCKED, so several relays (one per worker) share the work. With PostgreSQL the jobs are queued in that
+ * transaction; with Redis a crash between enqueuing and committing enqueues a row again, which deterministic job ids
+ * (JOB_DEFINITIONS) make a no-op. Started by the composition
  * that runs the processors (the worker, or the API in single-machine mode).
  */
 @Injectable()
@@ -35,6 +36,7 @@ export class JobRelay {
     private readonly db: Db,
     private readonly outbox: JobOutboxRepository,
     private readonly jobs: Jobs,
+    private readonly backend: JobBackend,
   ) {}
 
   start(): void {
@@ -71,16 +73,16 @@ export class JobRelay {
     return this.outbox.backlog();
   }
 
-  /** Deletes rows relayed more than `days` ago; returns how many. */
-  prune(days: number): Promise<number> {
-    return this.outbox.prune(days);
+  /** Deletes rows relayed more than `days` ago, and the backend's jobs finished as long ago; returns how many. */
+  async prune(days: number): Promise<number> {
+    return (await this.outbox.prune(days)) + (await this.backend.prune(days));
   }
 
   /** Relays one batch; returns how many rows it moved. */
   async relayOnce(): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await this.outbox.claim(tx, BATCH);
-      await withTimeout(this.enqueue(rows), ENQUEUE_TIMEOUT_MS);
+      await withTimeout(this.backend.enqueue(tx, this.readable(rows)), ENQUEUE_TIMEOUT_MS);
       if (rows.length > 0)
         await this.outbox.markRelayed(
           tx,
@@ -90,29 +92,21 @@ export class JobRelay {
     });
   }
 
-  /** The rows' jobs, one round trip per queue (addBulk), in outbox order within each queue. */
-  private async enqueue(rows: readonly OutboxRow[]): Promise<void> {
-    const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
-    for (const row of rows) {
-      // A row this version cannot read (written by a newer one, or damaged) is skipped loudly, not retried forever.
+  /** The rows' jobs, in outbox order; a row this version cannot read is skipped loudly, not retried forever. */
+  private readable(rows: readonly OutboxRow[]): QueuedJob[] {
+    return rows.flatMap((row) => {
+      // Written by a newer version, or damaged.
       if (!isJobName(row.job)) {
         this.logger.error({ outboxId: row.id, job: row.job }, 'unknown job; row skipped');
-        continue;
+        return [];
       }
-      let payload;
       try {
-        payload = parsePayload(row.job, row.payload);
+        return [this.jobs.queued(row.job, parsePayload(row.job, row.payload))];
       } catch (e) {
         this.logger.error({ outboxId: row.id, err: (e as Error).message }, 'bad job payload; row skipped');
-        continue;
+        return [];
       }
-      const queue = JOB_DEFINITIONS[row.job].queue;
-      byQueue.set(queue, [
-        ...(byQueue.get(queue) ?? []),
-        { name: row.job, data: payload, opts: this.jobs.optionsOf(row.job, payload) },
-      ]);
-    }
-    for (const [queue, jobs] of byQueue) await this.jobs.queue(queue).addBulk(jobs);
+    });
   }
 
   private schedule(delayMs: number): void {

@@ -1,17 +1,16 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Queryable } from '@app/persistence';
 import {
   JOB_DEFINITIONS,
-  QUEUES,
   type JobName,
   type JobRequest,
   type OutboxJob,
   type PayloadOf,
   type QueueName,
 } from './job-definitions';
+import { JobBackend, type QueuedJob } from './job-backend';
 import { JobOutboxRepository } from './job-outbox.repository';
 
 export class InvalidJobError extends Error {
@@ -24,22 +23,15 @@ export class InvalidJobError extends Error {
 /**
  * The one way a stage hands work on: `add(tx, name, payload)` writes the job to the outbox in the caller's
  * transaction, so the job exists exactly when the change that causes it does (a crash after the commit loses
- * nothing; a rollback leaves no job behind). The relay moves rows to the queues.
+ * nothing; a rollback leaves no job behind). The relay moves rows to the backend (BullMQ or PostgreSQL).
  */
 @Injectable()
 export class Jobs {
-  private readonly queues: Record<QueueName, Queue>;
-
   constructor(
     private readonly outbox: JobOutboxRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectQueue(QUEUES.profiles) profiles: Queue,
-    @InjectQueue(QUEUES.leads) leads: Queue,
-    @InjectQueue(QUEUES.maintenance) maintenance: Queue,
-    @InjectQueue(QUEUES.challenges) challenges: Queue,
-  ) {
-    this.queues = { profiles, leads, maintenance, challenges };
-  }
+    private readonly backend: JobBackend,
+  ) {}
 
   async add<N extends OutboxJob>(tx: Queryable, name: N, payload: PayloadOf<N>): Promise<void> {
     await this.addMany(tx, [{ name, payload }]);
@@ -51,38 +43,38 @@ export class Jobs {
     await this.outbox.insert(tx, checked);
   }
 
-  /** The BullMQ options of one job: its deterministic id, attempts, backoff and delay. */
-  optionsOf<N extends JobName>(name: N, payload: PayloadOf<N>) {
+  /** A job as the backend queues it: its deterministic id, attempts, backoff and delay (JOB_DEFINITIONS). */
+  queued<N extends JobName>(name: N, payload: PayloadOf<N>): QueuedJob {
     const d = JOB_DEFINITIONS[name] as {
+      queue: QueueName;
       jobId?: (p: PayloadOf<N>) => string;
-      options?: (c: AppConfig, p: PayloadOf<N>) => object;
+      options?: (c: AppConfig, p: PayloadOf<N>) => JobsOptions;
     };
-    return { ...d.options?.(this.config, payload), ...(d.jobId ? { jobId: d.jobId(payload) } : {}) };
-  }
-
-  queue(name: QueueName): Queue {
-    return this.queues[name];
+    const o = d.options?.(this.config, payload) ?? {};
+    const backoff = typeof o.backoff === 'object' ? (o.backoff.delay ?? 0) : (o.backoff ?? 0);
+    return {
+      queue: d.queue,
+      name,
+      payload,
+      ...(d.jobId ? { jobId: d.jobId(payload) } : {}),
+      attempts: o.attempts ?? 1,
+      backoffMs: backoff,
+      delayMs: o.delay ?? 0,
+    };
   }
 
   /** Jobs by state in every queue, for the queue-depth metric. */
-  async counts(): Promise<Record<QueueName, Record<string, number>>> {
-    const names = Object.values(QUEUES);
-    const counts = await Promise.all(
-      names.map((q) => this.queue(q).getJobCounts('waiting', 'active', 'delayed', 'failed')),
-    );
-    return Object.fromEntries(names.map((q, i) => [q, counts[i]])) as Record<QueueName, Record<string, number>>;
+  counts(): Promise<Record<QueueName, Record<string, number>>> {
+    return this.backend.counts();
   }
 
-  /** Puts the queue's scheduled jobs (`everyMs`) on its scheduler; any number of processes may ask. */
+  /** Puts the queue's scheduled jobs (`everyMs`) on the backend's schedule; any number of processes may ask. */
   async schedule(queue: QueueName): Promise<void> {
-    for (const [name, d] of Object.entries(JOB_DEFINITIONS)) {
-      if (d.queue !== queue || !('everyMs' in d)) continue;
-      await this.queue(queue).upsertJobScheduler(
-        name,
-        { every: typeof d.everyMs === 'function' ? d.everyMs(this.config) : d.everyMs },
-        { name, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    }
+    const scheduled = Object.entries(JOB_DEFINITIONS).flatMap(([name, d]) => {
+      if (d.queue !== queue || !('everyMs' in d) || d.everyMs === undefined) return [];
+      return [{ name: name as JobName, everyMs: typeof d.everyMs === 'function' ? d.everyMs(this.config) : d.everyMs }];
+    });
+    await this.backend.schedule(queue, scheduled);
   }
 }
 

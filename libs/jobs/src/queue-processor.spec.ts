@@ -1,22 +1,20 @@
-import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
+import type { JobContext } from './job-backend';
 import type { Jobs } from './jobs';
 import { QueueProcessor, type JobHandlers } from './queue-processor';
-import type { RedisOutage } from './redis-outage';
 
 const jobs = {} as Jobs;
-const outage = {} as RedisOutage;
 
 class Maintenance extends QueueProcessor<'maintenance'> {
   constructor(private readonly given: Partial<JobHandlers<'maintenance'>> & Record<string, unknown>) {
-    super('maintenance', jobs, outage);
+    super('maintenance', jobs, 1);
   }
   protected handlers(): JobHandlers<'maintenance'> {
     return this.given as JobHandlers<'maintenance'>;
   }
 }
 
-const job = (name: string, data: unknown) => ({ name, data, opts: {}, attemptsMade: 0 }) as unknown as Job;
+const job = (name: string, data: unknown): JobContext => ({ name, data, opts: {}, attemptsMade: 0 });
 
 describe('QueueProcessor', () => {
   const complete = {

@@ -1,41 +1,42 @@
-import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import { jobsOf, type JobOf, type PayloadOf, type QueueName } from './job-definitions';
+import type { JobContext, QueueWork } from './job-backend';
 import { InvalidJobError, parsePayload, type Jobs } from './jobs';
-import type { RedisOutage } from './redis-outage';
 
 /** What a queue's processor is: for each of its jobs, one call with the checked payload. */
 export type JobHandlers<Q extends QueueName> = {
-  [N in JobOf<Q>]: (payload: PayloadOf<N>, job: Job) => Promise<unknown>;
+  [N in JobOf<Q>]: (payload: PayloadOf<N>, job: JobContext) => Promise<unknown>;
 };
 
 /**
- * The common half of every processor: its handler table is checked at boot against JOB_DEFINITIONS (a job of the
- * queue without a handler, or a handler for a job of another queue, stops the process), each payload is checked
- * against its schema before the handler runs (a bad one fails at once, no retries), the queue's scheduled jobs are
- * put on its scheduler, and connection errors go to RedisOutage.
+ * The common half of every processor, whichever backend runs its jobs: its handler table is checked at boot against
+ * JOB_DEFINITIONS (a job of the queue without a handler, or a handler for a job of another queue, stops the
+ * process), each payload is checked against its schema before the handler runs (a bad one fails at once, no
+ * retries), and the queue's scheduled jobs are put on the backend's schedule. `work()` is what the backend runs.
  */
-export abstract class QueueProcessor<Q extends QueueName>
-  extends WorkerHost
-  implements OnModuleInit, OnApplicationBootstrap
-{
+export abstract class QueueProcessor<Q extends QueueName> implements OnModuleInit, OnApplicationBootstrap {
   protected readonly logger: Logger;
-  private table?: Record<string, (payload: unknown, job: Job) => Promise<unknown>>;
+  private table?: Record<string, (payload: unknown, job: JobContext) => Promise<unknown>>;
 
   protected constructor(
     private readonly queueName: Q,
     private readonly jobs: Jobs,
-    private readonly outage: RedisOutage,
+    /** Jobs of this queue one process runs at once. */
+    protected concurrency: number,
   ) {
-    super();
     this.logger = new Logger(`${queueName}-processor`);
   }
 
   protected abstract handlers(): JobHandlers<Q>;
 
+  /** After each failed attempt of one of this queue's jobs; `final` when none follows. Nothing by default. */
+  protected onFailed(_job: JobContext, _error: Error, _final: boolean): Promise<void> {
+    return Promise.resolve();
+  }
+
   onModuleInit(): void {
-    const table = this.handlers() as Record<string, (payload: unknown, job: Job) => Promise<unknown>>;
+    const table = this.handlers() as Record<string, (payload: unknown, job: JobContext) => Promise<unknown>>;
     const expected = jobsOf(this.queueName);
     const missing = expected.filter((n) => typeof table[n] !== 'function');
     const foreign = Object.keys(table).filter((n) => !expected.includes(n as never));
@@ -53,13 +54,23 @@ export abstract class QueueProcessor<Q extends QueueName>
   }
 
   onApplicationBootstrap(): void {
-    // Not awaited: with Redis down the command waits for it, and the process must start (and answer) meanwhile.
+    // Not awaited: with its store down the call waits for it, and the process must start (and answer) meanwhile.
     void this.jobs
       .schedule(this.queueName)
       .catch((e: Error) => this.logger.warn(`scheduled jobs of ${this.queueName} not scheduled: ${e.message}`));
   }
 
-  async process(job: Job): Promise<unknown> {
+  /** This queue as a backend runs it. */
+  work(): QueueWork {
+    return {
+      queue: this.queueName,
+      concurrency: this.concurrency,
+      run: (job) => this.process(job),
+      failed: (job, error, final) => this.onFailed(job, error, final),
+    };
+  }
+
+  async process(job: JobContext): Promise<unknown> {
     const handler = this.table?.[job.name];
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
     let payload: unknown;
@@ -71,15 +82,9 @@ export abstract class QueueProcessor<Q extends QueueName>
     }
     return handler(payload, job);
   }
-
-  /** Connection errors of this worker: one warning per outage (RedisOutage), not a stack trace per retry. */
-  @OnWorkerEvent('error')
-  onError(error: Error): void {
-    this.outage.failed(error);
-  }
 }
 
-/** Is this the last attempt BullMQ will make of the job? */
-export function isFinalAttempt(job: Job): boolean {
+/** Is this the last attempt the backend will make of the job? */
+export function isFinalAttempt(job: JobContext): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }

@@ -1,18 +1,17 @@
-import { Processor } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
 import { ChallengeInvitationsService, ChallengeLifecycleService, ProposalsService } from '@app/challenges';
-import { isFinalAttempt, Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
+import { isFinalAttempt, Jobs, QUEUES, QueueProcessor, type JobHandlers } from '@app/jobs';
 
 /** The `challenges` queue: a challenge's deadline (and the sweep for deadlines whose job was lost), proposals' vectors. */
-@Processor(QUEUES.challenges, { concurrency: 2 })
+@Injectable()
 export class ChallengesProcessor extends QueueProcessor<'challenges'> {
   constructor(
     private readonly lifecycle: ChallengeLifecycleService,
     private readonly proposals: ProposalsService,
     private readonly invitations: ChallengeInvitationsService,
     jobs: Jobs,
-    outage: RedisOutage,
   ) {
-    super(QUEUES.challenges, jobs, outage);
+    super(QUEUES.challenges, jobs, 2);
   }
 
   protected handlers(): JobHandlers<'challenges'> {

@@ -1,5 +1,5 @@
-import { Processor } from '@nestjs/bullmq';
-import { isFinalAttempt, Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
+import { Injectable } from '@nestjs/common';
+import { isFinalAttempt, Jobs, QUEUES, QueueProcessor, type JobHandlers } from '@app/jobs';
 import {
   LeadDeliveryService,
   LeadGenerationService,
@@ -9,7 +9,7 @@ import {
 } from '@app/leads';
 
 /** The `leads` queue: finding leads for a new vector, delivering and expiring offers, the sweeps, and learning. */
-@Processor(QUEUES.leads, { concurrency: 4 })
+@Injectable()
 export class LeadsProcessor extends QueueProcessor<'leads'> {
   constructor(
     private readonly generation: LeadGenerationService,
@@ -18,9 +18,8 @@ export class LeadsProcessor extends QueueProcessor<'leads'> {
     private readonly delivery: LeadDeliveryService,
     private readonly learning: LeadLearningService,
     jobs: Jobs,
-    outage: RedisOutage,
   ) {
-    super(QUEUES.leads, jobs, outage);
+    super(QUEUES.leads, jobs, 4);
   }
 
   protected handlers(): JobHandlers<'leads'> {

@@ -1,20 +1,18 @@
-import { Processor } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { JobRelay, Jobs, QUEUES, QueueProcessor, RedisOutage, type JobHandlers } from '@app/jobs';
+import { JobRelay, Jobs, QUEUES, QueueProcessor, type JobHandlers } from '@app/jobs';
 import { IdempotencyRepository } from '@app/persistence';
 
 /** The `maintenance` queue: housekeeping of the service's own tables. */
-@Processor(QUEUES.maintenance, { concurrency: 1 })
+@Injectable()
 export class MaintenanceProcessor extends QueueProcessor<'maintenance'> {
   constructor(
     private readonly idempotency: IdempotencyRepository,
     private readonly relay: JobRelay,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     jobs: Jobs,
-    outage: RedisOutage,
   ) {
-    super(QUEUES.maintenance, jobs, outage);
+    super(QUEUES.maintenance, jobs, 1);
   }
 
   protected handlers(): JobHandlers<'maintenance'> {

@@ -1,6 +1,6 @@
 import { Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ChallengesModule } from '@app/challenges';
-import { JobRelay, JobsModule } from '@app/jobs';
+import { JobBackend, JobRelay, JobsModule } from '@app/jobs';
 import { LeadsModule } from '@app/leads';
 import { ProfilesModule } from '@app/profiles';
 import { ChallengesProcessor } from './challenges.processor';
@@ -17,10 +17,18 @@ import { ProfilesProcessor } from './profiles.processor';
   providers: [ProfilesProcessor, LeadsProcessor, ChallengesProcessor, MaintenanceProcessor],
 })
 export class ProcessorsModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(private readonly relay: JobRelay) {}
+  constructor(
+    private readonly relay: JobRelay,
+    private readonly backend: JobBackend,
+    private readonly profiles: ProfilesProcessor,
+    private readonly leads: LeadsProcessor,
+    private readonly challenges: ChallengesProcessor,
+    private readonly maintenance: MaintenanceProcessor,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    this.backend.work([this.profiles, this.leads, this.challenges, this.maintenance].map((p) => p.work()));
   }
 
   async onApplicationShutdown(): Promise<void> {

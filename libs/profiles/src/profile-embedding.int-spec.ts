@@ -1,7 +1,6 @@
 import { Test } from '@nestjs/testing';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
-import { ConfigModule } from '@app/config';
+import { Queue } from 'bullmq';
+import { APP_CONFIG, ConfigModule, type AppConfig } from '@app/config';
 import { JobRelay, JobsModule, QUEUES } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
 import { Db, PersistenceModule } from '@app/persistence';
@@ -35,7 +34,7 @@ describe('ProfileEmbeddingService (real model, PostgreSQL and Redis)', () => {
     sut = moduleRef.get(ProfileEmbeddingService);
     repository = moduleRef.get(ProfilesRepository);
     db = moduleRef.get(Db);
-    queue = moduleRef.get(getQueueToken(QUEUES.profiles));
+    queue = new Queue(QUEUES.profiles, { connection: { url: moduleRef.get<AppConfig>(APP_CONFIG).redis.url } });
     organisationId = (
       await moduleRef.get(OrganisationsService).create('system', {
         kind: 'university',
@@ -44,7 +43,10 @@ describe('ProfileEmbeddingService (real model, PostgreSQL and Redis)', () => {
       })
     ).id;
   });
-  afterAll(() => moduleRef.close());
+  afterAll(async () => {
+    await queue.close();
+    await moduleRef.close();
+  });
 
   it('embeds a profile once: running the same job again changes nothing', async () => {
     const expert = await newExpert();

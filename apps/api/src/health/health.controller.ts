@@ -17,7 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly db: Db,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis | null,
     private readonly embedding: EmbeddingService,
     private readonly index: SearchIndexService,
   ) {}
@@ -33,13 +33,17 @@ export class HealthController {
   @Get('ready')
   @Answers(200, 'Readiness')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: PostgreSQL, Redis, the embedding model and the search index all answer' })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL, Redis (when jobs run on it), the embedding model and the search index all answer',
+  })
   @ApiOkResponse({ description: 'Ready to take traffic' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body says which' })
   ready() {
+    const redis = this.redis;
     return this.health.check([
       () => this.probe('postgres', async () => void (await this.db.query('SELECT 1'))),
-      () => this.probe('redis', async () => void (await this.redis.ping())),
+      // Without Redis (jobs on PostgreSQL) there is nothing to ask.
+      ...(redis ? [() => this.probe('redis', async () => void (await redis.ping()))] : []),
       () =>
         this.probe('model', async () => {
           await this.embedding.embedOne('健康检查', 'query');

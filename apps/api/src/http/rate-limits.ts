@@ -1,7 +1,14 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { Db } from '@app/persistence';
 
 /** Too many requests: `retryAfterSeconds` goes into the answer's Retry-After header. */
 export class RateLimitedError extends Error {
@@ -12,37 +19,55 @@ export class RateLimitedError extends Error {
 }
 
 /**
- * Request budgets per minute, counted in Redis so that every API process shares them: per API key across all routes
- * (RATE_LIMIT_PER_MINUTE), and per client address for requests without a valid key
- * (RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE), checked before the key is looked up so that a flood of bad keys costs no
- * database lookups once over budget. While Redis is unreachable each process counts on its own (in memory): the
- * limiter's connection has no offline queue, so a request never waits for Redis to come back.
+ * Request budgets per minute, counted where every API process shares them: in Redis with the Redis job backend, in
+ * PostgreSQL's `rate_limits` table without it. Per API key across all routes (RATE_LIMIT_PER_MINUTE), and per client
+ * address for requests without a valid key (RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE). While the store is unreachable
+ * each process counts on its own (in memory): the Redis connection has no offline queue, so a request never waits for
+ * Redis to come back.
  */
 @Injectable()
 export class RateLimits implements OnApplicationShutdown {
-  private readonly redis: Redis;
-  private readonly perKey: RateLimiterRedis;
-  private readonly perAddress: RateLimiterRedis;
+  private readonly redis?: Redis;
+  private readonly perKey: RateLimiterAbstract;
+  private readonly perAddress: RateLimiterAbstract;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    // Its errors are the queues' connection's too, which logs them once per outage.
-    const redis = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    redis.on('error', () => undefined);
-    this.redis = redis;
-    const limiter = (keyPrefix: string, points: number) =>
-      new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix,
-        points,
-        duration: 60,
-        insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: 60 }),
-      });
+  constructor(@Inject(APP_CONFIG) config: AppConfig, db: Db) {
+    let limiter: (keyPrefix: string, points: number) => RateLimiterAbstract;
+    const insurance = (keyPrefix: string, points: number) => new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+    if (config.jobs.backend === 'redis') {
+      // Its errors are the queues' connection's too, which logs them once per outage.
+      const redis = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      redis.on('error', () => undefined);
+      this.redis = redis;
+      limiter = (keyPrefix, points) =>
+        new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix,
+          points,
+          duration: 60,
+          insuranceLimiter: insurance(keyPrefix, points),
+        });
+    } else {
+      limiter = (keyPrefix, points) =>
+        new RateLimiterPostgres({
+          storeClient: db.pool,
+          storeType: 'pool',
+          tableName: 'rate_limits',
+          // Made by a migration (20261208020000_postgres_jobs); expired rows are deleted by the limiter hourly.
+          tableCreated: true,
+          clearExpiredByTimeout: true,
+          keyPrefix,
+          points,
+          duration: 60,
+          insuranceLimiter: insurance(keyPrefix, points),
+        });
+    }
     this.perKey = limiter('rate:key', config.http.rateLimitPerMinute);
     this.perAddress = limiter('rate:address', config.http.rateLimitUnauthenticatedPerMinute);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
 
   /** Counts a request of an authenticated key; throws RateLimitedError past the budget. */
@@ -63,7 +88,7 @@ export class RateLimits implements OnApplicationShutdown {
   }
 }
 
-async function consume(limiter: RateLimiterRedis, key: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (e) {
