@@ -1,9 +1,10 @@
 -- Up Migration
 -- API keys expire (at most a set number of days after their creation) and show when they were last used.
-ALTER TABLE api_keys ADD COLUMN expires_at timestamptz, ADD COLUMN last_used_at timestamptz;
--- Keys made before expiry existed get a year from now, the default for new ones.
-UPDATE api_keys SET expires_at = now() + interval '365 days' WHERE expires_at IS NULL;
-ALTER TABLE api_keys ALTER COLUMN expires_at SET NOT NULL;
+-- Keys made before expiry existed, and keys written by hand, get a year, the service's default (API_KEY_TTL_DAYS);
+-- the service sets each new key's expiry itself.
+ALTER TABLE api_keys
+  ADD COLUMN expires_at timestamptz NOT NULL DEFAULT now() + interval '365 days',
+  ADD COLUMN last_used_at timestamptz;
 
 -- Every API process drops a revoked key from its cache when told: a revocation (by the API, the command line or by
 -- hand) sends the key's id on channel `api_key_revoked`, delivered at commit. The processes' short cache stays the
