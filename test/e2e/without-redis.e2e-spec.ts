@@ -76,11 +76,13 @@ describe('one machine without Redis (e2e)', () => {
 
   it('says once that jobs run on PostgreSQL, and is ready without asking any Redis', async () => {
     expect(output).toContain('jobs on PostgreSQL');
-    const ready = await fetch(`${url}/health/ready`);
-    expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { details: Record<string, unknown> };
+    // It listens while its index builds, answering "not ready" until then.
+    const body = await eventually(async () => {
+      const ready = await fetch(`${url}/health/ready`);
+      return ready.status === 200 ? ((await ready.json()) as { details: Record<string, unknown> }) : undefined;
+    }, 60_000);
     expect(Object.keys(body.details).sort()).toEqual(['index', 'model', 'postgres']);
-  });
+  }, 90_000);
 
   it('embeds a new demand and serves its matches within seconds', async () => {
     const achievement = await call('/v1/achievements', keys.institution, {
