@@ -1,17 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiKeysService } from '@app/access';
 import { Db } from '@app/persistence';
+import { startApiProcesses, type ApiProcesses } from '../api-processes';
 import { startApi } from '../app';
 import { batteryDemand, emptyMarket, eventually, makeAdminKey, makeParty, type Party } from '../fixtures';
 
 // Rules that must hold in every API process at once: API_PROCESSES=2 as `npm start` runs them (a primary and two
 // processes sharing one port), beside an in-process API whose worker embeds and runs the deadline jobs.
-const root = join(__dirname, '../..');
 const port = 42000 + (process.pid % 1000);
 
 /** One request on a connection of its own: connections, not requests, are handed round the processes. */
@@ -40,43 +36,18 @@ function call(method: string, path: string, key: string, body?: object): Promise
 
 describe('access rules across API processes', () => {
   let app: NestExpressApplication;
-  let primary: ChildProcess;
-  let output = '';
+  let processes: ApiProcesses;
   let admin: string;
 
   beforeAll(async () => {
     await emptyMarket();
     app = await startApi();
     admin = await makeAdminKey(app);
-    primary = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          API_PROCESSES: '2',
-          LOG_LEVEL: 'info',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          RUN_WORKER: 'false',
-          INDEX_SNAPSHOT_DIR: mkdtempSync(join(tmpdir(), 'api-processes-security-')),
-          RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '100000',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    primary.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    primary.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    await eventually(() => Promise.resolve(output.includes('"msg":"API processes ready"') || undefined), 120_000);
+    processes = await startApiProcesses(port);
   }, 150_000);
 
   afterAll(async () => {
-    if (primary.exitCode === null) {
-      const exited = new Promise((r) => primary.once('exit', r));
-      primary.kill('SIGTERM');
-      await exited;
-    }
+    await processes.stop();
     await app.close();
   });
 

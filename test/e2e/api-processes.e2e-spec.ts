@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startApiProcesses, type ApiProcesses } from '../api-processes';
 
 // API_PROCESSES=2 as `npm start` runs it: a primary and two API processes sharing one port.
-const root = join(__dirname, '../..');
 const port = 41000 + (process.pid % 1000);
 const url = `http://127.0.0.1:${port}`;
 
@@ -42,39 +40,15 @@ const ready = () =>
 
 describe('several API processes (API_PROCESSES)', () => {
   let primary: ChildProcess;
-  let output = '';
+  let processes: ApiProcesses;
+  const output = () => processes.output();
 
   beforeAll(async () => {
-    primary = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          API_PROCESSES: '2',
-          LOG_LEVEL: 'info',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          RUN_WORKER: 'false',
-          INDEX_SNAPSHOT_DIR: mkdtempSync(join(tmpdir(), 'api-processes-')),
-          RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '100000',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    primary.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    primary.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    await until('both API processes', () => output.includes('"msg":"API processes ready"'), 120_000);
+    processes = await startApiProcesses(port);
+    primary = processes.primary;
   }, 150_000);
 
-  afterAll(async () => {
-    if (primary.exitCode === null) {
-      const exited = new Promise((r) => primary.once('exit', r));
-      primary.kill('SIGTERM');
-      await exited;
-    }
-  });
+  afterAll(() => processes.stop());
 
   it('serves from both, sums their request metrics in one /metrics, and replaces a process that dies', async () => {
     expect(childrenOf(primary.pid!)).toHaveLength(2);
@@ -97,7 +71,7 @@ describe('several API processes (API_PROCESSES)', () => {
       return now.length === 2 && !now.includes(victim);
     });
     await until('the new process ready', async () => (await Promise.all([1, 2, 3, 4].map(ready))).every(Boolean));
-    expect(output).toContain('API process died; starting another');
+    expect(output()).toContain('API process died; starting another');
   }, 150_000);
 
   it('stops every process on SIGTERM', async () => {

@@ -85,21 +85,26 @@ export class ApiKeysService implements OnModuleDestroy {
    */
   async authenticate(secret: string): Promise<Actor | undefined> {
     this.listenForRevocations();
-    const cached = this.recentlyAuthenticated(secret);
+    const digest = hash(secret);
+    const cached = this.trusted(digest.toString('hex'));
     if (cached) return cached;
-    const found = await this.repository.actorOf(hash(secret));
+    const found = await this.repository.actorOf(digest);
     if (!found) return undefined;
     if (this.hearsRevocations) {
       if (this.cache.size >= 10_000) this.cache.clear();
       const until = Math.min(Date.now() + AUTH_CACHE_MS, found.expiresAt.getTime());
-      this.cache.set(hash(secret).toString('hex'), { actor: found.actor, until });
+      this.cache.set(digest.toString('hex'), { actor: found.actor, until });
     }
     return found.actor;
   }
 
   /** The actor of a key this process authenticated and may still trust, without a lookup; else undefined. */
   recentlyAuthenticated(secret: string): Actor | undefined {
-    const cached = this.cache.get(hash(secret).toString('hex'));
+    return this.trusted(hash(secret).toString('hex'));
+  }
+
+  private trusted(digest: string): Actor | undefined {
+    const cached = this.cache.get(digest);
     return cached && cached.until > Date.now() ? cached.actor : undefined;
   }
 

@@ -66,8 +66,7 @@ export class ChallengeAwardService {
     input: AwardInput,
     tx?: Queryable,
   ): Promise<ChallengeView | 'awarded'> {
-    if (tx) await this.challenges.find(challengeId, tx, true);
-    const challenge = await this.views.get(actor, challengeId, tx);
+    const challenge = await this.views.get(actor, challengeId, tx, tx !== undefined);
     if (!mayAward(challenge.party)) throw new ForbiddenError('award this challenge');
     if (challenge.state === 'awarded' && challenge.awardedProposalId === input.proposalId) return 'awarded';
     if (challenge.state !== 'reviewing')

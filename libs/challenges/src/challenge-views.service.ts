@@ -31,8 +31,9 @@ export interface ChallengeView extends Challenge {
 export class ChallengeViewsService {
   constructor(private readonly challenges: ChallengesRepository) {}
 
-  async get(actor: Actor, id: string, tx?: Queryable): Promise<ChallengeView> {
-    const c = await this.challenges.find(id, tx);
+  /** The actor's view; with `lock`, the challenge's row is locked in `tx` for the rest of it. */
+  async get(actor: Actor, id: string, tx?: Queryable, lock = false): Promise<ChallengeView> {
+    const c = await this.challenges.find(id, tx, lock);
     const view = c && this.viewOf(actor, c);
     if (!view) throw new ChallengeNotFoundError(id);
     return view;

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
+import ipaddr from 'ipaddr.js';
 import { UnauthenticatedError } from '@app/access';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { JobRelay, Jobs } from '@app/jobs';
@@ -54,6 +54,6 @@ export class MetricsController {
 }
 
 function isLoopback(address: string | undefined): boolean {
-  if (!address || isIP(address) === 0) return false;
-  return address === '::1' || /^(::ffff:)?127\./.test(address);
+  // ipaddr.js reads ::ffff:127.0.0.1 as the IPv4 address it maps (`process`), as the webhook policy does.
+  return address !== undefined && ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
 }
